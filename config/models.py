@@ -1,0 +1,32 @@
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+
+
+class AuditEvent(models.Model):
+    """Who changed what and when. Written by `config.changes` for every tracked model."""
+
+    class ActorKind(models.TextChoices):
+        LEAD_PROVIDER = "lead_provider", "Lead provider"
+        SCHOOL_USER = "school_user", "School user"
+        SUPPORT_USER = "support_user", "Support user"
+        SYSTEM = "system", "System"
+
+    occurred_at = models.DateTimeField(db_index=True)
+    actor_kind = models.CharField(max_length=20, choices=ActorKind.choices)
+    actor_id = models.CharField(max_length=64, blank=True)
+    actor_label = models.CharField(max_length=200, blank=True)
+    action = models.CharField(max_length=60, blank=True, help_text="The user-level action, e.g. defer.")
+    event = models.CharField(max_length=10)  # created / updated / deleted
+    model = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=64)
+    participant_ids = ArrayField(models.BigIntegerField(), default=list, blank=True)
+    changes = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+        indexes = [GinIndex(fields=["participant_ids"], name="audit_participants_gin")]
+
+    def __str__(self):
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_label} {self.event} {self.model} {self.object_id}"

@@ -1,0 +1,62 @@
+"""Declarations: a provider's evidence that a participant reached a training milestone."""
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+
+from config import clock
+from schedules.models import DECLARATION_TYPES
+
+
+class PaymentStatus(models.TextChoices):
+    NO_PAYMENT = "no_payment", "Submitted"
+    ELIGIBLE = "eligible", "Eligible"
+    PAYABLE = "payable", "Payable"
+    PAID = "paid", "Paid"
+    VOIDED = "voided", "Voided"
+    INELIGIBLE = "ineligible", "Ineligible"
+
+
+class ClawbackStatus(models.TextChoices):
+    NO_CLAWBACK = "no_clawback", "No clawback"
+    AWAITING_CLAWBACK = "awaiting_clawback", "Awaiting clawback"
+    CLAWED_BACK = "clawed_back", "Clawed back"
+
+
+class Declaration(models.Model):
+    api_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    training_period = models.ForeignKey(
+        "participants.TrainingPeriod", on_delete=models.PROTECT, related_name="declarations"
+    )
+    declaration_type = models.CharField(max_length=20, choices=[(t, t) for t in DECLARATION_TYPES])
+    declaration_date = models.DateTimeField()
+    evidence_held = models.CharField(max_length=60, null=True, blank=True)
+    payment_status = models.CharField(max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.NO_PAYMENT)
+    clawback_status = models.CharField(max_length=20, choices=ClawbackStatus.choices, default=ClawbackStatus.NO_CLAWBACK)
+    ineligible_for_funding_reason = models.CharField(max_length=40, null=True, blank=True)
+    # D26: frozen at declaration time; later partnership corrections do not change them.
+    delivery_partner = models.ForeignKey("schools.DeliveryPartner", on_delete=models.PROTECT, related_name="+")
+    mentor = models.ForeignKey(
+        "participants.Participant", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    pupil_premium_uplift = models.BooleanField(default=False)
+    sparsity_uplift = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=clock.now)
+    api_updated_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(clawback_status="no_clawback") | models.Q(payment_status="paid"),
+                name="only_paid_declarations_are_clawed_back",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.declaration_type} {self.declaration_date:%Y-%m-%d} ({self.api_id})"
+
+    @property
+    def billable(self) -> bool:
+        return self.payment_status in {PaymentStatus.ELIGIBLE, PaymentStatus.PAYABLE, PaymentStatus.PAID}

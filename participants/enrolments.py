@@ -1,0 +1,101 @@
+"""Keeps `ProviderEnrolment` (V2's per-provider pointers) in step with training periods.
+
+Set-based SQL: one statement recomputes the pointers of any number of participants, so the
+same code serves a single change and the nightly full refresh.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Iterable
+
+from django.db import connection
+
+from participants import status
+
+_LATEST_TRAINING_PERIODS = """
+    SELECT DISTINCT ON (sp.participant_id, p.lead_provider_id, sp.participant_type)
+           sp.participant_id, p.lead_provider_id, sp.participant_type, tp.id AS training_period_id
+      FROM participants_trainingperiod tp
+      JOIN participants_schoolperiod sp ON sp.id = tp.school_period_id
+      JOIN schools_partnership p ON p.id = tp.partnership_id
+      JOIN participants_participant pa ON pa.id = sp.participant_id
+     WHERE pa.retired_into_id IS NULL {participant_filter}
+  ORDER BY sp.participant_id, p.lead_provider_id, sp.participant_type, tp.started_on DESC, tp.id DESC
+"""
+
+# Inputs to F12 for each enrolment, with the induction end date (F15) computed in SQL.
+STATUS_INPUTS = """
+    SELECT e.id, e.recorded_status, e.participant_id, e.participant_type,
+           tp.started_on, tp.finished_on, tp.deferred_at, tp.withdrawn_at,
+           pa.mentor_funding_end_date,
+           (SELECT ip.finished_on FROM participants_inductionperiod ip
+             WHERE ip.participant_id = e.participant_id AND ip.outcome IS NOT NULL
+             ORDER BY ip.finished_on DESC LIMIT 1) AS induction_end_date
+      FROM participants_providerenrolment e
+      JOIN participants_trainingperiod tp ON tp.id = e.training_period_id
+      JOIN participants_participant pa ON pa.id = e.participant_id
+"""
+
+
+def refresh(participant_ids: Iterable[int] | None, *, today: dt.date) -> None:
+    """Recompute pointers for these participants (all when None) and record their current status."""
+    ids = None if participant_ids is None else sorted(set(participant_ids))
+    if ids == []:
+        return
+    params = [] if ids is None else [ids]
+    participant_filter = "" if ids is None else "AND sp.participant_id = ANY(%s)"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH latest AS ({_LATEST_TRAINING_PERIODS.format(participant_filter=participant_filter)}),
+            removed AS (
+                DELETE FROM participants_providerenrolment e
+                 WHERE {"TRUE" if ids is None else "e.participant_id = ANY(%s)"}
+                   AND NOT EXISTS (
+                       SELECT 1 FROM latest l
+                        WHERE l.participant_id = e.participant_id AND l.lead_provider_id = e.lead_provider_id
+                          AND l.participant_type = e.participant_type)
+            )
+            INSERT INTO participants_providerenrolment
+                   (participant_id, lead_provider_id, participant_type, training_period_id, recorded_status)
+            SELECT participant_id, lead_provider_id, participant_type, training_period_id, NULL FROM latest
+            ON CONFLICT (participant_id, lead_provider_id, participant_type)
+            DO UPDATE SET training_period_id = EXCLUDED.training_period_id
+            """,
+            params * 2,
+        )
+        where = "" if ids is None else " WHERE e.participant_id = ANY(%s)"
+        cursor.execute(STATUS_INPUTS + where, params)
+        rows = cursor.fetchall()
+        updates = [(enrolment_id, new) for enrolment_id, recorded, new in statuses(rows, today=today) if new != recorded]
+        record_statuses(cursor, updates)
+
+
+def statuses(rows, *, today: dt.date):
+    """(enrolment id, recorded status, current status) for rows shaped like STATUS_INPUTS."""
+    for (enrolment_id, recorded, _participant_id, participant_type, started_on, finished_on, deferred_at,
+         withdrawn_at, mentor_funding_end_date, induction_end_date) in rows:
+        current = status.participant_status(
+            participant_type=participant_type,
+            started_on=started_on,
+            finished_on=finished_on,
+            deferred_at=deferred_at,
+            withdrawn_at=withdrawn_at,
+            induction_end_date=induction_end_date,
+            mentor_funding_end_date=mentor_funding_end_date,
+            today=today,
+        )
+        yield enrolment_id, recorded, current
+
+
+def record_statuses(cursor, updates: list[tuple[int, str]]) -> None:
+    if not updates:
+        return
+    cursor.execute(
+        """
+        UPDATE participants_providerenrolment e SET recorded_status = u.status
+          FROM unnest(%s::bigint[], %s::text[]) AS u(id, status)
+         WHERE e.id = u.id
+        """,
+        [[u[0] for u in updates], [u[1] for u in updates]],
+    )

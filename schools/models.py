@@ -1,0 +1,131 @@
+"""Organisations: schools, lead providers, delivery partners and the partnerships joining them."""
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+
+from config import clock
+
+
+class School(models.Model):
+    api_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    urn = models.CharField(max_length=10, unique=True)
+    name = models.CharField(max_length=200)
+    induction_tutor_name = models.CharField(max_length=200, blank=True)
+    induction_tutor_email = models.EmailField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.urn})"
+
+
+class SchoolFundingEligibility(models.Model):
+    """Per-cohort uplift flags for a school (F18)."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="funding_eligibilities")
+    cohort = models.ForeignKey("schedules.Cohort", on_delete=models.PROTECT)
+    pupil_premium_uplift = models.BooleanField(default=False)
+    sparsity_uplift = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name_plural = "school funding eligibilities"
+        constraints = [
+            models.UniqueConstraint(fields=["school", "cohort"], name="one_funding_eligibility_per_school_cohort"),
+        ]
+
+    def __str__(self):
+        return f"{self.school} {self.cohort_id}"
+
+
+class LeadProvider(models.Model):
+    api_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class DeliveryPartner(models.Model):
+    api_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class LeadProviderDeliveryPartnership(models.Model):
+    """A delivery partner working with a lead provider in a cohort."""
+
+    lead_provider = models.ForeignKey(LeadProvider, on_delete=models.CASCADE, related_name="delivery_partnerships")
+    delivery_partner = models.ForeignKey(DeliveryPartner, on_delete=models.CASCADE, related_name="lead_provider_pairings")
+    cohort = models.ForeignKey("schedules.Cohort", on_delete=models.PROTECT)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lead_provider", "delivery_partner", "cohort"], name="one_pairing_per_provider_partner_cohort"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.lead_provider} + {self.delivery_partner} ({self.cohort_id})"
+
+
+class Partnership(models.Model):
+    """A school confirmed with a lead provider and delivery partner for a cohort."""
+
+    class CreatedBy(models.TextChoices):
+        LEAD_PROVIDER = "lead_provider", "Lead provider (API)"
+        SCHOOL_ROLL_OVER = "school_roll_over", "School roll-over"
+        SUPPORT = "support", "Support staff"
+
+    api_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="partnerships")
+    lead_provider = models.ForeignKey(LeadProvider, on_delete=models.PROTECT, related_name="partnerships")
+    delivery_partner = models.ForeignKey(DeliveryPartner, on_delete=models.PROTECT, related_name="partnerships")
+    cohort = models.ForeignKey("schedules.Cohort", on_delete=models.PROTECT, related_name="partnerships")
+    created_by = models.CharField(max_length=20, choices=CreatedBy.choices, default=CreatedBy.LEAD_PROVIDER)
+    rolled_over_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=clock.now)
+    updated_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            # P1: a provider has at most one partnership with a school in a cohort.
+            models.UniqueConstraint(fields=["school", "lead_provider", "cohort"], name="one_partnership_per_school_provider_cohort"),
+        ]
+
+    def __str__(self):
+        return f"{self.school} / {self.lead_provider} / {self.delivery_partner} ({self.cohort_id})"
+
+
+class ApiToken(models.Model):
+    """A lead provider's bearer token. Only a SHA-256 digest is kept; the token is shown once."""
+
+    lead_provider = models.ForeignKey(LeadProvider, on_delete=models.CASCADE, related_name="api_tokens")
+    hashed_token = models.CharField(max_length=64, unique=True, editable=False)
+    description = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "API token"
+
+    def __str__(self):
+        return f"{self.lead_provider} token {self.pk}"

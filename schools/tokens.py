@@ -1,0 +1,38 @@
+"""Lead provider API tokens: issued once in plain text, stored only as a SHA-256 digest."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from schools.models import ApiToken, LeadProvider
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue(*, lead_provider: LeadProvider, description: str = "") -> str:
+    """Create a token and return it; this is the only time the plain value exists."""
+    token = secrets.token_urlsafe(32)
+    ApiToken.objects.create(lead_provider=lead_provider, hashed_token=digest(token), description=description)
+    return token
+
+
+def revoke(*, api_token: ApiToken, now) -> None:
+    api_token.revoked_at = now
+    api_token.save(update_fields=["revoked_at"])
+
+
+def lead_provider_for(token: str, *, now) -> LeadProvider | None:
+    """The provider a live token belongs to, touching its last use (C2); None for unknown or revoked."""
+    if not token:
+        return None
+    api_token = (
+        ApiToken.objects.select_related("lead_provider")
+        .filter(hashed_token=digest(token), revoked_at__isnull=True)
+        .first()
+    )
+    if api_token is None:
+        return None
+    ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
+    return api_token.lead_provider
