@@ -279,3 +279,17 @@ class ProviderEnrolment(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["lead_provider", "participant"], name="enrolment_provider_idx")]
+
+
+class DailyStatusRun(models.Model):
+    """A London date whose date-driven status changes have been recorded (O1). Lets the job catch up."""
+
+    day = models.DateField(unique=True)
+    completed_at = models.DateTimeField()
+    changed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-day"]
+
+    def __str__(self):
+        return f"{self.day}: {self.changed} changes"
