@@ -1,6 +1,64 @@
+import datetime as dt
+
 import pytest
+from django.test import Client
+
+from config import clock
+from schools import tokens
+from tests import factories
 
 
 @pytest.fixture(autouse=True)
 def _database_for_every_test(db):
     """Every test runs against the real PostgreSQL test database, rolled back afterwards."""
+
+
+class ProviderClient:
+    """A lead provider calling the API with its own bearer token."""
+
+    def __init__(self, lead_provider):
+        self.lead_provider = lead_provider
+        self.token = tokens.issue(lead_provider=lead_provider)
+        self.client = Client()
+
+    def _headers(self, headers):
+        return {"HTTP_AUTHORIZATION": f"Bearer {self.token}", **headers}
+
+    def get(self, path, params=None, **headers):
+        return self.client.get(path, params or {}, **self._headers(headers))
+
+    def put(self, path, body=None, **headers):
+        data = body if isinstance(body, (str, bytes)) else __import__("json").dumps(body or {})
+        return self.client.put(path, data, content_type="application/json", **self._headers(headers))
+
+    def post(self, path, body=None, **headers):
+        data = body if isinstance(body, (str, bytes)) else __import__("json").dumps(body or {})
+        return self.client.post(path, data, content_type="application/json", **self._headers(headers))
+
+
+@pytest.fixture
+def lead_provider():
+    return factories.LeadProviderFactory(name="Ambition Institute")
+
+
+@pytest.fixture
+def other_lead_provider():
+    return factories.LeadProviderFactory(name="Teach First")
+
+
+@pytest.fixture
+def api(lead_provider):
+    return ProviderClient(lead_provider)
+
+
+@pytest.fixture
+def other_api(other_lead_provider):
+    return ProviderClient(other_lead_provider)
+
+
+@pytest.fixture
+def today():
+    """Tests run on a fixed London date, so date rules are reproducible."""
+    moment = dt.datetime(2026, 1, 15, 12, 0, tzinfo=dt.timezone.utc)
+    with clock.travel_to(moment):
+        yield clock.london_date(moment)

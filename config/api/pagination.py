@@ -1,0 +1,50 @@
+"""Page-number pagination (Q7) and timestamp sorting (Q8) shared by every list endpoint."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from config.api.errors import BadRequest
+from config.api.parsing import nested, ruby_integer
+
+DEFAULT_PER_PAGE = 100
+MAX_PER_PAGE = 3000
+PAGE_ERROR = "The '#/page[page]' and '#/page[per_page]' parameter values must be a valid positive number"
+
+
+@dataclass(frozen=True)
+class Page:
+    number: int
+    size: int
+
+    @property
+    def offset(self) -> int:
+        return (self.number - 1) * self.size
+
+    def slice(self, queryset):
+        return queryset[self.offset : self.offset + self.size]
+
+
+def page_from(query_params) -> Page:
+    params = nested(query_params, "page")
+    number = ruby_integer(params.get("page"), 1)
+    size = ruby_integer(params.get("per_page"), DEFAULT_PER_PAGE)
+    if number < 1 or size < 1:
+        raise BadRequest(PAGE_ERROR)
+    return Page(number, min(size, MAX_PER_PAGE))
+
+
+def ordering_from(query_params, *, columns: dict[str, str], default: str = "created_at") -> list[str]:
+    """`sort=-updated_at,created_at`: known items kept in order, unknown dropped, the id breaks ties.
+
+    `columns` maps the API's sort names to model fields. The id tie-breaker keeps paging stable.
+    """
+    ordering = []
+    for item in (query_params.get("sort") or "").split(","):
+        # An unencoded '+' arrives as a space, which leaves the item unknown (Q8).
+        name = item[1:] if item[:1] in "+-" else item
+        if name in columns:
+            ordering.append(("-" if item.startswith("-") else "") + columns[name])
+    if not ordering:
+        ordering = [columns[default]]
+    last_descending = ordering[-1].startswith("-")
+    return ordering + ["-id" if last_descending else "id"]

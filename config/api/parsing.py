@@ -1,0 +1,95 @@
+"""Request bodies and query strings: the JSON envelope (C10), the filter hash (C11), formats (C4)."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+
+import orjson
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import BaseParser
+
+from config import clock
+from config.api.errors import BadRequest, MalformedBody
+
+
+class JSONParser(BaseParser):
+    media_type = "application/json"
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        raw = stream.read() if stream is not None else b""
+        if not raw.strip():
+            return {}
+        try:
+            return orjson.loads(raw)
+        except orjson.JSONDecodeError as error:
+            raise ParseError("Invalid JSON") from error
+
+
+def attributes(request, permitted: tuple[str, ...]) -> dict:
+    """The `data.attributes` object of a request body, or a 400 when the envelope is missing (C10)."""
+    try:
+        body = request.data
+    except ParseError:
+        raise MalformedBody()
+    data = body.get("data") if isinstance(body, dict) else None
+    attrs = data.get("attributes") if isinstance(data, dict) else None
+    if not isinstance(attrs, dict) or not attrs or not any(key in attrs for key in permitted):
+        raise MalformedBody()
+    return {key: attrs.get(key) for key in permitted}
+
+
+_BRACKETED = re.compile(r"^(?P<name>[a-z_]+)\[(?P<key>[^\]]*)\]$")
+
+
+def nested(query_params, name: str) -> dict:
+    """Collect `name[key]=value` query parameters into a dict; `name=value` alone is not a hash (C11)."""
+    if name in query_params:
+        raise BadRequest(f"{name.capitalize()} must be a hash", title="Bad parameter")
+    values = {}
+    for param, value in query_params.items():
+        match = _BRACKETED.match(param)
+        if match and match.group("name") == name:
+            values[match.group("key")] = value
+    return values
+
+
+def ruby_integer(value: str | None, default: int) -> int:
+    """Q7: lenient integer coercion of a leading number ("2abc" -> 2, "0.8" -> 0, "abc" -> 0)."""
+    if value is None:
+        return default
+    match = re.match(r"^\s*([+-]?\d+)", str(value))
+    return int(match.group(1)) if match else 0
+
+
+def iso8601_moment(value: str, *, filter_name: str) -> dt.datetime:
+    """Q3: a date or date-time; without an offset it is London time. A '+' that arrived as a space is restored."""
+    text = value.strip()
+    text = re.sub(r" (\d{2}(:?\d{2})?)$", r"+\1", text)
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return clock.start_of_london_day(dt.date.fromisoformat(text))
+        moment = dt.datetime.fromisoformat(text.replace("z", "Z"))
+    except ValueError:
+        raise BadRequest(f"The filter '#/{filter_name}' must be a valid ISO 8601 date")
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=clock.LONDON)
+    return moment
+
+
+def uuid_or_none(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except (ValueError, TypeError, AttributeError):
+        return None
+
+
+def format_date(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def format_datetime(value: dt.datetime | None) -> str | None:
+    """C4/O13: RFC 3339 in UTC, whole seconds, with a Z."""
+    if value is None:
+        return None
+    return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

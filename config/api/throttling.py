@@ -1,0 +1,62 @@
+"""O7: 1,000 requests per rolling five minutes per token, counted in Redis so all processes share it."""
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+import uuid
+
+import redis
+from django.conf import settings
+from rest_framework.throttling import BaseThrottle
+
+logger = logging.getLogger(__name__)
+
+# Sliding log in a sorted set: drop entries older than the window, count, add this request if allowed.
+# Returns {allowed, seconds until the oldest entry leaves the window}.
+_SLIDING_WINDOW = """
+local key, now_ms, window_ms, limit, member = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
+redis.call('ZREMRANGEBYSCORE', key, '-inf', now_ms - window_ms)
+local count = redis.call('ZCARD', key)
+if count < limit then
+  redis.call('ZADD', key, now_ms, member)
+  redis.call('PEXPIRE', key, window_ms)
+  return {1, 0}
+end
+local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+return {0, math.ceil((tonumber(oldest[2]) + window_ms - now_ms) / 1000)}
+"""
+
+_client = None
+_script = None
+
+
+def _redis():
+    global _client, _script
+    if _client is None:
+        _client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=0.5, socket_timeout=0.5)
+        _script = _client.register_script(_SLIDING_WINDOW)
+    return _client, _script
+
+
+class RollingWindowTokenThrottle(BaseThrottle):
+    def allow_request(self, request, view):
+        header = request.META.get("HTTP_AUTHORIZATION", "")
+        if not header:
+            return True
+        key = "api-rate:" + hashlib.sha256(header.encode()).hexdigest()
+        try:
+            _, script = _redis()
+            allowed, wait = script(
+                keys=[key],
+                args=[int(time.time() * 1000), settings.API_RATE_WINDOW_SECONDS * 1000, settings.API_RATE_LIMIT, uuid.uuid4().hex],
+            )
+        except redis.RedisError:
+            # Fail open: providers keep being served while /healthcheck reports Redis as down.
+            logger.error("Rate limiter unavailable; allowing request", exc_info=True)
+            return True
+        self._wait = int(wait)
+        return bool(allowed)
+
+    def wait(self):
+        return getattr(self, "_wait", None)

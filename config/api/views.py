@@ -1,0 +1,28 @@
+"""The base class of every lead provider API view."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from rest_framework.views import APIView
+
+from config import changes, clock
+from config.api.parsing import nested
+
+
+class LeadProviderView(APIView):
+    @property
+    def lead_provider(self):
+        return self.request.auth
+
+    def today(self):
+        return clock.today()
+
+    def filters(self) -> dict:
+        """The `filter[...]` hash (C11), validated before any lookup."""
+        return nested(self.request.query_params, "filter")
+
+    @contextmanager
+    def acting(self, action: str):
+        """Attribute the changes made inside to this provider, as one named action."""
+        with changes.recording(actor=changes.Actor.lead_provider(self.lead_provider), action=action, now=clock.now()):
+            yield
