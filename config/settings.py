@@ -117,6 +117,11 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v3",
     "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.api.schema.inline_nullable_references",
+        "config.api.schema.drop_unused_null_enum",
+    ],
 }
 
 # O7: 1,000 requests per rolling five minutes per token, shared across processes through Redis.

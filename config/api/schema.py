@@ -52,3 +52,43 @@ def filter_parameter(properties: dict, required: list[str] | None = None) -> Ope
 
 def envelope(name: str, item, many: bool = False):
     return inline_serializer(name, {"data": item(many=many) if many else item()})
+
+
+def inline_nullable_references(result, generator, request, public):
+    """Write nullable objects and enums as the contract does: inline, with `nullable: true`.
+
+    OpenAPI 3.0 validators reject null against `allOf: [$ref]`, and the contract spells a nullable
+    enum as one schema rather than `oneOf: [XEnum, NullEnum]`.
+    """
+    components = result.get("components", {}).get("schemas", {})
+
+    def referenced(ref_holder):
+        return components[ref_holder["$ref"].rsplit("/", 1)[-1]]
+
+    def visit(node):
+        if isinstance(node, dict):
+            for key, value in list(node.items()):
+                if isinstance(value, dict) and value.get("nullable"):
+                    parts = value.get("allOf") or value.get("oneOf") or []
+                    refs = [part for part in parts if "$ref" in part and not part["$ref"].endswith("/NullEnum")]
+                    if parts and len(refs) == 1 and all("$ref" in part for part in parts):
+                        node[key] = value = {**referenced(refs[0]), "nullable": True}
+                    if "enum" in value and None not in value["enum"]:
+                        # OpenAPI 3.0.3: a nullable enum must list null to accept it.
+                        value["enum"] = [*value["enum"], None]
+                visit(node[key])
+        elif isinstance(node, list):
+            for item in node:
+                visit(item)
+
+    visit(result)
+    return result
+
+
+def drop_unused_null_enum(result, generator, request, public):
+    schemas = result.get("components", {}).get("schemas", {})
+    if "NullEnum" in schemas and "/NullEnum" not in str(result.get("paths")) + str(
+        {k: v for k, v in schemas.items() if k != "NullEnum"}
+    ):
+        del schemas["NullEnum"]
+    return result

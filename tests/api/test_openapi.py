@@ -1,0 +1,121 @@
+"""The served OpenAPI document: valid, true to real responses, and conformant with the reference contract."""
+from pathlib import Path
+
+import pytest
+import yaml
+from openapi_core import OpenAPI
+from openapi_spec_validator import validate as validate_spec
+
+from participants.models import ParticipantType
+from tests import factories
+from tests.api.openapi import served_document, validate
+from tests.builders import trained_participant
+
+REFERENCE = yaml.safe_load((Path(__file__).resolve().parents[1] / "contract" / "lead-provider-api-v3.yaml").read_text())
+
+
+@pytest.fixture(scope="module")
+def document(django_db_blocker):
+    with django_db_blocker.unblock():
+        return served_document()
+
+
+def test_served_document_is_valid_openapi(document):
+    validate_spec(document)
+
+
+def test_swagger_ui_is_served(client):
+    response = client.get("/api/docs/v3")
+    assert response.status_code == 200
+    assert b"swagger" in response.content.lower()
+
+
+def test_real_responses_validate_against_the_served_document(document, api, lead_provider, today):
+    import datetime as dt
+
+    participant, training = trained_participant(lead_provider)
+    mentor, _ = trained_participant(lead_provider, participant_type=ParticipantType.MENTOR, school=training.school_period.school)
+    factories.MentorshipFactory(ect_school_period=training.school_period, mentor_school_period=mentor.school_periods.get())
+    trained_participant(
+        lead_provider, finished_on=dt.date(2025, 11, 1),
+        withdrawn_at=dt.datetime(2025, 11, 1, tzinfo=dt.timezone.utc), withdrawal_reason="moved_school",
+    )
+    openapi = OpenAPI.from_dict(document)
+    for response in [
+        api.get("/api/v3/participants"),
+        api.get(f"/api/v3/participants/{participant.api_id}"),
+        api.get("/api/v3/participants/00000000-0000-0000-0000-000000000000"),
+        api.get("/api/v3/participants", {"page[page]": "0"}),
+        api.get("/api/v3/participants", {"filter[training_status]": "withdrawn"}),
+    ]:
+        validate(openapi, response)
+
+
+# --- conformance with the reference contract ------------------------------------------------------
+
+def _resolve(document, schema):
+    while isinstance(schema, dict) and "$ref" in schema:
+        target = document
+        for part in schema["$ref"].lstrip("#/").split("/"):
+            target = target[part]
+        schema = target
+    return schema
+
+
+def _shape(document, schema, depth=0):
+    """Attribute names and enums of a schema, recursively, ignoring descriptions and component names."""
+    schema = _resolve(document, schema)
+    if depth > 8 or not isinstance(schema, dict):
+        return None
+    shape = {}
+    if "enum" in schema:
+        shape["enum"] = sorted(str(v) for v in schema["enum"] if v is not None)
+    if "properties" in schema:
+        shape["properties"] = {name: _shape(document, sub, depth + 1) for name, sub in schema["properties"].items()}
+    if "items" in schema:
+        shape["items"] = _shape(document, schema["items"], depth + 1)
+    return shape
+
+
+def _operations(document, prefix):
+    for path, item in document["paths"].items():
+        if path.startswith(prefix) and "/transfers" not in path:
+            for method, operation in item.items():
+                if method in {"get", "put", "post"}:
+                    yield path, method, operation
+
+
+def _reference_operations():
+    # The participant read endpoints this part of the service serves.
+    return [
+        (path, method, op)
+        for path, method, op in _operations(REFERENCE, "/api/v3/participants")
+        if method == "get"
+    ]
+
+
+@pytest.mark.parametrize("path, method", [(p, m) for p, m, _ in _reference_operations()])
+def test_conformance_every_reference_participant_path_is_served(document, path, method):
+    assert method in document["paths"].get(path, {}), f"{method.upper()} {path} is not served"
+
+
+@pytest.mark.parametrize("path, method", [(p, m) for p, m, _ in _reference_operations()])
+def test_conformance_parameters_match_the_reference(document, path, method):
+    reference = {p["name"]: (p["in"], p.get("style"), _shape(REFERENCE, p["schema"])) for p in _resolve(REFERENCE, REFERENCE["paths"][path][method]).get("parameters", [])}
+    served = {p["name"]: (p["in"], p.get("style"), _shape(document, p["schema"])) for p in document["paths"][path][method].get("parameters", [])}
+    assert served == reference
+
+
+@pytest.mark.parametrize("path, method", [(p, m) for p, m, _ in _reference_operations()])
+def test_conformance_response_attributes_and_enums_match_the_reference(document, path, method):
+    reference_responses = REFERENCE["paths"][path][method]["responses"]
+    served_responses = document["paths"][path][method]["responses"]
+    for status, reference_response in reference_responses.items():
+        assert status in served_responses, f"{status} not documented for {method.upper()} {path}"
+        reference_shape = _shape(REFERENCE, reference_response["content"]["application/json"]["schema"])
+        served_shape = _shape(document, served_responses[status]["content"]["application/json"]["schema"])
+        assert served_shape == reference_shape, status
+
+
+def test_conformance_security_scheme_is_bearer(document):
+    assert document["components"]["securitySchemes"]["api_key"] == {"type": "http", "scheme": "bearer"}
