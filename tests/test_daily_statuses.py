@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from config import clock
+from config.celery import app
 from config.models import AuditEvent
 from participants import daily_statuses, enrolments
 from participants.models import DailyStatusRun, Participant, ParticipantType, ProviderEnrolment
@@ -326,7 +327,7 @@ def test_O1_every_enrolment_option_repairs_statuses_recorded_for_another_day(lea
     assert recorded(period) == "active"
 
 
-# --- the command -----------------------------------------------------------------------------------
+# --- the command and the schedule -----------------------------------------------------------------
 
 def test_O1_command_runs_the_job_for_today_by_default(lead_provider):
     with during(D - days(5)):
@@ -364,3 +365,11 @@ def test_O1_command_refuses_a_future_date():
         call_command("update_participant_statuses", "--date", (D + days(1)).isoformat())
     assert not DailyStatusRun.objects.exists()
 
+
+def test_O1_beat_runs_the_job_just_after_midnight_london_on_the_statuses_queue():
+    entry = app.conf.beat_schedule["record-date-driven-statuses"]
+    assert entry["task"] == "participants.tasks.record_date_driven_statuses"
+    assert (entry["schedule"].hour, entry["schedule"].minute) == ({0}, {5})
+    assert entry["options"]["queue"] == "statuses"
+    assert app.conf.timezone == "Europe/London"
+    assert app.amqp.router.route({}, "participants.tasks.record_date_driven_statuses")["queue"].name == "statuses"

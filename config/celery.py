@@ -1,0 +1,30 @@
+"""The Celery app: background work and the nightly schedule.
+
+Start a worker that consumes both queues, and one beat process:
+    celery -A config worker -Q default,statuses
+    celery -A config beat
+"""
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("config")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+STATUSES_QUEUE = "statuses"
+
+# Routing lives beside the schedule so a worker's -Q list can be checked against one place.
+app.conf.task_routes = {"participants.tasks.record_date_driven_statuses": {"queue": STATUSES_QUEUE}}
+
+app.conf.beat_schedule = {
+    # Just after midnight London time (CELERY_TIMEZONE), when "today" has moved on (F12, O1).
+    "record-date-driven-statuses": {
+        "task": "participants.tasks.record_date_driven_statuses",
+        "schedule": crontab(hour=0, minute=5),
+        "options": {"queue": STATUSES_QUEUE},
+    },
+}
