@@ -9,8 +9,8 @@ from participants import daily_statuses
 
 
 @shared_task(
+    # Runs on the "statuses" queue: Celery 5.7 deprecates a queue on the task, so config.celery routes it.
     name="participants.tasks.record_date_driven_statuses",
-    queue="statuses",
     # A database restart or failover mid-run: finished batches are kept, so retrying resumes.
     autoretry_for=(OperationalError, InterfaceError),
     retry_backoff=30,

@@ -5,12 +5,12 @@ import itertools
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import OperationalError, connection
 
 from config import clock
 from config.celery import app
 from config.models import AuditEvent
-from participants import daily_statuses, enrolments
+from participants import daily_statuses, enrolments, tasks
 from participants.models import DailyStatusRun, Participant, ParticipantType, ProviderEnrolment
 from tests import factories
 from tests.builders import trained_participant
@@ -373,3 +373,24 @@ def test_O1_beat_runs_the_job_just_after_midnight_london_on_the_statuses_queue()
     assert entry["options"]["queue"] == "statuses"
     assert app.conf.timezone == "Europe/London"
     assert app.amqp.router.route({}, "participants.tasks.record_date_driven_statuses")["queue"].name == "statuses"
+
+
+def test_O1_task_retries_a_lost_database_and_the_retry_completes_the_day(lead_provider, monkeypatch):
+    with during(D - days(5)):
+        _, period = trained_participant(lead_provider, started_on=D)
+        completed_through(D - days(1))
+    failures = iter([OperationalError("server closed the connection unexpectedly")])
+
+    def lose_the_database_once():
+        error = next(failures, None)
+        if error:
+            raise error
+
+    monkeypatch.setattr(daily_statuses, "_after_batch", lose_the_database_once)
+    with clock.travel_to(nightly(D)):
+        # apply() runs in this process; Celery then retries in place instead of after the back-off.
+        result = tasks.record_date_driven_statuses.apply(kwargs={})
+
+    assert result.successful() and result.result == 1
+    assert recorded(period) == "active"
+    assert DailyStatusRun.objects.get(day=D).changed == 1
