@@ -117,6 +117,12 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v3",
     "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
+    "ENUM_NAME_OVERRIDES": {
+        "DeferralReasonEnum": "participants.api.schema.DEFERRAL_REASONS",
+        "WithdrawalReasonEnum": "participants.api.schema.WITHDRAWAL_REASONS",
+        "ParticipantTypeEnum": ["ect", "mentor"],
+        "ParticipantResourceTypeEnum": ["participant"],
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "config.api.schema.inline_nullable_references",

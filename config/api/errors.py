@@ -7,6 +7,8 @@ from django.http import Http404, JsonResponse
 from rest_framework import exceptions
 from rest_framework.response import Response
 
+from config.validation import ValidationFailed
+
 logger = logging.getLogger(__name__)
 
 ACCESS_DENIED = {"error": "HTTP Token: Access denied"}
@@ -76,6 +78,8 @@ def exception_handler(exc, context):
         return Response(ACCESS_DENIED, status=401, headers={"WWW-Authenticate": 'Token realm="Application"'})
     if isinstance(exc, Unprocessable):
         return Response(envelope(exc.errors), status=422)
+    if isinstance(exc, ValidationFailed):
+        return Response(envelope(dedupe(exc.errors)), status=422)
     if isinstance(exc, ApiError):
         return Response(envelope([(exc.title, exc.error_detail)]), status=exc.status_code)
     if isinstance(exc, (Http404, exceptions.NotFound)):

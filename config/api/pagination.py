@@ -8,6 +8,7 @@ from config.api.parsing import nested, ruby_integer
 
 DEFAULT_PER_PAGE = 100
 MAX_PER_PAGE = 3000
+MAX_OFFSET = 2**62
 PAGE_ERROR = "The '#/page[page]' and '#/page[per_page]' parameter values must be a valid positive number"
 
 
@@ -21,6 +22,8 @@ class Page:
         return (self.number - 1) * self.size
 
     def slice(self, queryset):
+        if self.offset > MAX_OFFSET:
+            return queryset.none()  # beyond any real data, and beyond what PostgreSQL's OFFSET accepts
         return queryset[self.offset : self.offset + self.size]
 
 

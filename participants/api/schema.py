@@ -11,13 +11,17 @@ def dashed(choices):
     return [value.replace("_", "-") for value, _ in choices]
 
 
+DEFERRAL_REASONS = dashed(DeferralReason.choices)
+WITHDRAWAL_REASONS = dashed(WithdrawalReason.choices)
+
+
 class WithdrawalSerializer(serializers.Serializer):
-    reason = serializers.ChoiceField(choices=dashed(WithdrawalReason.choices))
+    reason = serializers.ChoiceField(choices=WITHDRAWAL_REASONS)
     date = serializers.DateTimeField()
 
 
 class DeferralSerializer(serializers.Serializer):
-    reason = serializers.ChoiceField(choices=dashed(DeferralReason.choices))
+    reason = serializers.ChoiceField(choices=DEFERRAL_REASONS)
     date = serializers.DateTimeField()
 
 

@@ -32,7 +32,8 @@ def participant_filters(raw: dict) -> reading.ParticipantFilters:
         tokens = [token.strip() for token in raw["cohort"].split(",")]
         if not all(token.isdigit() for token in tokens):
             raise BadRequest("The filter '#/cohort' must be a year or a comma-separated list of years, for example 2024,2025")
-        cohorts = tuple(int(token) for token in tokens)
+        # A year no cohort could have matches nothing (and would overflow the column).
+        cohorts = tuple(int(token) for token in tokens if len(token) <= 4)
     updated_since = None
     if (raw.get("updated_since") or "").strip():
         updated_since = iso8601_moment(raw["updated_since"], filter_name="updated_since")

@@ -86,12 +86,8 @@ def _operations(document, prefix):
 
 
 def _reference_operations():
-    # The participant read endpoints this part of the service serves.
-    return [
-        (path, method, op)
-        for path, method, op in _operations(REFERENCE, "/api/v3/participants")
-        if method == "get"
-    ]
+    # The participant endpoints (read and actions) this part of the service serves.
+    return list(_operations(REFERENCE, "/api/v3/participants"))
 
 
 @pytest.mark.parametrize("path, method", [(p, m) for p, m, _ in _reference_operations()])
@@ -119,3 +115,11 @@ def test_conformance_response_attributes_and_enums_match_the_reference(document,
 
 def test_conformance_security_scheme_is_bearer(document):
     assert document["components"]["securitySchemes"]["api_key"] == {"type": "http", "scheme": "bearer"}
+
+
+@pytest.mark.parametrize("path, method", [(p, m) for p, m, op in _reference_operations() if "requestBody" in op])
+def test_conformance_request_bodies_match_the_reference(document, path, method):
+    def body_shape(doc, operation):
+        return _shape(doc, operation["requestBody"]["content"]["application/json"]["schema"])
+
+    assert body_shape(document, document["paths"][path][method]) == body_shape(REFERENCE, REFERENCE["paths"][path][method])

@@ -532,3 +532,13 @@ def test_O12_unparseable_time_travel_header_is_400(api, settings):
     assert response.status_code == 400
     assert response.json()["errors"][0]["title"] == "Bad request"
     assert "X-With-Server-Date" in response.json()["errors"][0]["detail"]
+
+
+def test_Q7_absurdly_large_page_number_is_an_empty_page(api, lead_provider, today):
+    trained_participant(lead_provider)
+    assert api.get("/api/v3/participants", {"page[page]": str(10**30)}).json() == {"data": []}
+
+
+def test_Q2_year_too_large_for_any_cohort_matches_nothing(api, lead_provider, today):
+    trained_participant(lead_provider)
+    assert ids(api.get("/api/v3/participants", {"filter[cohort]": "99999999999999999999"})) == []

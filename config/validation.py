@@ -1,0 +1,32 @@
+"""The one exception type services raise for rule failures: (attribute, message) pairs in report order."""
+from __future__ import annotations
+
+
+class ValidationFailed(Exception):
+    def __init__(self, errors: list[tuple[str, str]]):
+        self.errors = list(errors)
+        super().__init__("; ".join(f"{attribute}: {message}" for attribute, message in self.errors))
+
+
+class Checks:
+    """Collects failures in the order a service's rules report them."""
+
+    def __init__(self):
+        self.errors: list[tuple[str, str]] = []
+
+    def fail(self, attribute: str, message: str) -> None:
+        self.errors.append((attribute, message))
+
+    def failed(self, attribute: str | None = None) -> bool:
+        return any(attribute is None or a == attribute for a, _ in self.errors)
+
+    def first(self, attribute: str, rules) -> None:
+        """Report only the first failing rule of a group: `rules` yields (failing?, message)."""
+        for failing, message in rules:
+            if failing:
+                self.fail(attribute, message)
+                return
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ValidationFailed(self.errors)

@@ -1,0 +1,56 @@
+"""A lead provider resumes a deferred or withdrawn participant (A30–A33, with O5)."""
+from __future__ import annotations
+
+from django.db import transaction
+
+from config import clock
+from config.validation import Checks
+from participants import status
+from participants.actions import enrolment
+from participants.models import ProgrammeType, TrainingPeriod
+
+ALREADY_ACTIVE = "The '#/participant_id' is already active."
+ACTIVE_ELSEWHERE = "This participant cannot be resumed because they are already active with another provider."
+SCHOOL_CHANGED_TRAINING = (
+    "This participant cannot be resumed because their school has changed their lead provider or training programme. "
+    "Contact the induction tutor to resolve."
+)
+SAME_DAY = (
+    "You cannot resume a participant on the same day they were withdrawn or deferred. Resume them tomorrow or later."
+)
+LEFT_SCHOOL = "The participant is no longer at the school. Please contact the induction tutor to resolve."
+
+
+def resume(*, participant, lead_provider, course_identifier, now) -> TrainingPeriod:
+    today = clock.london_date(now)
+    with transaction.atomic():
+        participant = enrolment.lock(participant)
+        checks = Checks()
+        training = enrolment.training_period_for(
+            checks, participant=participant, lead_provider=lead_provider, course_identifier=course_identifier
+        )
+        if training is not None:
+            others = enrolment.other_training_periods(training)
+            school_period = training.school_period
+            checks.first(
+                "participant_id",
+                [
+                    (status.training_status(deferred_at=training.deferred_at, withdrawn_at=training.withdrawn_at) == status.ACTIVE, ALREADY_ACTIVE),
+                    (others.filter(enrolment.covering(today)).exists(), ACTIVE_ELSEWHERE),
+                    # O5: a later change by the school (new provider, school-led) is not the provider's to undo.
+                    (others.filter(started_on__gt=training.started_on).exists(), SCHOOL_CHANGED_TRAINING),
+                    (training.finished_on == today, SAME_DAY),
+                    # O5: once the school has reported a leaving date, only the school can change it.
+                    (school_period.finished_on is not None, LEFT_SCHOOL),
+                ],
+            )
+        checks.raise_if_any()
+        return TrainingPeriod.objects.create(
+            school_period=training.school_period,
+            programme_type=ProgrammeType.PROVIDER_LED,
+            lead_provider=training.lead_provider,
+            partnership=training.partnership,
+            schedule=training.schedule,
+            started_on=today,
+            finished_on=training.school_period.finished_on,
+        )

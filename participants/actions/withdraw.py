@@ -1,0 +1,46 @@
+"""A lead provider withdraws a participant from training (A20–A24)."""
+from __future__ import annotations
+
+from django.db import transaction
+
+from config import clock
+from config.validation import Checks
+from participants import status
+from participants.actions import enrolment
+from participants.actions.defer import ALREADY_WITHDRAWN, CHANGED_TODAY, check_reason
+from participants.models import TrainingPeriod, WithdrawalReason
+
+REASONS = {value.replace("_", "-"): value for value in WithdrawalReason.values}
+NOT_STARTED = (
+    "You cannot withdraw #/participant_id. This is because they have not been training with you for at least one day."
+)
+ECT_IS_NOT_A_MENTOR = "You cannot withdraw an ECT for this reason. The ECT is not a mentor."
+
+
+def withdraw(*, participant, lead_provider, course_identifier, reason, now) -> TrainingPeriod:
+    today = clock.london_date(now)
+    with transaction.atomic():
+        participant = enrolment.lock(participant)
+        checks = Checks()
+        training = enrolment.training_period_for(
+            checks, participant=participant, lead_provider=lead_provider, course_identifier=course_identifier
+        )
+        check_reason(checks, reason, REASONS)
+        if training is not None:
+            training_status = status.training_status(deferred_at=training.deferred_at, withdrawn_at=training.withdrawn_at)
+            checks.first(
+                "participant_id",
+                [
+                    (training_status == status.WITHDRAWN, ALREADY_WITHDRAWN),
+                    (training.started_on > today, NOT_STARTED),
+                    (training.started_on == today, CHANGED_TODAY),
+                ],
+            )
+            if not checks.failed() and enrolment.is_ect(training) and reason == "mentor-no-longer-being-mentor":
+                checks.fail("reason", ECT_IS_NOT_A_MENTOR)
+        checks.raise_if_any()
+        training.withdrawn_at = now
+        training.withdrawal_reason = REASONS[reason]
+        training.finished_on = min(training.finished_on or today, today)
+        training.save()
+        return training
