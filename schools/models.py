@@ -129,3 +129,53 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.lead_provider} token {self.pk}"
+
+
+class SchoolCohortChoice(models.Model):
+    """What a school chose for a cohort: its induction programme and, if provider-led, which provider.
+
+    The lead provider here is the school's expression of interest until a partnership confirms it.
+    """
+
+    class InductionProgramme(models.TextChoices):
+        PROVIDER_LED = "provider_led", "Provider-led"
+        SCHOOL_LED = "school_led", "School-led"
+        NOT_YET_KNOWN = "not_yet_known", "Not yet known"
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="cohort_choices")
+    cohort = models.ForeignKey("schedules.Cohort", on_delete=models.PROTECT, related_name="+")
+    induction_programme_choice = models.CharField(
+        max_length=20, choices=InductionProgramme.choices, default=InductionProgramme.NOT_YET_KNOWN
+    )
+    lead_provider = models.ForeignKey(LeadProvider, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    delivery_partner = models.ForeignKey(
+        DeliveryPartner, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=clock.now)
+    updated_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["school", "cohort"], name="one_choice_per_school_cohort"),
+            models.CheckConstraint(
+                condition=models.Q(induction_programme_choice="provider_led") | models.Q(lead_provider__isnull=True),
+                name="only_provider_led_choices_name_a_provider",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.school} {self.cohort_id}: {self.get_induction_programme_choice_display()}"
+
+
+class SchoolMembership(models.Model):
+    """A school portal user's access to one school; a user may belong to several schools."""
+
+    user = models.ForeignKey("auth.User", on_delete=models.CASCADE, related_name="school_memberships")
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="memberships")
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "school"], name="one_membership_per_user_school")]
+
+    def __str__(self):
+        return f"{self.user} at {self.school}"
