@@ -64,6 +64,7 @@ class AuditEventAdmin(ReadOnlyAdmin):
     list_filter = ("occurred_at", "actor_kind", EventFilter)
     # "=model" finds one model's events, e.g. participants.TrainingPeriod.
     search_fields = ("=model", "actor_label", "action")
+    ordering = ("-occurred_at", "-id")
     # Counting every audit row on each filtered page is slow and not needed.
     show_full_result_count = False
 

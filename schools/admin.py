@@ -13,7 +13,9 @@ from schools.models import (
     LeadProviderDeliveryPartnership,
     Partnership,
     School,
+    SchoolCohortChoice,
     SchoolFundingEligibility,
+    SchoolMembership,
 )
 
 
@@ -39,6 +41,25 @@ class SchoolFundingEligibilityAdmin(admin.ModelAdmin):
     list_filter = ("cohort", "pupil_premium_uplift", "sparsity_uplift")
     search_fields = ("^school__urn", "school__name")
     raw_id_fields = ("school",)
+
+
+@admin.register(SchoolCohortChoice)
+class SchoolCohortChoiceAdmin(admin.ModelAdmin):
+    list_display = ("school", "cohort", "induction_programme_choice", "lead_provider", "delivery_partner")
+    list_select_related = ("school", "cohort", "lead_provider", "delivery_partner")
+    list_filter = ("cohort", "induction_programme_choice", "lead_provider")
+    search_fields = ("^school__urn", "school__name")
+    raw_id_fields = ("school",)
+    readonly_fields = ("created_at", "updated_at")
+
+
+@admin.register(SchoolMembership)
+class SchoolMembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "school", "created_at")
+    list_select_related = ("user", "school")
+    search_fields = ("user__username", "user__email", "^school__urn", "school__name")
+    raw_id_fields = ("user", "school")
+    readonly_fields = ("created_at",)
 
 
 @admin.register(LeadProvider)

@@ -15,7 +15,7 @@ from config.models import AuditEvent
 from declarations.models import Declaration
 from participants.models import DailyStatusRun, Participant, ParticipantIdChange, ParticipantType, ProviderEnrolment
 from schools import tokens
-from schools.models import LeadProviderDeliveryPartnership, SchoolFundingEligibility
+from schools.models import LeadProviderDeliveryPartnership, SchoolCohortChoice, SchoolFundingEligibility, SchoolMembership
 from tests import factories
 from tests.builders import trained_participant
 
@@ -42,6 +42,11 @@ def one_of_everything():
         lead_provider=lead_provider, delivery_partner=partnership.delivery_partner, cohort_id=2025
     )
     SchoolFundingEligibility.objects.create(school=partnership.school, cohort_id=2025, pupil_premium_uplift=True)
+    SchoolCohortChoice.objects.create(
+        school=partnership.school, cohort_id=2025, induction_programme_choice="provider_led", lead_provider=lead_provider
+    )
+    portal_user = User.objects.create_user(f"school-user-{partnership.school.urn}")
+    SchoolMembership.objects.create(user=portal_user, school=partnership.school)
     Declaration.objects.create(
         training_period=training,
         declaration_type="started",
