@@ -80,7 +80,8 @@ DATABASES = {
     )
 }
 DATABASES["default"].setdefault("TEST", {})
-DATABASES["default"]["TEST"]["NAME"] = os.environ.get("TEST_DATABASE_NAME") or None
+# One test database per test process, so parallel runs on one machine never collide.
+DATABASES["default"]["TEST"]["NAME"] = os.environ.get("TEST_DATABASE_NAME") or f"test_ecf_participants_{os.getpid()}"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -122,6 +123,7 @@ SPECTACULAR_SETTINGS = {
         "WithdrawalReasonEnum": "participants.api.schema.WITHDRAWAL_REASONS",
         "ParticipantTypeEnum": ["ect", "mentor"],
         "ParticipantResourceTypeEnum": ["participant"],
+        "DeclarationResourceTypeEnum": ["participant-declaration"],
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
