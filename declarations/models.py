@@ -29,6 +29,12 @@ class Declaration(models.Model):
     training_period = models.ForeignKey(
         "participants.TrainingPeriod", on_delete=models.PROTECT, related_name="declarations"
     )
+    # The provider that declared: the one whose partnership the training period had (D32, D35).
+    lead_provider = models.ForeignKey(
+        "schools.LeadProvider", null=True, blank=True, on_delete=models.PROTECT, related_name="declarations"
+    )
+    # O3: an exact copy of an earlier request returns the declaration it created.
+    request_fingerprint = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     declaration_type = models.CharField(max_length=20, choices=[(t, t) for t in DECLARATION_TYPES])
     declaration_date = models.DateTimeField()
     evidence_held = models.CharField(max_length=60, null=True, blank=True)
@@ -56,6 +62,15 @@ class Declaration(models.Model):
 
     def __str__(self):
         return f"{self.declaration_type} {self.declaration_date:%Y-%m-%d} ({self.api_id})"
+
+    LIVE_PAYMENT_STATUSES = ("no_payment", "eligible", "payable", "paid")
+
+    @property
+    def state(self) -> str:
+        """D30: the clawback status when there is one, else the payment status (no payment = submitted)."""
+        if self.clawback_status != ClawbackStatus.NO_CLAWBACK:
+            return self.clawback_status.replace("_", "-")
+        return "submitted" if self.payment_status == PaymentStatus.NO_PAYMENT else self.payment_status
 
     @property
     def billable(self) -> bool:

@@ -63,18 +63,42 @@ def _resolve(document, schema):
 
 
 def _shape(document, schema, depth=0):
-    """Attribute names and enums of a schema, recursively, ignoring descriptions and component names."""
+    """Attribute names and enums of a schema, recursively, ignoring descriptions and component names.
+
+    Alternatives (anyOf/oneOf/allOf) are merged: a served schema that accepts the union of the
+    reference's variants has the same shape.
+    """
     schema = _resolve(document, schema)
     if depth > 8 or not isinstance(schema, dict):
         return None
     shape = {}
+    for variant in schema.get("anyOf", []) + schema.get("oneOf", []) + schema.get("allOf", []):
+        _merge(shape, _shape(document, variant, depth + 1) or {})
     if "enum" in schema:
-        shape["enum"] = sorted(str(v) for v in schema["enum"] if v is not None)
+        _merge(shape, {"enum": sorted(str(v) for v in schema["enum"] if v is not None)})
     if "properties" in schema:
-        shape["properties"] = {name: _shape(document, sub, depth + 1) for name, sub in schema["properties"].items()}
+        _merge(shape, {"properties": {name: _shape(document, sub, depth + 1) for name, sub in schema["properties"].items()}})
     if "items" in schema:
-        shape["items"] = _shape(document, schema["items"], depth + 1)
+        _merge(shape, {"items": _shape(document, schema["items"], depth + 1)})
     return shape
+
+
+def _merge(into, shape):
+    for key, value in shape.items():
+        if key == "enum":
+            into["enum"] = sorted(set(into.get("enum", [])) | set(value))
+        elif key == "properties":
+            properties = into.setdefault("properties", {})
+            for name, sub in value.items():
+                if properties.get(name) is None:
+                    properties[name] = sub
+                elif sub is not None:
+                    _merge(properties[name], sub)
+        elif key == "items":
+            if into.get("items") is None:
+                into["items"] = value
+            elif value is not None:
+                _merge(into["items"], value)
 
 
 def _operations(document, prefix):
@@ -85,9 +109,12 @@ def _operations(document, prefix):
                     yield path, method, operation
 
 
+SERVED_PREFIXES = ("/api/v3/participants", "/api/v3/participant-declarations")
+
+
 def _reference_operations():
-    # The participant endpoints (read and actions) this part of the service serves.
-    return list(_operations(REFERENCE, "/api/v3/participants"))
+    # The reference endpoints this service serves so far; a prefix added here is held to the contract.
+    return [operation for prefix in SERVED_PREFIXES for operation in _operations(REFERENCE, prefix)]
 
 
 @pytest.mark.parametrize("path, method", [(p, m) for p, m, _ in _reference_operations()])
