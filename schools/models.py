@@ -14,6 +14,9 @@ class School(models.Model):
     name = models.CharField(max_length=200)
     induction_tutor_name = models.CharField(max_length=200, blank=True)
     induction_tutor_email = models.EmailField(blank=True)
+    # There is no GIAS feed: support staff clear this for a closed school or one outside England, which
+    # hides it from providers' school lists and stops new partnerships with it (P1).
+    eligible_for_training = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
