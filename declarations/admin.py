@@ -10,11 +10,11 @@ from declarations.models import Declaration
 @admin.register(Declaration)
 class DeclarationAdmin(IdentifierSearchMixin, admin.ModelAdmin):
     list_display = (
-        "api_id", "participant", "declaration_type", "declaration_date", "payment_status", "clawback_status",
-        "delivery_partner",
+        "api_id", "participant", "lead_provider", "declaration_type", "declaration_date", "payment_status",
+        "clawback_status", "delivery_partner",
     )
-    list_select_related = ("training_period__school_period__participant", "delivery_partner")
-    list_filter = ("payment_status", "clawback_status", "declaration_type")
+    list_select_related = ("training_period__school_period__participant", "lead_provider", "delivery_partner")
+    list_filter = ("payment_status", "clawback_status", "declaration_type", "lead_provider")
     search_fields = (
         "training_period__school_period__participant__full_name",
         "^training_period__school_period__participant__trn",
