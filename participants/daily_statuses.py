@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import DatabaseError, connection, transaction
@@ -33,15 +34,18 @@ _ADVISORY_LOCK_KEY = zlib.crc32(b"participants.daily_statuses")
 # status was right as of the last completed day, those rows (and never-recorded ones) are all that
 # can have changed.
 _CHANGED_SINCE = """
-    SELECT e.id
-      FROM participants_providerenrolment e
-      JOIN participants_trainingperiod tp ON tp.id = e.training_period_id
      WHERE e.recorded_status IS NULL
         OR (tp.started_on > %(since)s AND tp.started_on <= %(through)s)
         OR (tp.finished_on > %(since)s AND tp.finished_on <= %(through)s)
-  ORDER BY e.id
 """
-_EVERY_ENROLMENT = "SELECT e.id FROM participants_providerenrolment e ORDER BY e.id"
+_READ_SIZE = 20_000
+
+# A batch's inputs, read one enrolment at a time by primary key: OFFSET 0 keeps PostgreSQL from
+# flattening the subquery into hash joins that scan every training period and participant per batch.
+_BATCH_INPUTS = f"""
+    SELECT inputs.* FROM unnest(%s::bigint[]) AS batch(id)
+    CROSS JOIN LATERAL ({enrolments.STATUS_INPUTS} WHERE e.id = batch.id OFFSET 0) AS inputs
+"""
 
 
 @dataclass(frozen=True)
@@ -65,22 +69,30 @@ def record_date_driven_statuses(
         if last is not None and last >= through:
             return Outcome(days=(), changed=0)
         # The first ever run has no day whose statuses it can trust, so it checks everything.
-        candidates = _candidate_ids(since=None if every_enrolment else last, through=through)
+        stale = _stale_ids(since=None if every_enrolment else last, through=through)
         changed = 0
-        for start in range(0, len(candidates), batch_size):
-            changed += _record_batch(candidates[start:start + batch_size], today=through, now=now)
+        for start in range(0, len(stale), batch_size):
+            changed += _record_batch(stale[start:start + batch_size], today=through, now=now)
         days = _missed_days(last=last, through=through)
         _complete(days, changed=changed, now=now)
         return Outcome(days=days, changed=changed)
 
 
-def _candidate_ids(*, since: dt.date | None, through: dt.date) -> list[int]:
-    with connection.cursor() as cursor:
+def _stale_ids(*, since: dt.date | None, through: dt.date) -> list[int]:
+    """Enrolments whose recorded status differs from today's, found in one pass without locks.
+
+    The batches lock and read these again, so this only has to be a superset of what they change.
+    """
+    stale = []
+    # A server-side cursor: a full check streams every enrolment rather than holding them all.
+    with connection.chunked_cursor() as cursor:
         if since is None:
-            cursor.execute(_EVERY_ENROLMENT)
+            cursor.execute(enrolments.STATUS_INPUTS + " ORDER BY e.id")
         else:
-            cursor.execute(_CHANGED_SINCE, {"since": since, "through": through})
-        return [row[0] for row in cursor.fetchall()]
+            cursor.execute(enrolments.STATUS_INPUTS + _CHANGED_SINCE + " ORDER BY e.id", {"since": since, "through": through})
+        while rows := cursor.fetchmany(_READ_SIZE):
+            stale.extend(eid for eid, old, new in enrolments.statuses(rows, today=through) if new != old)
+    return stale
 
 
 def _record_batch(enrolment_ids: list[int], *, today: dt.date, now: dt.datetime) -> int:
@@ -92,7 +104,7 @@ def _record_batch(enrolment_ids: list[int], *, today: dt.date, now: dt.datetime)
             "SELECT id FROM participants_providerenrolment WHERE id = ANY(%s) ORDER BY id FOR UPDATE",
             [enrolment_ids],
         )
-        cursor.execute(enrolments.STATUS_INPUTS + " WHERE e.id = ANY(%s)", [enrolment_ids])
+        cursor.execute(_BATCH_INPUTS, [enrolment_ids])
         rows = cursor.fetchall()
         participant_of = {row[0]: row[2] for row in rows}
         # A NULL recorded status counts as a change: nobody can say what providers last saw, and an
@@ -101,30 +113,44 @@ def _record_batch(enrolment_ids: list[int], *, today: dt.date, now: dt.datetime)
         if not updates:
             return 0
         enrolments.record_statuses(cursor, [(eid, new) for eid, _old, new in updates])
-        # GREATEST: a change saved after this run's `now` must not have its timestamp moved back.
+        # A participant changed after this run's `now` already shows a later time; never move it back.
         cursor.execute(
-            "UPDATE participants_participant SET api_updated_at = GREATEST(api_updated_at, %s) WHERE id = ANY(%s)",
-            [now, sorted({participant_of[eid] for eid, _old, _new in updates})],
+            "UPDATE participants_participant SET api_updated_at = %s WHERE id = ANY(%s) AND api_updated_at < %s",
+            [now, sorted({participant_of[eid] for eid, _old, _new in updates}), now],
         )
-        AuditEvent.objects.bulk_create(
-            [
-                AuditEvent(
-                    occurred_at=now,
-                    actor_kind=changes.SYSTEM.kind,
-                    actor_id=changes.SYSTEM.identifier,
-                    actor_label=changes.SYSTEM.label,
-                    action=ACTION,
-                    event="updated",
-                    model=ProviderEnrolment._meta.label,
-                    object_id=str(eid),
-                    participant_ids=[participant_of[eid]],
-                    changes={"recorded_status": [old, new]},
-                )
-                for eid, old, new in updates
-            ]
-        )
+        _audit(cursor, updates, participant_of=participant_of, now=now)
         _after_batch()
         return len(updates)
+
+
+def _audit(cursor, updates: list[tuple[int, str | None, str]], *, participant_of: dict[int, int], now: dt.datetime) -> None:
+    """One AuditEvent per change, by the system actor, shaped as `config.changes` writes them.
+
+    One INSERT ... SELECT over arrays: in scripts/bench_daily_statuses.py, bulk_create of the same
+    rows took several times as long, mostly in building and binding its parameters.
+    """
+    cursor.execute(
+        f"""
+        INSERT INTO {AuditEvent._meta.db_table}
+               (occurred_at, actor_kind, actor_id, actor_label, action, event, model, object_id, participant_ids, changes)
+        SELECT %(now)s, %(actor_kind)s, %(actor_id)s, %(actor_label)s, %(action)s, 'updated', %(model)s, u.id::text,
+               ARRAY[u.participant_id], jsonb_build_object('recorded_status', jsonb_build_array(u.old, u.new))
+          FROM unnest(%(ids)s::bigint[], %(participant_ids)s::bigint[], %(old)s::text[], %(new)s::text[])
+               AS u(id, participant_id, old, new)
+        """,
+        {
+            "now": now,
+            "actor_kind": changes.SYSTEM.kind,
+            "actor_id": changes.SYSTEM.identifier,
+            "actor_label": changes.SYSTEM.label,
+            "action": ACTION,
+            "model": ProviderEnrolment._meta.label,
+            "ids": [eid for eid, _old, _new in updates],
+            "participant_ids": [participant_of[eid] for eid, _old, _new in updates],
+            "old": [old for _eid, old, _new in updates],
+            "new": [str(new) for _eid, _old, new in updates],
+        },
+    )
 
 
 def _after_batch() -> None:
@@ -149,18 +175,17 @@ def _complete(days: tuple[dt.date, ...], *, changed: int, now: dt.datetime) -> N
     )
 
 
-class _one_run_at_a_time:
+@contextmanager
+def _one_run_at_a_time():
     """A PostgreSQL advisory lock: a second run (beat and a manual command, say) waits for the first,
     then finds the days already completed."""
-
-    def __enter__(self):
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_lock(%s)", [_ADVISORY_LOCK_KEY])
-
-    def __exit__(self, *exc):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [_ADVISORY_LOCK_KEY])
+    try:
+        yield
+    finally:
         try:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [_ADVISORY_LOCK_KEY])
         except DatabaseError:
             pass  # the connection is gone, and PostgreSQL released the lock with it
-        return False
