@@ -6,6 +6,7 @@ that provider while the partnership was missing (P9), which is what makes those 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.db import IntegrityError, transaction
 
@@ -219,10 +220,14 @@ def _delivery_partner_changes(checks, partnership, delivery_partner) -> None:
 
 # --- helpers -----------------------------------------------------------------------------------------------------
 
-def _uuid(value):
-    from config.api.parsing import uuid_or_none
-
-    return uuid_or_none(value) if isinstance(value, str) else None
+def _uuid(value) -> uuid.UUID | None:
+    """An id as sent; anything that is not a UUID string names nothing."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return uuid.UUID(value.strip())
+    except ValueError:
+        return None
 
 
 def _waiting_training(*, school, lead_provider, cohort):
