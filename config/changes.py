@@ -100,6 +100,25 @@ def track(model, *, fields: Iterable[str], participant_ids: Callable[[object], I
     post_save.connect(_saved, sender=model, dispatch_uid=uid + ":save")
     pre_delete.connect(_deleting, sender=model, dispatch_uid=uid + ":predelete")
     post_delete.connect(_deleted, sender=model, dispatch_uid=uid + ":delete")
+    _renew_snapshot_on_refresh(model)
+
+
+def _renew_snapshot_on_refresh(model):
+    # Reloading makes the database's values the baseline for the next save's comparison.
+    if getattr(model.refresh_from_db, "_renews_snapshot", False):
+        return
+    original = model.refresh_from_db
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        original(self, using=using, fields=fields, from_queryset=from_queryset)
+        tracked = _tracked[type(self)].fields
+        names = tracked if fields is None else [
+            name for name in tracked if name in fields or self._meta.get_field(name).attname in fields
+        ]
+        self._tracked_snapshot = {**getattr(self, "_tracked_snapshot", {}), **_field_values(self, names)}
+
+    refresh_from_db._renews_snapshot = True
+    model.refresh_from_db = refresh_from_db
 
 
 def listen(listener: Callable[[Change], None]):

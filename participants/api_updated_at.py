@@ -52,13 +52,13 @@ VISIBILITY = {
         {
             "full_name", "trn", "ect_training_record_id", "mentor_training_record_id", "ect_eligible_on",
             "ect_exempt_on", "mentor_eligible_on", "mentor_funding_end_date", "mentor_funding_end_reason",
-            "ect_payments_frozen_year", "mentor_payments_frozen_year",
+            "ect_payments_frozen_year", "mentor_payments_frozen_year", "retired_into",
         },
         lambda obj: [obj.pk],
     ),
     SchoolPeriod: (
         ("participant", "school", "participant_type", "email", "working_pattern", "started_on", "finished_on"),
-        {"email", "working_pattern", "started_on", "finished_on", "school", "participant"},
+        {"email", "working_pattern", "started_on", "finished_on", "school", "participant", "participant_type"},
         lambda obj: [obj.participant_id],
     ),
     TrainingPeriod: (
@@ -121,7 +121,22 @@ def touch(participant_ids, *, now) -> None:
     enrolments.refresh(ids, today=clock.london_date(now))
 
 
+def _previous_owners(change: changes.Change) -> set[int]:
+    """A row moved to another participant also changes what providers see of the one it left."""
+    if change.event != "updated":
+        return set()
+    owners = {change.changed["participant"][0]} if "participant" in change.changed else set()
+    periods = [
+        change.changed[name][0]
+        for name in ("school_period", "ect_school_period", "mentor_school_period")
+        if name in change.changed
+    ]
+    if periods:
+        owners.update(SchoolPeriod.objects.filter(pk__in=periods).values_list("participant_id", flat=True))
+    return owners
+
+
 @changes.listen
 def _on_change(change: changes.Change) -> None:
     if change.model in VISIBILITY and provider_visible(change):
-        touch(change.participant_ids, now=change.now)
+        touch([*change.participant_ids, *_previous_owners(change)], now=change.now)

@@ -10,7 +10,17 @@ from tests import factories
 
 @pytest.fixture(autouse=True)
 def _database_for_every_test(db):
-    """Every test runs against the real PostgreSQL test database, rolled back afterwards."""
+    """Every test runs against the real PostgreSQL test database."""
+
+
+def pytest_collection_modifyitems(items):
+    # A transactional test empties the tables when it ends, reference data included; serialized
+    # rollback restores what migrations created, for every such test alike (mixing the two modes
+    # makes Django recreate content types twice).
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+            item.add_marker(pytest.mark.django_db(**{**marker.kwargs, "serialized_rollback": True}), append=False)
 
 
 class ProviderClient:
