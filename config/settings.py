@@ -95,7 +95,19 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
+# School portal (schools.portal): GOV.UK Frontend from npm, and the stylesheet `npm run build` compiles from it.
+STATICFILES_DIRS = [
+    ("govuk", BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"),
+    ("portal", BASE_DIR / "frontend" / "build"),
+]
+LOGIN_URL = "portal:sign-in"
+# Repeated wrong passwords for one email lock that email out of the portal for a while.
+PORTAL_SIGN_IN_MAX_FAILURES = int(os.environ.get("PORTAL_SIGN_IN_MAX_FAILURES", "5"))
+PORTAL_SIGN_IN_LOCKOUT_SECONDS = int(os.environ.get("PORTAL_SIGN_IN_LOCKOUT_SECONDS", str(15 * 60)))
+
 SESSION_COOKIE_AGE = 60 * 60 * 2
+# A signed-in session also ends when the browser closes (the cookie has no expiry of its own).
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG and not env_bool("ALLOW_INSECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
