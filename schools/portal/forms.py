@@ -1,0 +1,239 @@
+"""Portal forms: they check that answers are present and well formed, nothing more.
+
+Whether an answer is allowed (a date in the future, an email already used at the school, a mentor
+who is the ECT themself) is the school action's decision; its ValidationFailed errors are added to
+these forms by the views, keyed by the same names.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django import forms
+
+from participants.models import ProgrammeType, WorkingPattern
+from schools.models import DeliveryPartner, LeadProvider
+
+DATE_PARTS = ("day", "month", "year")
+
+
+class DateWidget(forms.Widget):
+    """Three inputs named `<field>-day`, `<field>-month` and `<field>-year`, as GOV.UK date inputs are."""
+
+    def value_from_datadict(self, data, files, name):
+        return {part: (data.get(f"{name}-{part}") or "").strip() for part in DATE_PARTS}
+
+    def value_omitted_from_data(self, data, files, name):
+        return not any(f"{name}-{part}" in data for part in DATE_PARTS)
+
+
+class DateField(forms.Field):
+    """A GOV.UK date input. `noun` names the date in messages, e.g. "Start date"."""
+
+    widget = DateWidget
+
+    def __init__(self, *, noun: str, required_message: str, **kwargs):
+        self.noun = noun
+        super().__init__(error_messages={"required": required_message}, **kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, dt.date):
+            return {"day": str(value.day), "month": str(value.month), "year": str(value.year)}
+        return value or {}
+
+    def to_python(self, value):
+        parts = value or {}
+        if not any(parts.get(part) for part in DATE_PARTS):
+            return None
+        missing = [part for part in DATE_PARTS if not parts.get(part)]
+        if missing:
+            raise forms.ValidationError(f"{self.noun} must include a {' and '.join(missing)}")
+        if not all(re.fullmatch(r"\d+", parts[part]) for part in DATE_PARTS):
+            raise forms.ValidationError(f"{self.noun} must be a real date")
+        if len(parts["year"]) != 4:
+            raise forms.ValidationError("Year must include 4 numbers")
+        try:
+            return dt.date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
+        except ValueError:
+            raise forms.ValidationError(f"{self.noun} must be a real date") from None
+
+
+class TrnField(forms.CharField):
+    """A teacher reference number: 7 digits. Spaces that come with a copied TRN are ignored."""
+
+    def to_python(self, value):
+        return re.sub(r"\s+", "", super().to_python(value))
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not re.fullmatch(r"\d{7}", value):
+            raise forms.ValidationError("Enter a teacher reference number (TRN) with 7 digits")
+
+
+def _name_field():
+    return forms.CharField(max_length=200, error_messages={
+        "required": "Enter their full name",
+        "max_length": "Full name must be 200 characters or fewer",
+    })
+
+
+def _email_field():
+    return forms.EmailField(max_length=254, error_messages={
+        "required": "Enter their email address",
+        "invalid": "Enter an email address in the correct format, like name@example.com",
+        "max_length": "Email address must be 254 characters or fewer",
+    })
+
+
+def _trn_field():
+    return TrnField(max_length=20, error_messages={
+        "required": "Enter their teacher reference number (TRN)",
+        "max_length": "Enter a teacher reference number (TRN) with 7 digits",
+    })
+
+
+def _lead_provider_field(*, required=False):
+    return forms.ModelChoiceField(
+        queryset=LeadProvider.objects.order_by("name"),
+        required=required,
+        empty_label="Choose a lead provider",
+        error_messages={"required": "Select a lead provider", "invalid_choice": "Select a lead provider"},
+    )
+
+
+def _programme_type_field():
+    return forms.ChoiceField(
+        choices=ProgrammeType.choices,
+        error_messages={"required": "Select provider-led or school-led training", "invalid_choice": "Select provider-led or school-led training"},
+    )
+
+
+class ProviderLedNeedsProvider:
+    """The lead provider question only applies to provider-led training; its answer is dropped otherwise."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("programme_type") == ProgrammeType.PROVIDER_LED:
+            if not cleaned.get("lead_provider") and "lead_provider" not in self.errors:
+                self.add_error("lead_provider", "Select a lead provider")
+        elif "programme_type" in cleaned:
+            cleaned["lead_provider"] = None
+            self.errors.pop("lead_provider", None)
+        return cleaned
+
+
+class RegisterEctForm(ProviderLedNeedsProvider, forms.Form):
+    full_name = _name_field()
+    trn = _trn_field()
+    date_of_birth = DateField(noun="Date of birth", required_message="Enter their date of birth")
+    email = _email_field()
+    started_on = DateField(noun="Start date", required_message="Enter the date they start at your school")
+    working_pattern = forms.ChoiceField(
+        choices=WorkingPattern.choices,
+        error_messages={"required": "Select if they work full time or part time", "invalid_choice": "Select if they work full time or part time"},
+    )
+    programme_type = _programme_type_field()
+    lead_provider = _lead_provider_field()
+
+
+class RegisterMentorForm(forms.Form):
+    full_name = _name_field()
+    trn = _trn_field()
+    email = _email_field()
+
+
+class NameForm(forms.Form):
+    full_name = _name_field()
+
+
+class EmailForm(forms.Form):
+    email = _email_field()
+
+
+class LeavingForm(forms.Form):
+    leaving_on = DateField(noun="Leaving date", required_message="Enter the date they leave or left your school")
+
+
+NEW_MENTOR = "new"
+
+
+class ChooseMentorForm(forms.Form):
+    """One of the school's mentors, or NEW_MENTOR to register someone new."""
+
+    mentor = forms.ChoiceField(error_messages={
+        "required": "Select a mentor, or that you will register a new mentor",
+        "invalid_choice": "Select a mentor, or that you will register a new mentor",
+    })
+
+    def __init__(self, *args, mentors=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.mentors = {str(period.pk): period for period in mentors}
+        self.fields["mentor"].choices = [
+            *((key, period.participant.full_name) for key, period in self.mentors.items()),
+            (NEW_MENTOR, "Register a new mentor"),
+        ]
+
+    def chosen_mentor(self):
+        """The chosen mentor's school period, or None when a new mentor is to be registered."""
+        return self.mentors.get(self.cleaned_data["mentor"])
+
+
+class ProgrammeForm(ProviderLedNeedsProvider, forms.Form):
+    programme_type = _programme_type_field()
+    lead_provider = _lead_provider_field()
+
+
+class LeadProviderForm(forms.Form):
+    lead_provider = _lead_provider_field(required=True)
+
+
+KEEP, CHANGE = "keep", "change"
+
+
+class CohortChoiceForm(ProviderLedNeedsProvider, forms.Form):
+    """Keep last cohort's lead provider and delivery partner, or answer the programme questions afresh."""
+
+    keep_previous = forms.ChoiceField(
+        required=False,
+        choices=[(KEEP, "Yes"), (CHANGE, "No")],
+        error_messages={"invalid_choice": "Select yes if you will keep the same lead provider and delivery partner"},
+    )
+    programme_type = _programme_type_field()
+    lead_provider = _lead_provider_field()
+    delivery_partner = forms.ModelChoiceField(
+        queryset=DeliveryPartner.objects.order_by("name"),
+        required=False,
+        empty_label="Not known yet",
+        error_messages={"invalid_choice": "Select a delivery partner"},
+    )
+
+    def __init__(self, *args, can_keep=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.can_keep = can_keep
+        self.fields["keep_previous"].required = can_keep
+        self.fields["keep_previous"].error_messages["required"] = (
+            "Select yes if you will keep the same lead provider and delivery partner"
+        )
+
+    def clean(self):
+        if self.can_keep and self.data.get(self.add_prefix("keep_previous")) == KEEP:
+            # Keeping last year's choice answers every other question.
+            for name in ("programme_type", "lead_provider", "delivery_partner"):
+                self.errors.pop(name, None)
+            return {"keep_previous": KEEP, "programme_type": None, "lead_provider": None, "delivery_partner": None}
+        cleaned = super().clean()
+        if cleaned.get("programme_type") == ProgrammeType.SCHOOL_LED:
+            cleaned["delivery_partner"] = None
+        return cleaned
+
+    @property
+    def keeps_previous(self) -> bool:
+        return self.cleaned_data.get("keep_previous") == KEEP
+
+
+class SignInForm(forms.Form):
+    email = forms.EmailField(max_length=254, error_messages={
+        "required": "Enter your email address",
+        "invalid": "Enter an email address in the correct format, like name@example.com",
+    })
+    password = forms.CharField(strip=False, max_length=4096, error_messages={"required": "Enter your password"})

@@ -1,0 +1,22 @@
+"""Template helpers for the portal's GOV.UK form fields."""
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def choice_items(field):
+    """A bound field's choices as GOV.UK radios need them: ids, values, labels and which is chosen.
+
+    The first item's id is the field's name, so error summary links land on it. A blank choice (a
+    select's placeholder) is left out.
+    """
+    current = "" if field.value() is None else str(field.value())
+    items = []
+    for value, label in field.field.choices:
+        value = "" if value is None else str(value)
+        if not value:
+            continue
+        item_id = field.name if not items else f"{field.name}-{len(items) + 1}"
+        items.append({"id": item_id, "value": value, "label": label, "checked": value == current})
+    return items
