@@ -79,7 +79,10 @@ def _shape(document, schema, depth=0):
     if "properties" in schema:
         _merge(shape, {"properties": {name: _shape(document, sub, depth + 1) for name, sub in schema["properties"].items()}})
     if "items" in schema:
-        _merge(shape, {"items": _shape(document, schema["items"], depth + 1)})
+        items = _shape(document, schema["items"], depth + 1)
+        # Items of plain values carry no names or enums (the contract's DeliveryPartner cohort omits them).
+        if items:
+            _merge(shape, {"items": items})
     return shape
 
 
@@ -109,7 +112,13 @@ def _operations(document, prefix):
                     yield path, method, operation
 
 
-SERVED_PREFIXES = ("/api/v3/participants", "/api/v3/participant-declarations")
+SERVED_PREFIXES = (
+    "/api/v3/participants",
+    "/api/v3/participant-declarations",
+    "/api/v3/schools",
+    "/api/v3/delivery-partners",
+    "/api/v3/partnerships",
+)
 
 
 def _reference_operations():
