@@ -3,14 +3,17 @@ import datetime as dt
 
 import pytest
 
+from config import changes
+from config.changes import Actor
 from config.validation import ValidationFailed
 from declarations.models import Declaration, PaymentStatus
 from participants import default_schedules
 from participants.default_schedules import PreviousTraining, choose, default_schedule
-from participants.models import ParticipantType, ProgrammeType
+from participants.models import Participant, ParticipantType, ProgrammeType
+from participants.school_actions import register_ect
 from schedules.models import Cohort, Schedule
 from tests import factories
-from tests.builders import trained_participant
+from tests.builders import partnership, trained_participant
 
 UTC = dt.timezone.utc
 TODAY = dt.date(2026, 1, 15)  # the `today` fixture's London date
@@ -236,6 +239,31 @@ def test_DS7_a_schedule_missing_from_the_cohort_is_an_error_not_a_fallback(today
     assert failure.value.errors == [
         ("schedule", "There is no ecf-standard-january schedule in the 2025 cohort. Contact us so we can add it.")
     ]
+
+
+def test_DS7_missing_schedule_leaves_the_registration_undone(lead_provider, today):
+    Schedule.objects.filter(cohort_id=2025, identifier="ecf-standard-january").delete()
+    school = factories.SchoolFactory()
+    with pytest.raises(ValidationFailed), changes.recording(actor=Actor("school_user", "1", "tutor@school.example")):
+        register_ect(
+            school=school, full_name="Ada Lovelace", trn="1234567", date_of_birth=dt.date(1990, 1, 1),
+            email="ada@school.example", started_on=TODAY, working_pattern="full_time", programme_type="provider_led",
+            lead_provider=lead_provider, now=NOW,
+        )
+    assert not school.school_periods.exists()
+    assert not Participant.objects.filter(trn="1234567").exists()
+
+
+def test_DS8_a_transfer_keeps_the_schedule_it_had(lead_provider, today):
+    participant, previous = trained_participant(lead_provider, schedule="ecf-reduced-april")
+    new_school = partnership(lead_provider, school=factories.SchoolFactory()).school
+    with changes.recording(actor=Actor("school_user", "1", "tutor@school.example")):
+        school_period = register_ect(
+            school=new_school, full_name=participant.full_name, trn=participant.trn, date_of_birth=dt.date(1990, 1, 1),
+            email="moved@school.example", started_on=TODAY, working_pattern="full_time", programme_type="provider_led",
+            lead_provider=lead_provider, now=NOW,
+        )
+    assert school_period.training_periods.get().schedule == previous.schedule
 
 
 def test_extended_cohort_constant_matches_the_reference_data():

@@ -1,0 +1,79 @@
+"""A school moves an ECT's or mentor's training to another lead provider (SC13, SC14)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from config import changes, clock
+from config.validation import Checks
+from participants import default_schedules
+from participants.models import ParticipantType, ProgrammeType, SchoolPeriod, TrainingPeriod
+from participants.school_actions import training
+from participants.school_actions.checks import SELECT_LEAD_PROVIDER
+
+LEFT_SCHOOL = "You cannot change the lead provider of someone who has left your school"
+SCHOOL_LED = "You cannot change the lead provider of an ECT doing school-led training"
+NO_TRAINING = "They are not training with a lead provider. Choose their training programme instead"
+SAME_LEAD_PROVIDER = "Select a different lead provider from the one they have now"
+
+
+def change_lead_provider(*, school_period, lead_provider, now) -> TrainingPeriod:
+    today = clock.london_date(now)
+    with transaction.atomic(), changes.recording(now=now):
+        training.lock(school_period.participant)
+        school_period = training.fresh(school_period)
+        current = training.current_or_next(school_period, today)
+        checks = Checks()
+        checks.first("lead_provider", lead_provider_rules(school_period, lead_provider, current, today))
+        checks.raise_if_any()
+        if current.started_on >= today:
+            return _repoint(current, lead_provider, now=now)
+        return _move(school_period, current, lead_provider, today=today, now=now)
+
+
+def lead_provider_rules(school_period: SchoolPeriod, lead_provider, current: TrainingPeriod | None, today: dt.date):
+    yield lead_provider is None, SELECT_LEAD_PROVIDER
+    yield school_period.finished_on is not None and school_period.finished_on < today, LEFT_SCHOOL
+    yield current is not None and current.programme_type == ProgrammeType.SCHOOL_LED, SCHOOL_LED
+    yield current is None, NO_TRAINING
+    yield current.lead_provider_id == lead_provider.pk, SAME_LEAD_PROVIDER
+    # Re-pointing training that began today would hand the old provider's declarations to the new one.
+    yield current.started_on >= today and training.has_declarations([current]), training.TRAINING_ALREADY_DECLARED
+
+
+def _repoint(current: TrainingPeriod, lead_provider, *, now) -> TrainingPeriod:
+    """SC13: training that has not begun simply moves to the new provider (partnership, else an EOI)."""
+    current.lead_provider = lead_provider
+    current.partnership = training.partnership_for(
+        school=current.school_period.school,
+        lead_provider=lead_provider,
+        cohort=default_schedules.cohort_of(current),
+        roll_over=False,
+        now=now,
+    )
+    current.save()
+    return current
+
+
+def _move(school_period: SchoolPeriod, current: TrainingPeriod, lead_provider, *, today, now) -> TrainingPeriod:
+    """SC13/SC14: the old training ends yesterday and new training continues from today on the same
+    schedule; an ECT in a frozen cohort continues on the extended schedule instead (DS5)."""
+    cohort = default_schedules.cohort_of(current)
+    leaves_frozen_cohort = school_period.participant_type == ParticipantType.ECT and cohort.payments_frozen(now=now)
+    if leaves_frozen_cohort:
+        schedule = default_schedules.load(default_schedules.EXTENDED_COHORT_YEAR, default_schedules.EXTENDED_SCHEDULE)
+        if current.partnership_id is not None:
+            participant = school_period.participant
+            participant.ect_payments_frozen_year = cohort.year
+            participant.save()
+    else:
+        schedule = current.schedule
+    training.end_or_remove(current, today=today)
+    return training.start_provider_led(
+        school_period=school_period,
+        lead_provider=lead_provider,
+        schedule=schedule,
+        started_on=training.training_starts_on(school_period, today),
+        now=now,
+    )

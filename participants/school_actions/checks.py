@@ -1,0 +1,86 @@
+"""Rules for what a school enters, shared by the school actions. Attributes are the form fields.
+
+Each `*_rules` function yields (failing?, message) pairs lazily, so `Checks.first` stops at the
+first failure and later rules never see input an earlier one rejected.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db.models import Q
+
+from participants.models import SchoolPeriod
+from participants.registration import normalised_trn
+from schedules.models import Cohort
+
+ENTER_NAME = "Enter their full name"
+ENTER_TRN = "Enter their teacher reference number (TRN)"
+TRN_FORMAT = "Enter a teacher reference number (TRN) with 7 digits"
+ENTER_EMAIL = "Enter an email address"
+EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
+EMAIL_USED = "This email address is already used by someone at this school"
+ENTER_START = "Enter the date they start at your school"
+START_TOO_EARLY = "The start date must be on or after {day}"
+START_TOO_LATE = "The start date must be on or before {day}"
+SELECT_LEAD_PROVIDER = "Select a lead provider"
+
+
+def is_date(value) -> bool:
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+
+
+def long_date(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def cleaned_name(full_name) -> str:
+    return " ".join(full_name.split()) if isinstance(full_name, str) else ""
+
+
+def cleaned_email(email) -> str:
+    return email.strip() if isinstance(email, str) else ""
+
+
+def name_rules(full_name):
+    yield not cleaned_name(full_name), ENTER_NAME
+
+
+def trn_rules(trn):
+    yield not (isinstance(trn, str) and trn.strip()), ENTER_TRN
+    yield normalised_trn(trn) is None, TRN_FORMAT
+
+
+def email_rules(email, *, school, participant, today: dt.date):
+    text = cleaned_email(email)
+    yield not text, ENTER_EMAIL
+    yield not _valid_email(text), EMAIL_FORMAT
+    yield email_used_by_someone_else(school=school, email=text, participant=participant, today=today), EMAIL_USED
+
+
+def start_rules(started_on, *, today: dt.date):
+    """The start date, and the training it implies, must fall in a cohort we have."""
+    yield not is_date(started_on), ENTER_START
+    first = Cohort.objects.order_by("year").first()
+    yield started_on < first.started_on, START_TOO_EARLY.format(day=long_date(first.started_on))
+    last = Cohort.objects.order_by("-year").first()
+    yield max(started_on, today) > last.finished_on, START_TOO_LATE.format(day=long_date(last.finished_on))
+
+
+def email_used_by_someone_else(*, school, email: str, participant, today: dt.date) -> bool:
+    """Another person at this school, now or from a later date, already has this address."""
+    others = SchoolPeriod.objects.filter(school=school, email__iexact=email).filter(
+        Q(finished_on__isnull=True) | Q(finished_on__gte=today)
+    )
+    if participant is not None:
+        others = others.exclude(participant=participant)
+    return others.exists()
+
+
+def _valid_email(text: str) -> bool:
+    try:
+        validate_email(text)
+    except ValidationError:
+        return False
+    return True

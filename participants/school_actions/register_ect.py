@@ -1,0 +1,152 @@
+"""A school registers an early career teacher (SC1–SC5, with O5)."""
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+from django.db import transaction
+
+from config import changes, clock
+from config.validation import Checks
+from participants import default_schedules
+from participants.models import (
+    InductionPeriod,
+    ParticipantType,
+    ProgrammeType,
+    SchoolPeriod,
+    TrainingPeriod,
+    WorkingPattern,
+)
+from participants.registration import find_or_create_teacher, normalised_trn, teacher_with_trn
+from participants.school_actions import training
+from participants.school_actions.checks import (
+    SELECT_LEAD_PROVIDER,
+    cleaned_email,
+    cleaned_name,
+    email_rules,
+    is_date,
+    name_rules,
+    start_rules,
+    trn_rules,
+)
+from participants.school_actions.report_leaving import finish
+from schedules.models import Cohort
+
+ALREADY_REGISTERED = "This ECT is already registered at your school"
+ENTER_DATE_OF_BIRTH = "Enter their date of birth"
+DATE_OF_BIRTH_IN_FUTURE = "Their date of birth must be in the past"
+DATE_OF_BIRTH_DOES_NOT_MATCH = (
+    "The date of birth does not match the teacher with this TRN. Check the TRN and date of birth"
+)
+STARTED_ELSEWHERE_LATER = "The start date must be after they started at their previous school"
+SELECT_WORKING_PATTERN = "Select if they work full time or part time"
+SELECT_PROGRAMME = "Select provider-led or school-led training"
+
+
+def register_ect(
+    *, school, full_name, trn, date_of_birth, email, started_on, working_pattern, programme_type,
+    lead_provider=None, now,
+) -> SchoolPeriod:
+    today = clock.london_date(now)
+    with transaction.atomic(), changes.recording(now=now):
+        teacher = teacher_with_trn(normalised_trn(trn), lock=True)
+        checks = Checks()
+        checks.first("full_name", name_rules(full_name))
+        checks.first("trn", itertools.chain(trn_rules(trn), _not_already_here(teacher, school, started_on)))
+        checks.first("date_of_birth", _date_of_birth_rules(date_of_birth, teacher, today))
+        checks.first("email", email_rules(email, school=school, participant=teacher, today=today))
+        checks.first(
+            "started_on", itertools.chain(start_rules(started_on, today=today), _not_before_earlier_school(teacher, school, started_on))
+        )
+        checks.first("working_pattern", [(working_pattern not in WorkingPattern.values, SELECT_WORKING_PATTERN)])
+        checks.first("programme_type", [(programme_type not in ProgrammeType.values, SELECT_PROGRAMME)])
+        checks.first(
+            "lead_provider", [(programme_type == ProgrammeType.PROVIDER_LED and lead_provider is None, SELECT_LEAD_PROVIDER)]
+        )
+        checks.raise_if_any()
+
+        teacher = find_or_create_teacher(
+            trn=normalised_trn(trn), full_name=cleaned_name(full_name), date_of_birth=date_of_birth, now=now
+        )
+        _finish_earlier_schools(teacher, school, started_on)
+        school_period = SchoolPeriod.objects.create(
+            participant=teacher,
+            school=school,
+            participant_type=ParticipantType.ECT,
+            email=cleaned_email(email),
+            working_pattern=working_pattern,
+            started_on=started_on,
+            created_at=now,
+        )
+        if programme_type == ProgrammeType.PROVIDER_LED:
+            _start_provider_led(school_period, lead_provider, today=today, now=now)
+        else:
+            training.start_school_led(
+                school_period=school_period, started_on=training.training_starts_on(school_period, today), now=now
+            )
+        _mark_eligible_if_in_induction(teacher, today=today)
+        return school_period
+
+
+def _open_ect_periods(teacher, started_on):
+    """The teacher's ECT school periods still running on (or after) the new start date."""
+    periods = SchoolPeriod.objects.filter(participant=teacher, participant_type=ParticipantType.ECT)
+    return periods.filter(training.not_ended_by(started_on)) if is_date(started_on) else periods.filter(finished_on__isnull=True)
+
+
+def _not_already_here(teacher, school, started_on):
+    yield teacher is not None and _open_ect_periods(teacher, started_on).filter(school=school).exists(), ALREADY_REGISTERED
+
+
+def _date_of_birth_rules(date_of_birth, teacher, today):
+    yield not is_date(date_of_birth), ENTER_DATE_OF_BIRTH
+    yield date_of_birth >= today, DATE_OF_BIRTH_IN_FUTURE
+    recorded = teacher.date_of_birth if teacher is not None else None
+    yield recorded is not None and recorded != date_of_birth, DATE_OF_BIRTH_DOES_NOT_MATCH
+
+
+def _not_before_earlier_school(teacher, school, started_on):
+    """SC1 ends an earlier school the day before the new start, so that school must have started before it."""
+    earlier = _open_ect_periods(teacher, started_on).exclude(school=school) if teacher is not None else None
+    yield earlier is not None and earlier.filter(started_on__gte=started_on).exists(), STARTED_ELSEWHERE_LATER
+
+
+def _finish_earlier_schools(teacher, school, started_on: dt.date) -> None:
+    """SC1: another school's period still running on the new start ends the day before (as SC7)."""
+    for school_period in _open_ect_periods(teacher, started_on).exclude(school=school):
+        finish(school_period, leaving_on=started_on - dt.timedelta(days=1))
+
+
+def registration_cohort(teacher, *, started_on: dt.date, today: dt.date, now: dt.datetime) -> tuple[Cohort, bool]:
+    """SC2: (cohort, reassigned out of a frozen cohort?). A transfer keeps an open cohort; a frozen one moves on."""
+    previous = default_schedules.previous_training(participant=teacher, participant_type=ParticipantType.ECT, now=now)
+    if previous is not None and previous.payments_frozen:
+        return Cohort.objects.get(year=default_schedules.EXTENDED_COHORT_YEAR), True
+    if previous is not None:
+        return Cohort.objects.get(year=previous.cohort_year), False
+    year = max(Cohort.year_containing(today), Cohort.year_containing(started_on))
+    return Cohort.objects.get(year=year), False
+
+
+def _start_provider_led(school_period: SchoolPeriod, lead_provider, *, today: dt.date, now: dt.datetime) -> TrainingPeriod:
+    teacher = school_period.participant
+    cohort, reassigned = registration_cohort(teacher, started_on=school_period.started_on, today=today, now=now)
+    # SC4: reassigned ECTs continue from the extended cohort's start rather than from today.
+    starts_on = max(school_period.started_on, cohort.started_on) if reassigned else training.training_starts_on(school_period, today)
+    schedule = default_schedules.default_schedule(
+        participant=teacher, participant_type=ParticipantType.ECT, training_starts_on=starts_on, now=now, cohort=cohort
+    )
+    # P11: a reassigned ECT only joins a partnership that already exists in the new cohort.
+    return training.start_provider_led(
+        school_period=school_period, lead_provider=lead_provider, schedule=schedule, started_on=starts_on, now=now,
+        roll_over=not reassigned,
+    )
+
+
+def _mark_eligible_if_in_induction(teacher, *, today: dt.date) -> None:
+    """SC5/F14: an ECT in induction today is eligible for funding from today (and stays so)."""
+    if teacher.ect_eligible_on is not None:
+        return
+    if InductionPeriod.objects.filter(participant=teacher).filter(InductionPeriod.q_contains(today)).exists():
+        teacher.ect_eligible_on = today
+        teacher.save()

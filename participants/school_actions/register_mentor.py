@@ -1,0 +1,139 @@
+"""A school registers a mentor, optionally for one of its ECTs (SC6, O10)."""
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+from django.db import transaction
+
+from config import changes, clock
+from config.validation import Checks
+from participants import default_schedules
+from participants.models import ParticipantType, ProgrammeType, SchoolPeriod
+from participants.registration import find_or_create_teacher, normalised_trn, teacher_with_trn
+from participants.school_actions import training
+from participants.school_actions.assign_mentor import OWN_MENTOR, assign
+from participants.school_actions.checks import (
+    cleaned_email,
+    cleaned_name,
+    email_rules,
+    is_date,
+    name_rules,
+    start_rules,
+    trn_rules,
+)
+from participants.school_actions.report_leaving import finish
+from schedules.models import Cohort
+
+ALREADY_REGISTERED = "This mentor is already registered at your school"
+MENTEE_NOT_HERE = "Select an ECT registered at your school"
+MENTEE_LEFT = "This ECT has left your school. Select another ECT"
+STARTED_ELSEWHERE_LATER = "The start date must be after they started mentoring at their other school"
+
+
+def register_mentor(
+    *, school, full_name, trn, email, started_on=None, mentee=None, lead_provider=None, mentoring_only_here=False, now,
+) -> SchoolPeriod:
+    today = clock.london_date(now)
+    started_on = today if started_on is None else started_on
+    with transaction.atomic(), changes.recording(now=now):
+        teacher = teacher_with_trn(normalised_trn(trn), lock=True)
+        if mentee is not None:
+            training.lock(mentee.participant)
+            mentee = training.fresh(mentee)
+        checks = Checks()
+        checks.first("full_name", name_rules(full_name))
+        checks.first("trn", itertools.chain(trn_rules(trn), _not_already_here(teacher, school, started_on)))
+        checks.first("email", email_rules(email, school=school, participant=teacher, today=today))
+        checks.first(
+            "started_on",
+            itertools.chain(
+                start_rules(started_on, today=today),
+                _not_before_other_schools(teacher, school, started_on, mentoring_only_here),
+            ),
+        )
+        checks.first("mentee", _mentee_rules(mentee, school, today))
+        checks.first("mentor", [(teacher is not None and mentee is not None and mentee.participant_id == teacher.pk, OWN_MENTOR)])
+        checks.raise_if_any()
+
+        teacher = find_or_create_teacher(trn=normalised_trn(trn), full_name=cleaned_name(full_name), now=now)
+        if mentoring_only_here:
+            _finish_other_schools(teacher, school, started_on)
+        school_period = SchoolPeriod.objects.create(
+            participant=teacher,
+            school=school,
+            participant_type=ParticipantType.MENTOR,
+            email=cleaned_email(email),
+            started_on=started_on,
+            created_at=now,
+        )
+        chosen = _chosen_lead_provider(lead_provider, mentee, today)
+        if chosen is not None and _may_train(teacher, school, mentoring_only_here, today):
+            training.start_mentor_training(
+                mentor_school_period=school_period,
+                lead_provider=chosen,
+                started_on=started_on,
+                now=now,
+                mentee=mentee,
+                cohort=_mentor_cohort(teacher, started_on=started_on, today=today, now=now),
+            )
+        if training.ever_trained_as_mentor(teacher):
+            training.mark_mentor_eligible(teacher, today=today)
+        if mentee is not None:
+            assign(ect_school_period=mentee, mentor_school_period=school_period, today=today, now=now, train_mentor=False)
+        return school_period
+
+
+def _mentor_periods(teacher):
+    return SchoolPeriod.objects.filter(participant=teacher, participant_type=ParticipantType.MENTOR)
+
+
+def _not_already_here(teacher, school, started_on):
+    running = _mentor_periods(teacher).filter(school=school)
+    if is_date(started_on):
+        running = running.filter(training.not_ended_by(started_on))
+    yield teacher is not None and running.exists(), ALREADY_REGISTERED
+
+
+def _not_before_other_schools(teacher, school, started_on, mentoring_only_here):
+    """Mentoring only here ends the other schools the day before, so they must have started before it."""
+    others = _mentor_periods(teacher).exclude(school=school).filter(training.not_ended_by(started_on))
+    yield mentoring_only_here and teacher is not None and others.filter(started_on__gte=started_on).exists(), STARTED_ELSEWHERE_LATER
+
+
+def _mentee_rules(mentee, school, today):
+    if mentee is None:
+        return
+    yield mentee.participant_type != ParticipantType.ECT or mentee.school_id != school.pk, MENTEE_NOT_HERE
+    yield mentee.finished_on is not None and mentee.finished_on < today, MENTEE_LEFT
+
+
+def _finish_other_schools(teacher, school, started_on: dt.date) -> None:
+    for school_period in _mentor_periods(teacher).exclude(school=school).filter(training.not_ended_by(started_on)):
+        finish(school_period, leaving_on=started_on - dt.timedelta(days=1))
+
+
+def _chosen_lead_provider(lead_provider, mentee, today):
+    """SC6: a lead provider is chosen only for a provider-led mentee (or named when there is no mentee)."""
+    if mentee is None:
+        return lead_provider
+    mentee_training = training.current_or_next(mentee, today)
+    if mentee_training is None or mentee_training.programme_type != ProgrammeType.PROVIDER_LED:
+        return None
+    return lead_provider or mentee_training.lead_provider
+
+
+def _may_train(teacher, school, mentoring_only_here: bool, today: dt.date) -> bool:
+    """SC6: not after their funding ended, and not while they mentor (now or later) at another school."""
+    if teacher.mentor_funding_end_date is not None:
+        return False
+    mentoring_elsewhere = _mentor_periods(teacher).exclude(school=school).filter(training.not_ended_by(today)).exists()
+    return mentoring_only_here or not mentoring_elsewhere
+
+
+def _mentor_cohort(teacher, *, started_on: dt.date, today: dt.date, now: dt.datetime) -> Cohort:
+    """SC6: the cohort of their previous mentor training unless it is frozen, else the one they start in."""
+    previous = default_schedules.previous_training(participant=teacher, participant_type=ParticipantType.MENTOR, now=now)
+    if previous is not None and not previous.payments_frozen:
+        return Cohort.objects.get(year=previous.cohort_year)
+    return Cohort.objects.get(year=max(Cohort.year_containing(started_on), Cohort.year_containing(today)))

@@ -1,0 +1,80 @@
+"""A school reports that an ECT or mentor is leaving, or has left, on a date (SC7, SC8)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from config import changes, clock
+from config.validation import Checks
+from participants.models import Mentorship, ParticipantType, SchoolPeriod
+from participants.school_actions import training
+from participants.school_actions.checks import is_date, long_date
+
+ENTER_LEAVING_DATE = "Enter the date they leave or left your school"
+BEFORE_START = "The leaving date must be on or after the start date"
+AFTER_REPORTED_DATE = "The leaving date must be on or before {day}, the leaving date you already told us"
+
+
+def report_leaving(*, school_period, leaving_on, now) -> None:
+    with transaction.atomic(), changes.recording(now=now):
+        training.lock(school_period.participant, *_other_parties(school_period))
+        school_period = training.fresh(school_period)
+        checks = Checks()
+        checks.first("leaving_on", leaving_rules(school_period, leaving_on))
+        checks.raise_if_any()
+        finish(school_period, leaving_on=leaving_on)
+
+
+def leaving_rules(school_period: SchoolPeriod, leaving_on):
+    yield not is_date(leaving_on), ENTER_LEAVING_DATE
+    yield leaving_on < school_period.started_on, BEFORE_START
+    # Training already removed for an earlier date cannot come back.
+    reported = school_period.finished_on
+    yield reported is not None and leaving_on > reported, AFTER_REPORTED_DATE.format(day=long_date(reported or leaving_on))
+    yield training.has_declarations(_training_starting(school_period, leaving_on)), training.TRAINING_ALREADY_DECLARED
+
+
+def finish(school_period: SchoolPeriod, *, leaving_on: dt.date) -> None:
+    """End everything in the school period on the leaving date; what would start on or after it goes.
+
+    Mentorships also end no later than the ECT's own end at the school (SC8).
+    """
+    for mentorship in _mentorships(school_period):
+        if mentorship.started_on >= leaving_on:
+            mentorship.delete()
+            continue
+        ect_end = mentorship.ect_school_period.finished_on
+        ends_on = min(leaving_on, ect_end) if ect_end is not None else leaving_on
+        if mentorship.finished_on is None or mentorship.finished_on > ends_on:
+            mentorship.finished_on = ends_on
+            mentorship.save()
+    for period in school_period.training_periods.order_by("started_on", "id"):
+        if period.started_on >= leaving_on:
+            period.delete()
+        elif period.finished_on is None or period.finished_on > leaving_on:
+            period.finished_on = leaving_on
+            period.save()
+    school_period.finished_on = leaving_on
+    school_period.save()
+
+
+def _training_starting(school_period: SchoolPeriod, day) -> list:
+    return list(school_period.training_periods.filter(started_on__gte=day)) if is_date(day) else []
+
+
+def _mentorships(school_period: SchoolPeriod):
+    field = "ect_school_period" if school_period.participant_type == ParticipantType.ECT else "mentor_school_period"
+    return Mentorship.objects.select_related("ect_school_period").filter(**{field: school_period}).order_by("started_on", "id")
+
+
+def _other_parties(school_period: SchoolPeriod) -> list:
+    """The ECTs or mentors on the other side of this period's mentorships: their mentor_id changes too."""
+    return [
+        mentorship.mentor_school_period.participant
+        if school_period.participant_type == ParticipantType.ECT
+        else mentorship.ect_school_period.participant
+        for mentorship in _mentorships(school_period).select_related(
+            "mentor_school_period__participant", "ect_school_period__participant"
+        )
+    ]

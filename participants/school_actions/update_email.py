@@ -1,0 +1,23 @@
+"""A school changes the email address it holds for an ECT or mentor (SC7a)."""
+from __future__ import annotations
+
+from django.db import transaction
+
+from config import changes, clock
+from config.validation import Checks
+from participants.school_actions import training
+from participants.school_actions.checks import cleaned_email, email_rules
+
+
+def update_email(*, school_period, email, now) -> None:
+    today = clock.london_date(now)
+    with transaction.atomic(), changes.recording(now=now):
+        training.lock(school_period.participant)
+        school_period = training.fresh(school_period)
+        checks = Checks()
+        checks.first(
+            "email", email_rules(email, school=school_period.school, participant=school_period.participant, today=today)
+        )
+        checks.raise_if_any()
+        school_period.email = cleaned_email(email)
+        school_period.save()
