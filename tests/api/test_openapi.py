@@ -106,7 +106,7 @@ def _merge(into, shape):
 
 def _operations(document, prefix):
     for path, item in document["paths"].items():
-        if path.startswith(prefix) and "/transfers" not in path:
+        if path.startswith(prefix):
             for method, operation in item.items():
                 if method in {"get", "put", "post"}:
                     yield path, method, operation
@@ -118,6 +118,7 @@ SERVED_PREFIXES = (
     "/api/v3/schools",
     "/api/v3/delivery-partners",
     "/api/v3/partnerships",
+    "/api/v3/unfunded-mentors",
 )
 
 
