@@ -37,6 +37,8 @@ _TRANSFERS = """
           FROM participants_schoolperiod sp
           JOIN participants_participant pa ON pa.id = sp.participant_id
          WHERE pa.retired_into_id IS NULL {participant_filter}
+           -- Only people this provider has trained can have a transfer it sees (step 4): a cheap first cut.
+           AND sp.participant_id IN (SELECT e.participant_id FROM participants_providerenrolment e WHERE e.lead_provider_id = %s)
     )
     SELECT p.participant_id, p.participant_type,
            leaving_school.urn, leaving_provider.name, leaving.id, leaving.lead_provider_id, p.finished_on, p.created_at,
@@ -106,7 +108,7 @@ class Transfer:
 def participant_ids_with_transfers(lead_provider) -> RawSQL:
     """For `Participant.objects.filter(pk__in=...)`: participants with a transfer this provider sees."""
     sql = "SELECT participant_id FROM (" + _TRANSFERS.format(participant_filter="") + ") AS transfers"
-    return RawSQL(sql, [lead_provider.pk])
+    return RawSQL(sql, [lead_provider.pk, lead_provider.pk])
 
 
 def transfers_of(lead_provider, participant_ids) -> dict[int, list[Transfer]]:
@@ -119,7 +121,7 @@ def transfers_of(lead_provider, participant_ids) -> dict[int, list[Transfer]]:
         " ORDER BY p.participant_id, p.started_on, p.participant_type, p.id"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [ids, lead_provider.pk])
+        cursor.execute(sql, [ids, lead_provider.pk, lead_provider.pk])
         for (participant_id, participant_type, leaving_urn, leaving_provider, leaving_training, leaving_provider_id,
              leaving_date, leaving_recorded, joining_urn, joining_provider, joining_training, joining_provider_id,
              joining_date, joining_recorded) in cursor:
