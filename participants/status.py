@@ -60,3 +60,20 @@ def eligible_for_funding(*, eligible_on: dt.date | None, ineligible_on: dt.date 
     if ineligible_on is not None:
         return False
     return None
+
+
+def induction_dates(periods) -> dict:
+    """F15 from a participant's induction periods (dicts with started_on, finished_on, outcome).
+
+    overall start: the earliest start; end date: the end of the latest period with an outcome;
+    most recent end: the end of the period that started last (None while it is ongoing).
+    """
+    if not periods:
+        return {"overall_induction_start_date": None, "induction_end_date": None, "most_recent_induction_period_end_date": None}
+    with_outcome = [p["finished_on"] for p in periods if p["outcome"] is not None and p["finished_on"] is not None]
+    most_recent = max(periods, key=lambda p: p["started_on"])
+    return {
+        "overall_induction_start_date": min(p["started_on"] for p in periods),
+        "induction_end_date": max(with_outcome) if with_outcome else None,
+        "most_recent_induction_period_end_date": most_recent["finished_on"],
+    }

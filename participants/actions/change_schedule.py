@@ -54,8 +54,8 @@ def _target_cohort(cohort, training: TrainingPeriod | None) -> Cohort | None:
 
 
 def _induction_end_date(participant) -> dt.date | None:
-    latest = participant.induction_periods.filter(outcome__isnull=False).order_by("-finished_on").first()
-    return latest.finished_on if latest else None
+    periods = participant.induction_periods.values("started_on", "finished_on", "outcome")
+    return status.induction_dates(list(periods))["induction_end_date"]
 
 
 def _completed(participant, participant_type) -> bool:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q
 
+from participants.status import induction_dates
 from participants.models import (
     InductionPeriod,
     Mentorship,
@@ -76,50 +77,15 @@ def visible_participants(lead_provider: LeadProvider, filters: ParticipantFilter
     return queryset
 
 
-def _participant_values(queryset):
-    """F3, F13, F15–F17 inputs per participant, induction dates worked out in SQL."""
-    inductions = InductionPeriod.objects.filter(participant=OuterRef("pk"))
-    return queryset.annotate(
-        overall_induction_start_date=Subquery(inductions.order_by("started_on").values("started_on")[:1]),
-        induction_end_date=Subquery(
-            inductions.filter(outcome__isnull=False).order_by("-finished_on").values("finished_on")[:1]
-        ),
-        most_recent_induction_period_end_date=Subquery(
-            inductions.order_by("-started_on").values("finished_on")[:1]
-        ),
-    ).values(
-        "id",
-        "api_id",
-        "full_name",
-        "trn",
-        "api_updated_at",
-        "ect_training_record_id",
-        "mentor_training_record_id",
-        "ect_eligible_on",
-        "ect_exempt_on",
-        "mentor_eligible_on",
-        "mentor_funding_end_date",
-        "mentor_funding_end_reason",
-        "ect_payments_frozen_year",
-        "mentor_payments_frozen_year",
-        "overall_induction_start_date",
-        "induction_end_date",
-        "most_recent_induction_period_end_date",
-    )
+PARTICIPANT_FIELDS = (
+    "id", "api_id", "full_name", "trn", "api_updated_at", "ect_training_record_id", "mentor_training_record_id",
+    "ect_eligible_on", "ect_exempt_on", "mentor_eligible_on", "mentor_funding_end_date", "mentor_funding_end_reason",
+    "ect_payments_frozen_year", "mentor_payments_frozen_year",
+)
 
 
-def _enrolment_values(lead_provider: LeadProvider, participant_ids, *, today: dt.date):
-    """F4–F20 inputs per enrolment."""
-    school_periods_of_type = SchoolPeriod.objects.filter(
-        participant_id=OuterRef("participant_id"), participant_type=OuterRef("participant_type")
-    )
-    current_or_next_mentorship = Mentorship.objects.filter(
-        ect_school_period_id=OuterRef("training_period__school_period_id")
-    ).filter(Q(finished_on__isnull=True) | Q(finished_on__gte=today))
-    funding = SchoolFundingEligibility.objects.filter(
-        school_id=OuterRef("training_period__partnership__school_id"),
-        cohort_id=OuterRef("training_period__partnership__cohort_id"),
-    )
+def _enrolment_values(lead_provider: LeadProvider, participant_ids):
+    """F5–F11 inputs per enrolment: straight joins along the pointer, no per-row subqueries."""
     return (
         ProviderEnrolment.objects.filter(lead_provider=lead_provider, participant_id__in=participant_ids)
         .annotate(
@@ -129,65 +95,99 @@ def _enrolment_values(lead_provider: LeadProvider, participant_ids, *, today: dt
             deferral_reason=F("training_period__deferral_reason"),
             withdrawn_at=F("training_period__withdrawn_at"),
             withdrawal_reason=F("training_period__withdrawal_reason"),
+            school_period_id=F("training_period__school_period_id"),
             email=F("training_period__school_period__email"),
+            school_id=F("training_period__partnership__school_id"),
             school_urn=F("training_period__partnership__school__urn"),
             delivery_partner_id=F("training_period__partnership__delivery_partner__api_id"),
             cohort=F("training_period__partnership__cohort_id"),
             uplift_fees=F("training_period__partnership__cohort__uplift_fees"),
             schedule_identifier=F("training_period__schedule__identifier"),
-            mentor_id=Subquery(
-                current_or_next_mentorship.order_by("started_on", "id").values(
-                    "mentor_school_period__participant__api_id"
-                )[:1]
-            ),
-            school_pupil_premium_uplift=Subquery(funding.values("pupil_premium_uplift")[:1]),
-            school_sparsity_uplift=Subquery(funding.values("sparsity_uplift")[:1]),
-            first_created_at=Subquery(school_periods_of_type.order_by("started_on", "id").values("created_at")[:1]),
-            latest_working_pattern=Subquery(
-                SchoolPeriod.objects.filter(participant_id=OuterRef("participant_id"), participant_type=ParticipantType.ECT)
-                .order_by("-started_on", "-id")
-                .values("working_pattern")[:1]
-            ),
         )
         .values(
-            "participant_id",
-            "participant_type",
-            "started_on",
-            "finished_on",
-            "deferred_at",
-            "deferral_reason",
-            "withdrawn_at",
-            "withdrawal_reason",
-            "email",
-            "school_urn",
-            "delivery_partner_id",
-            "cohort",
-            "uplift_fees",
-            "schedule_identifier",
-            "mentor_id",
-            "school_pupil_premium_uplift",
-            "school_sparsity_uplift",
-            "first_created_at",
-            "latest_working_pattern",
+            "participant_id", "participant_type", "started_on", "finished_on", "deferred_at", "deferral_reason",
+            "withdrawn_at", "withdrawal_reason", "school_period_id", "email", "school_id", "school_urn",
+            "delivery_partner_id", "cohort", "uplift_fees", "schedule_identifier",
         )
         .order_by("participant_id", "participant_type")
     )
 
 
+def _first_by(rows, key, order):
+    """The first row per key under `order` (rows are dicts)."""
+    chosen = {}
+    for row in sorted(rows, key=order):
+        chosen.setdefault(key(row), row)
+    return chosen
+
+
 def records(
     lead_provider: LeadProvider, participants_queryset, *, today: dt.date, ordering=("created_at", "id"), page=None
 ) -> list[ParticipantRecord]:
-    """Load everything the representation needs for these participants, in three queries."""
-    rows = _participant_values(participants_queryset).order_by(*ordering)
-    if page is not None:
-        rows = page.slice(rows)
-    result = [ParticipantRecord(row) for row in rows]
+    """Load everything the representation needs for a page of participants.
+
+    A fixed set of queries, each keyed by the page's ids (participants, their enrolments with this
+    provider, induction periods, school periods, current mentorships, uplift rows, ID changes), so
+    the cost grows with the page's rows but the number of queries never does.
+    """
+    ids_query = participants_queryset.order_by(*ordering).values_list("id", flat=True)
+    ids = list(page.slice(ids_query) if page is not None else ids_query)
+    if not ids:
+        return []
+    rows = {row["id"]: row for row in Participant.objects.filter(id__in=ids).values(*PARTICIPANT_FIELDS)}
+    result = [ParticipantRecord(rows[pk]) for pk in ids]
     by_id = {record.row["id"]: record for record in result}
-    if not by_id:
-        return result
-    for enrolment in _enrolment_values(lead_provider, list(by_id), today=today):
-        by_id[enrolment["participant_id"]].enrolments.append(enrolment)
-    for change in ParticipantIdChange.objects.filter(participant_id__in=list(by_id)).order_by("changed_at", "id").values(
+
+    inductions = {}
+    for period in InductionPeriod.objects.filter(participant_id__in=ids).values(
+        "participant_id", "started_on", "finished_on", "outcome"
+    ):
+        inductions.setdefault(period["participant_id"], []).append(period)
+    for record in result:
+        record.row.update(induction_dates(inductions.get(record.row["id"], [])))
+
+    enrolments = list(_enrolment_values(lead_provider, ids))
+    school_periods = list(
+        SchoolPeriod.objects.filter(participant_id__in=ids).values(
+            "id", "participant_id", "participant_type", "started_on", "created_at", "working_pattern"
+        )
+    )
+    # F19: created_at of the earliest school period of the type; F20: the latest ECT period's pattern.
+    earliest = _first_by(school_periods, lambda p: (p["participant_id"], p["participant_type"]), lambda p: (p["started_on"], p["id"]))
+    latest_ect = _first_by(
+        [p for p in school_periods if p["participant_type"] == ParticipantType.ECT],
+        lambda p: p["participant_id"],
+        lambda p: (-p["started_on"].toordinal(), -p["id"]),
+    )
+    # F4: the earliest mentorship of the training's school period that is current or still to come.
+    mentorships = Mentorship.objects.filter(
+        ect_school_period_id__in={e["school_period_id"] for e in enrolments}
+    ).filter(Q(finished_on__isnull=True) | Q(finished_on__gte=today)).values(
+        "ect_school_period_id", "started_on", "id", mentor_api_id=F("mentor_school_period__participant__api_id")
+    )
+    mentor_of = _first_by(list(mentorships), lambda m: m["ect_school_period_id"], lambda m: (m["started_on"], m["id"]))
+    uplifts = {
+        (row["school_id"], row["cohort_id"]): row
+        for row in SchoolFundingEligibility.objects.filter(
+            school_id__in={e["school_id"] for e in enrolments}, cohort_id__in={e["cohort"] for e in enrolments}
+        ).values("school_id", "cohort_id", "pupil_premium_uplift", "sparsity_uplift")
+    }
+    for enrolment in enrolments:
+        participant_id = enrolment["participant_id"]
+        mentorship = mentor_of.get(enrolment["school_period_id"])
+        uplift = uplifts.get((enrolment["school_id"], enrolment["cohort"]), {})
+        first = earliest.get((participant_id, enrolment["participant_type"]))
+        latest = latest_ect.get(participant_id)
+        enrolment.update(
+            mentor_id=mentorship["mentor_api_id"] if mentorship else None,
+            school_pupil_premium_uplift=uplift.get("pupil_premium_uplift", False),
+            school_sparsity_uplift=uplift.get("sparsity_uplift", False),
+            first_created_at=first["created_at"] if first else None,
+            latest_working_pattern=latest["working_pattern"] if latest else None,
+        )
+        by_id[participant_id].enrolments.append(enrolment)
+
+    for change in ParticipantIdChange.objects.filter(participant_id__in=ids).order_by("changed_at", "id").values(
         "participant_id", "from_participant_id", "to_participant_id", "changed_at"
     ):
         by_id[change["participant_id"]].id_changes.append(change)
