@@ -8,7 +8,8 @@ from django.test import Client
 
 from config import clock
 from schools import tokens
-from schools.models import ApiToken, LeadProvider
+from schools.models import ApiToken, LeadProvider, SchoolMembership
+from tests import factories
 
 
 def create_api_token(*args):
@@ -57,6 +58,7 @@ def test_demo_access_keeps_one_support_login_and_issues_a_working_token_per_prov
     user = authenticate(username="support@example.com", password=password)
     assert user is not None and user.is_staff and user.is_superuser
     assert get_user_model().objects.filter(username="support@example.com").count() == 1
+    assert "School portal login" not in out.getvalue()  # no schools yet
     for provider in (lead_provider, other_lead_provider):
         token = next(line.split()[-1] for line in lines if line.strip().startswith(provider.name))
         assert tokens.lead_provider_for(token, now=clock.now()) == provider
@@ -67,3 +69,18 @@ def test_demo_access_without_providers_says_how_to_get_them():
     call_command("demo_access", stdout=out)
     assert not LeadProvider.objects.exists()
     assert "seed_demo" in out.getvalue()
+
+
+def test_demo_access_gives_a_school_user_the_busiest_schools(lead_provider):
+    busy, quiet = factories.SchoolFactory(), factories.SchoolFactory()
+    factories.SchoolPeriodFactory.create_batch(2, school=busy)
+    for _ in range(2):
+        out = StringIO()
+        call_command("demo_access", "--schools", "1", stdout=out)
+    text = out.getvalue()
+
+    section = text[text.index("School portal login:"):]
+    password = next(line.split(":", 1)[1].strip() for line in section.splitlines() if line.strip().startswith("password:"))
+    user = authenticate(username="school@example.com", password=password)
+    assert user is not None and not user.is_staff
+    assert list(SchoolMembership.objects.filter(user=user).values_list("school", flat=True)) == [busy.pk]
