@@ -312,10 +312,10 @@ def run() -> int:
             _wait_until_healthy(f"{base}/healthcheck", processes)
             print(
                 f"\nThe service is running.\n"
-                f"  App:          {base}/\n"
-                f"  Admin:        {base}/admin/\n"
-                f"  API docs:     {base}/api/docs/v3\n"
-                f"  Healthcheck:  {base}/healthcheck\n\n"
+                f"  School portal:  {base}/school/\n"
+                f"  Admin:          {base}/admin/\n"
+                f"  API docs:       {base}/api/docs/v3\n"
+                f"  Healthcheck:    {base}/healthcheck\n\n"
                 f"{access}\nPress Ctrl-C to stop.\n",
                 flush=True,
             )
