@@ -53,6 +53,7 @@ from schools.models import (
     LeadProviderDeliveryPartnership,
     Partnership,
     School,
+    SchoolCohortChoice,
     SchoolFundingEligibility,
 )
 
@@ -249,6 +250,7 @@ def remove() -> int:
             (Participant, "id", participant_ids),
             (Partnership, "id", partnership_ids),
             (SchoolFundingEligibility, "school_id", school_ids),
+            (SchoolCohortChoice, "school_id", school_ids),
             (School, "id", school_ids),
         ]
         planned = {model for model, _, _ in plan}
@@ -440,15 +442,29 @@ class _Builder:
         ]
         SchoolFundingEligibility.objects.bulk_create(eligibilities, batch_size=BATCH_SIZE)
 
-        # Each school works with one provider per cohort and mostly stays with it (rolling the partnership over).
+        # Each school chooses one provider per cohort, mostly the same again (rolling the partnership
+        # over), and the provider confirms it with a partnership.
         last_cohort = cohort_for(self.ahead(150))
         for cohort in range(FIRST_COHORT, last_cohort + 1):
-            rows = []
+            rows, choices = [], []
             for school in self.school_list:
                 lead_provider = self.preferred_lead_provider(school, cohort)
                 previous = self.partnerships.get((school.pk, lead_provider.pk, cohort - 1))
-                rows.append(self.new_partnership(school, lead_provider, cohort, previous))
+                partnership = self.new_partnership(school, lead_provider, cohort, previous)
+                rows.append(partnership)
+                choices.append(
+                    SchoolCohortChoice(
+                        school=school,
+                        cohort_id=cohort,
+                        induction_programme_choice=SchoolCohortChoice.InductionProgramme.PROVIDER_LED,
+                        lead_provider=lead_provider,
+                        delivery_partner=partnership.delivery_partner,
+                        created_at=partnership.created_at,
+                        updated_at=partnership.created_at,
+                    )
+                )
             Partnership.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+            SchoolCohortChoice.objects.bulk_create(choices, batch_size=BATCH_SIZE)
             self.summary.partnerships += len(rows)
 
     def preferred_lead_provider(self, school: School, cohort: int) -> LeadProvider:

@@ -23,7 +23,7 @@ from participants.models import (
     SchoolPeriod,
     TrainingPeriod,
 )
-from schools.models import LeadProviderDeliveryPartnership, Partnership, School
+from schools.models import LeadProviderDeliveryPartnership, Partnership, School, SchoolCohortChoice
 
 SMALL = 300
 STATES = {ParticipantStatus.JOINING, ParticipantStatus.ACTIVE, ParticipantStatus.LEAVING, ParticipantStatus.LEFT}
@@ -198,6 +198,12 @@ def test_demo_data_keeps_periods_inside_each_other_and_pairs_providers_with_thei
     partnerships = set(Partnership.objects.values_list("lead_provider_id", "delivery_partner_id", "cohort_id"))
     assert partnerships <= pairings
     assert set(Partnership.objects.values_list("cohort_id", flat=True)) == set(range(2021, 2027))
+    # Each school's choice for a cohort is confirmed by a partnership with the provider it chose.
+    choices = SchoolCohortChoice.objects.all()
+    assert choices.count() == School.objects.count() * 6
+    assert set(choices.values_list("school_id", "lead_provider_id", "cohort_id")) <= set(
+        Partnership.objects.values_list("school_id", "lead_provider_id", "cohort_id")
+    )
     assert all(len(urn) == 6 and urn.isdigit() for urn in School.objects.values_list("urn", flat=True))
 
 
@@ -205,6 +211,9 @@ def snapshot():
     """The demo set by natural keys and public ids (database ids may differ between runs)."""
     return {
         "schools": sorted(School.objects.values_list("api_id", "urn", "name", "induction_tutor_email")),
+        "choices": sorted(
+            SchoolCohortChoice.objects.values_list("school__urn", "cohort_id", "lead_provider__name", "delivery_partner__name")
+        ),
         "partnerships": sorted(
             Partnership.objects.values_list(
                 "api_id", "school__urn", "lead_provider__name", "delivery_partner__name", "cohort_id", "created_by"
