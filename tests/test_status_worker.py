@@ -3,6 +3,7 @@ import datetime as dt
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -39,23 +40,29 @@ def worker():
         "REDIS_URL": settings.CELERY_BROKER_URL,
         "DJANGO_SETTINGS_MODULE": "config.settings",
     }
+    log = tempfile.TemporaryFile(mode="w+")  # a file, not a pipe: a chatty worker cannot fill it and stall
     process = subprocess.Popen(
         [str(CELERY), "-A", "config", "worker", "-Q", queue, "-n", f"{queue}@%h", "--pool", "solo", "--concurrency", "1",
          "--without-heartbeat", "--without-gossip", "--without-mingle", "--loglevel", "INFO"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     try:
         yield queue
     finally:
         process.terminate()
         try:
-            output, _ = process.communicate(timeout=10)
+            process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
-            output, _ = process.communicate()
-        print(output)  # shown by pytest when the test fails
-        # Kombu leaves the queue's list and binding keys in Redis; this queue will not be used again.
-        redis.Redis.from_url(settings.CELERY_BROKER_URL).delete(queue, f"_kombu.binding.{queue}")
+            process.wait()
+        log.seek(0)
+        print(log.read())  # shown by pytest when the test fails
+        log.close()
+        # Kombu leaves the queue's keys (list, bindings) in Redis; this queue will not be used again.
+        broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+        leftovers = list(broker.scan_iter(match=f"*{queue}*"))
+        if leftovers:
+            broker.delete(*leftovers)
 
 
 def wait_for(condition, *, timeout=20.0):
