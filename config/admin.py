@@ -1,12 +1,24 @@
-"""Admin for the audit trail, and the search helper the other apps' admins share."""
+"""Admin for the audit trail, and what the other apps' admins share: id search, permission checks, service calls.
+
+Support staff work in two groups (created by core's migration 0002): READ_ONLY_GROUP can open everything and
+change nothing; EDITING_GROUP can also change things, through the same services the API and the school portal use.
+"""
 from __future__ import annotations
 
 import uuid
+from typing import Callable
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.template.response import TemplateResponse
 
 from config.models import AuditEvent
+from config.validation import ValidationFailed
+
+READ_ONLY_GROUP = "Support (read only)"
+EDITING_GROUP = "Support (editing)"
 
 
 def as_uuid(term: str) -> uuid.UUID | None:
@@ -31,6 +43,64 @@ class IdentifierSearchMixin:
             return super().get_search_results(request, queryset, search_term)
         matches = Q.create([(name, value) for name in self.uuid_search_fields], connector=Q.OR)
         return queryset.filter(matches), False
+
+
+def require(request, permission: str) -> None:
+    """A custom admin page or action the user may not use is a 403, as Django's own pages are."""
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+
+
+def call_service(form, call: Callable[[], object], *, fields: dict[str, str] | None = None):
+    """Run a service for a valid form and return what it returns; None when it refused, its refusals now form errors.
+
+    `fields` maps a service attribute to the form field it belongs to, where their names differ.
+    """
+    try:
+        return call()
+    except ValidationFailed as failure:
+        for attribute, message in failure.errors:
+            name = (fields or {}).get(attribute, attribute)
+            form.add_error(name if name in form.fields else None, message)
+        return None
+
+
+class RefusedActionsMixin:
+    """An action the user may not run is refused with a 403, rather than quietly ignored by the changelist."""
+
+    def changelist_view(self, request, extra_context=None):
+        name = request.POST.get("action") if request.method == "POST" else None
+        ours = {action if isinstance(action, str) else action.__name__ for action in self.actions or ()}
+        if name in ours and name not in self.get_actions(request):
+            raise PermissionDenied
+        return super().changelist_view(request, extra_context)
+
+
+def confirmed_action(model_admin, request, queryset, *, title: str, question: str, run: Callable[[list], str]):
+    """An admin action that first lists the rows and asks; `run` does the work and returns what to tell the user.
+
+    A refusal (ValidationFailed) from `run` undoes nothing itself: `run` works in one transaction, so it is shown
+    as an error and nothing has changed.
+    """
+    rows = list(queryset)
+    if request.POST.get("confirmed") != "yes":
+        return TemplateResponse(request, "admin/confirm_action.html", {
+            **model_admin.admin_site.each_context(request),
+            "title": title,
+            "question": question,
+            "rows": rows,
+            "action": request.POST.get("action"),
+            "opts": model_admin.model._meta,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        })
+    try:
+        done = run(rows)
+    except ValidationFailed as failure:
+        for _attribute, message in failure.errors:
+            model_admin.message_user(request, message, messages.ERROR)
+        return None
+    model_admin.message_user(request, done, messages.SUCCESS)
+    return None
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -1,0 +1,21 @@
+"""Addresses of admin pages and what a person reads on them."""
+import html as html_escapes
+import re
+
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
+
+def admin_url(model, view, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+def text(response) -> str:
+    """The page as words, without markup, so assertions read like what support staff see."""
+    html = response.content.decode()
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return " ".join(html_escapes.unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def flashed(response) -> list[str]:
+    return [str(message) for message in get_messages(response.wsgi_request)]
