@@ -1,19 +1,35 @@
-"""Support staff's view of participants and their periods.
+"""Support staff's view of participants and their periods, and the support actions on a participant.
 
 Edits here go through each model's save(), so config.changes audits them (attributed to the
 signed-in user by ActorMiddleware) and moves api_updated_at exactly as any other change would.
+Merging duplicates, recording induction periods and deleting a participant who never started
+each call their service (participants.merging, .induction, .deletion); the pages here only parse
+the form, call it inside a named `changes.recording`, and show the outcome.
 Big foreign keys use raw id widgets: a select of 100,000 participants would not render.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 
-from config.admin import IdentifierSearchMixin, ReadOnlyAdmin
-from participants import status
+from config import changes, clock
+from config.admin import IdentifierSearchMixin, ReadOnlyAdmin, as_uuid, call_service, require
+from config.models import AuditEvent
+from config.validation import ValidationFailed
+from declarations.models import Declaration
+from participants import deletion, induction, merging, status
 from participants.models import (
     DailyStatusRun,
+    InductionOutcome,
     InductionPeriod,
     Mentorship,
     Participant,
@@ -41,9 +57,14 @@ class SchoolPeriodInline(admin.TabularInline):
 
 
 class InductionPeriodInline(admin.TabularInline):
+    """Corrections only: a new period is recorded through the service, which also applies F14."""
+
     model = InductionPeriod
     fields = ("appropriate_body_name", "started_on", "finished_on", "outcome")
     extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class ProviderEnrolmentInline(admin.TabularInline):
@@ -81,12 +102,13 @@ class MergedAwayFilter(admin.SimpleListFilter):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(IdentifierSearchMixin, admin.ModelAdmin):
-    list_display = ("full_name", "trn", "api_id", "created_at", "api_updated_at")
+class ParticipantAdmin(admin.ModelAdmin):
+    list_display = ("full_name", "trn", "api_id", "merged_into", "created_at", "api_updated_at")
+    list_select_related = ("retired_into",)
     list_filter = (MergedAwayFilter, "mentor_funding_end_reason")
     search_fields = ("full_name", "^trn")
-    uuid_search_fields = ("api_id", "ect_training_record_id", "mentor_training_record_id")
     show_full_result_count = False
+    change_form_template = "admin/participants/participant/change_form.html"
     fieldsets = (
         (None, {"fields": ("full_name", "trn", "date_of_birth", "api_id", "retired_into")}),
         ("Training records", {"fields": ("ect_training_record_id", "mentor_training_record_id")}),
@@ -101,23 +123,229 @@ class ParticipantAdmin(IdentifierSearchMixin, admin.ModelAdmin):
         ),
         ("Timestamps", {"fields": ("created_at", "api_updated_at")}),
     )
-    # api_updated_at is moved only by participants.api_updated_at; merges will have their own action.
+    # api_updated_at is moved only by participants.api_updated_at; retired_into only by a merge.
     readonly_fields = (
         "api_id", "ect_training_record_id", "mentor_training_record_id", "retired_into", "created_at", "api_updated_at",
     )
     inlines = (SchoolPeriodInline, InductionPeriodInline, ProviderEnrolmentInline)
+
+    @admin.display(description="merged into", ordering="retired_into__full_name")
+    def merged_into(self, obj):
+        return obj.retired_into or ""
 
     def get_readonly_fields(self, request, obj=None):
         # F13: the date a participant first became eligible never changes once set.
         fixed = [name for name in ("ect_eligible_on", "mentor_eligible_on") if obj is not None and getattr(obj, name)]
         return (*self.readonly_fields, *fixed)
 
+    def get_actions(self, request):
+        # A participant is deleted only through the deletion service, one at a time, after its checks.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
         if TRN.match(term):
             # A whole TRN is looked up exactly, through its unique index.
             return queryset.filter(trn=term), False
+        value = as_uuid(term)
+        if value is not None:
+            # Any of their ids, or an id merged into them (so a retired id finds its survivor too).
+            merged_from = ParticipantIdChange.objects.filter(participant=OuterRef("pk"), from_participant_id=value)
+            matches = Q(api_id=value) | Q(ect_training_record_id=value) | Q(mentor_training_record_id=value)
+            return queryset.filter(matches | Exists(merged_from)), False
+        if "@" in term:
+            at_school = SchoolPeriod.objects.filter(participant=OuterRef("pk"), email__iexact=term)
+            return queryset.filter(Exists(at_school)), False
         return super().get_search_results(request, queryset, search_term)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<path:object_id>/merge/", view(self.merge_view), name="participants_participant_merge"),
+            path(
+                "<path:object_id>/record-induction-period/",
+                view(self.record_induction_view),
+                name="participants_participant_record_induction",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _participant(self, request, object_id) -> Participant:
+        participant = self.get_object(request, unquote(object_id))
+        if participant is None:
+            raise Http404("No participant has this id.")
+        return participant
+
+    # --- the whole history on one page --------------------------------------------------------------------------
+
+    def history_view(self, request, object_id, extra_context=None):
+        participant = self._participant(request, object_id)
+        if not self.has_view_or_change_permission(request, participant):
+            raise PermissionDenied
+        return TemplateResponse(request, "admin/participants/participant/history.html", {
+            **self.admin_site.each_context(request),
+            **self._page(participant, f"History of {participant.full_name}"),
+            "history": participant_history(participant),
+        })
+
+    # --- merge a duplicate into the participant who stays (ID1) --------------------------------------------------
+
+    def merge_view(self, request, object_id):
+        require(request, "participants.change_participant")
+        source = self._participant(request, object_id)
+        form = MergeForm(request.POST or None)
+        plan = None
+        if request.method == "POST" and form.is_valid():
+            destination = form.cleaned_data["destination"]
+            if request.POST.get("confirmed") == "yes":
+                now = clock.now()
+                with changes.recording(action="merge_participants", now=now):
+                    merged = call_service(
+                        form, lambda: merging.merge_participants(source=source, destination=destination, now=now)
+                    )
+                if merged is not None:
+                    self.message_user(
+                        request, f"{source.api_id} was merged into {destination}. Its id is recorded as retired.",
+                        messages.SUCCESS,
+                    )
+                    return HttpResponseRedirect(reverse("admin:participants_participant_history", args=[destination.pk]))
+            plan = merging.plan(source=source, destination=destination)
+        return TemplateResponse(request, "admin/participants/participant/merge.html", {
+            **self.admin_site.each_context(request),
+            **self._page(source, f"Merge {source.full_name} into another participant"),
+            "form": form,
+            "plan": plan,
+        })
+
+    # --- record an induction period (O9, F14) --------------------------------------------------------------------
+
+    def record_induction_view(self, request, object_id):
+        require(request, "participants.add_inductionperiod")
+        participant = self._participant(request, object_id)
+        form = InductionPeriodForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            now = clock.now()
+            with changes.recording(action="record_induction_period", now=now):
+                recorded = call_service(
+                    form, lambda: induction.record_induction_period(participant=participant, now=now, **form.cleaned_data)
+                )
+            if recorded is not None:
+                self.message_user(request, "The induction period was recorded.", messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:participants_participant_history", args=[participant.pk]))
+        return TemplateResponse(request, "admin/participants/participant/record_induction.html", {
+            **self.admin_site.each_context(request),
+            **self._page(participant, f"Record an induction period for {participant.full_name}"),
+            "form": form,
+            "induction_periods": participant.induction_periods.order_by("started_on"),
+        })
+
+    # --- delete a participant who never started ------------------------------------------------------------------
+
+    def delete_view(self, request, object_id, extra_context=None):
+        participant = self._participant(request, object_id)
+        if not self.has_delete_permission(request, participant):
+            raise PermissionDenied
+        errors = deletion.refusals(participant=participant, today=clock.today())
+        if request.method == "POST" and request.POST.get("post") == "yes":
+            now = clock.now()
+            try:
+                with changes.recording(action="delete_participant", now=now):
+                    deletion.delete_participant(participant=participant, now=now)
+            except ValidationFailed as failure:
+                errors = failure.errors
+            else:
+                self.message_user(request, f"{participant} was deleted.", messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:participants_participant_changelist"))
+        return TemplateResponse(request, "admin/participants/participant/delete.html", {
+            **self.admin_site.each_context(request),
+            **self._page(participant, f"Delete {participant.full_name}"),
+            "errors": [message for _attribute, message in errors],
+            "history": participant_history(participant, with_events=False),
+        })
+
+    def _page(self, participant, title):
+        return {"title": title, "opts": self.opts, "object": participant, "participant": participant}
+
+
+class MergeForm(forms.Form):
+    destination = forms.CharField(
+        label="Participant who stays",
+        help_text="Their participant id or TRN. The participant on this page is the duplicate: it will be retired.",
+    )
+
+    def clean_destination(self):
+        term = self.cleaned_data["destination"].strip()
+        value = as_uuid(term)
+        found = Participant.objects.filter(api_id=value).first() if value else Participant.objects.filter(trn=term).first()
+        if found is None:
+            raise forms.ValidationError("No participant has this participant id or TRN.")
+        return found
+
+
+class InductionPeriodForm(forms.Form):
+    appropriate_body_name = forms.CharField(label="Appropriate body", required=False, max_length=200)
+    # Dates are optional here so that the service, not the form, says what is missing.
+    started_on = forms.DateField(label="Start date", required=False, help_text="For example 2025-09-01")
+    finished_on = forms.DateField(label="End date", required=False)
+    outcome = forms.ChoiceField(choices=[("", "No outcome yet"), *InductionOutcome.choices], required=False)
+
+
+# --- what the history page loads -------------------------------------------------------------------------------------
+
+@dataclass
+class ParticipantHistory:
+    participant: Participant
+    school_periods: list
+    induction_periods: list
+    id_changes: list
+    enrolments: list
+    events: list
+
+
+def participant_history(participant: Participant, *, with_events: bool = True) -> ParticipantHistory:
+    """Everything about one participant, oldest first, in a fixed number of queries."""
+    training = (
+        TrainingPeriod.objects.select_related(
+            "lead_provider", "partnership__lead_provider", "partnership__delivery_partner", "schedule"
+        )
+        .prefetch_related(
+            Prefetch("declarations", Declaration.objects.select_related("lead_provider", "mentor").order_by("declaration_date", "pk"))
+        )
+        .order_by("started_on", "pk")
+    )
+    school_periods = list(
+        participant.school_periods.select_related("school")
+        .prefetch_related(
+            Prefetch("training_periods", training),
+            Prefetch("mentorships", Mentorship.objects.select_related("mentor_school_period__participant").order_by("started_on")),
+            Prefetch("mentees", Mentorship.objects.select_related("ect_school_period__participant").order_by("started_on")),
+        )
+        .order_by("started_on", "pk")
+    )
+    for school_period in school_periods:
+        for training_period in school_period.training_periods.all():
+            training_period.training_status = status.training_status(
+                deferred_at=training_period.deferred_at, withdrawn_at=training_period.withdrawn_at
+            )
+    events = []
+    if with_events:
+        events = list(AuditEvent.objects.filter(participant_ids__contains=[participant.pk]).order_by("occurred_at", "id"))
+        for event in events:
+            event.change_list = [(name, *values) for name, values in event.changes.items()]
+    return ParticipantHistory(
+        participant=participant,
+        school_periods=school_periods,
+        induction_periods=list(participant.induction_periods.order_by("started_on", "pk")),
+        id_changes=list(participant.id_changes.order_by("changed_at", "pk")),
+        enrolments=list(
+            participant.provider_enrolments.select_related("lead_provider", "training_period").order_by(
+                "lead_provider__name", "participant_type"
+            )
+        ),
+        events=events,
+    )
 
 
 class TrainingPeriodInline(admin.TabularInline):
@@ -216,17 +444,24 @@ class MentorshipAdmin(IdentifierSearchMixin, admin.ModelAdmin):
 
 @admin.register(InductionPeriod)
 class InductionPeriodAdmin(IdentifierSearchMixin, admin.ModelAdmin):
+    """Corrections only: new periods are recorded from the participant's page, through the service (F14)."""
+
     list_display = ("participant", "appropriate_body_name", "started_on", "finished_on", "outcome")
     list_select_related = ("participant",)
     list_filter = ("outcome",)
     search_fields = (*PARTICIPANT_SEARCH, "appropriate_body_name")
     uuid_search_fields = PARTICIPANT_UUIDS
     raw_id_fields = ("participant",)
-    readonly_fields = ("created_at",)
+    readonly_fields = ("participant", "created_at")
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(ParticipantIdChange)
-class ParticipantIdChangeAdmin(IdentifierSearchMixin, admin.ModelAdmin):
+class ParticipantIdChangeAdmin(IdentifierSearchMixin, ReadOnlyAdmin):
+    """Written by merges only (ID1)."""
+
     list_display = ("participant", "from_participant_id", "to_participant_id", "changed_at")
     list_select_related = ("participant",)
     search_fields = PARTICIPANT_SEARCH

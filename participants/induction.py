@@ -1,0 +1,99 @@
+"""Support staff record an induction period for an appropriate body (O9): start, optional end and outcome.
+
+Providers see the induction dates derived from these periods (F15). Recording one that covers today makes an ECT
+eligible for funding from today (F14), which in turn makes their submitted declarations eligible (D31); nothing
+here ever clears that date again (F13).
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from config import changes, clock
+from config.validation import Checks
+from participants.models import InductionOutcome, InductionPeriod, Participant, ParticipantType, SchoolPeriod
+
+MERGED_AWAY = "This participant was merged into another record. Record the induction period there."
+ENTER_START = "Enter the date the induction period started"
+END_BEFORE_START = "The end date must be on or after the start date"
+OUTCOME_UNKNOWN = "Choose an outcome: passed or failed"
+OUTCOME_NEEDS_END = "Enter the date the induction period ended to record its outcome"
+OUTCOME_IN_FUTURE = "An outcome can only be recorded once the induction period has ended"
+OVERLAPS = "This overlaps their induction period from {start} to {end}"
+
+
+def _day(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def record_induction_period(
+    *,
+    participant: Participant,
+    started_on: dt.date | None,
+    finished_on: dt.date | None = None,
+    outcome: str | None = None,
+    appropriate_body_name: str = "",
+    now: dt.datetime,
+) -> InductionPeriod:
+    today = clock.london_date(now)
+    with transaction.atomic(), changes.recording(now=now):
+        participant = Participant.objects.select_for_update().get(pk=participant.pk)
+        checks = Checks()
+        _participant_is_current(checks, participant)
+        _dates_are_in_order(checks, started_on, finished_on)
+        _outcome_follows_the_end(checks, outcome, finished_on, today=today)
+        if not checks.failed("started_on") and not checks.failed("finished_on"):
+            _does_not_overlap(checks, participant, started_on, finished_on)
+        checks.raise_if_any()
+        induction_period = InductionPeriod.objects.create(
+            participant=participant,
+            appropriate_body_name=(appropriate_body_name or "").strip(),
+            started_on=started_on,
+            finished_on=finished_on,
+            outcome=outcome or None,
+            created_at=now,
+        )
+        _mark_ect_eligible_if_in_induction(participant, today=today)
+    return induction_period
+
+
+def _participant_is_current(checks: Checks, participant: Participant) -> None:
+    if participant.retired_into_id is not None:
+        checks.fail("participant", MERGED_AWAY)
+
+
+def _dates_are_in_order(checks: Checks, started_on, finished_on) -> None:
+    if not isinstance(started_on, dt.date):
+        checks.fail("started_on", ENTER_START)
+    elif finished_on is not None and finished_on < started_on:
+        checks.fail("finished_on", END_BEFORE_START)
+
+
+def _outcome_follows_the_end(checks: Checks, outcome, finished_on, *, today: dt.date) -> None:
+    if not outcome:
+        return
+    checks.first("outcome", [
+        (outcome not in InductionOutcome.values, OUTCOME_UNKNOWN),
+        (finished_on is None, OUTCOME_NEEDS_END),
+        (finished_on is not None and finished_on > today, OUTCOME_IN_FUTURE),
+    ])
+
+
+def _does_not_overlap(checks: Checks, participant: Participant, started_on, finished_on) -> None:
+    recording = InductionPeriod(started_on=started_on, finished_on=finished_on)
+    for existing in participant.induction_periods.order_by("started_on"):
+        if recording.period.overlaps(existing.period):
+            end = _day(existing.finished_on) if existing.finished_on else "no end date"
+            checks.fail("started_on", OVERLAPS.format(start=_day(existing.started_on), end=end))
+
+
+def _mark_ect_eligible_if_in_induction(participant: Participant, *, today: dt.date) -> None:
+    """F14: eligible from today when in induction today and an ECT somewhere; set once, never moved."""
+    if participant.ect_eligible_on is not None:
+        return
+    in_induction = participant.induction_periods.filter(InductionPeriod.q_contains(today)).exists()
+    is_an_ect = SchoolPeriod.objects.filter(participant=participant, participant_type=ParticipantType.ECT).exists()
+    if in_induction and is_an_ect:
+        participant.ect_eligible_on = today
+        participant.save()
