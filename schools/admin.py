@@ -1,11 +1,24 @@
-"""Schools, lead providers, delivery partners, partnerships and API tokens in the admin."""
+"""Schools, lead providers, delivery partners, partnerships and API tokens in the admin.
+
+Partnerships are created and given another delivery partner through schools.partnerships, and
+tokens are issued and revoked through schools.tokens, each inside a named `changes.recording` so
+the audit trail says which staff user did it. A new token is shown on one page and never stored.
+"""
 from __future__ import annotations
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 
-from config import clock
-from config.admin import IdentifierSearchMixin
-from schools import tokens
+from config import changes, clock
+from config.admin import IdentifierSearchMixin, RefusedActionsMixin, call_service, require
+from schedules.models import Cohort
+from schools import partnerships, tokens
 from schools.models import (
     ApiToken,
     DeliveryPartner,
@@ -27,7 +40,8 @@ class SchoolFundingEligibilityInline(admin.TabularInline):
 
 @admin.register(School)
 class SchoolAdmin(IdentifierSearchMixin, admin.ModelAdmin):
-    list_display = ("name", "urn", "induction_tutor_name", "induction_tutor_email")
+    list_display = ("name", "urn", "eligible_for_training", "induction_tutor_name", "induction_tutor_email")
+    list_filter = ("eligible_for_training",)
     search_fields = ("^urn", "name")
     uuid_search_fields = ("api_id",)
     readonly_fields = ("api_id", "created_at", "updated_at")
@@ -86,20 +100,106 @@ class LeadProviderDeliveryPartnershipAdmin(admin.ModelAdmin):
     search_fields = ("lead_provider__name", "delivery_partner__name")
 
 
+class PartnershipForm(forms.Form):
+    school = forms.ModelChoiceField(queryset=School.objects.all(), to_field_name="urn", widget=forms.TextInput, label="School URN")
+    lead_provider = forms.ModelChoiceField(queryset=LeadProvider.objects.order_by("name"))
+    delivery_partner = forms.ModelChoiceField(queryset=DeliveryPartner.objects.order_by("name"))
+    cohort = forms.ModelChoiceField(queryset=Cohort.objects.order_by("-year"))
+
+
+class DeliveryPartnerForm(forms.Form):
+    delivery_partner = forms.ModelChoiceField(queryset=DeliveryPartner.objects.order_by("name"))
+
+
+# The partnership services name the API's attributes; these are the form's fields.
+PARTNERSHIP_FIELDS = {"school_id": "school", "delivery_partner_id": "delivery_partner", "cohort": "cohort"}
+
+
 @admin.register(Partnership)
 class PartnershipAdmin(IdentifierSearchMixin, admin.ModelAdmin):
+    """Created and re-partnered through schools.partnerships, so the provider's rules (P1, P3) and P9 apply."""
+
     list_display = ("school", "lead_provider", "delivery_partner", "cohort", "created_by", "created_at")
     list_select_related = ("school", "lead_provider", "delivery_partner", "cohort")
     list_filter = ("cohort", "lead_provider", "created_by")
     search_fields = ("^school__urn", "school__name", "delivery_partner__name")
     uuid_search_fields = ("api_id", "school__api_id")
     raw_id_fields = ("school", "rolled_over_from")
-    readonly_fields = ("api_id", "created_at", "updated_at")
+    readonly_fields = (
+        "api_id", "school", "lead_provider", "delivery_partner", "cohort", "created_by", "rolled_over_from",
+        "created_at", "updated_at",
+    )
+    change_form_template = "admin/schools/partnership/change_form.html"
+
+    def has_delete_permission(self, request, obj=None):
+        # Training refers to partnerships; a wrong delivery partner is corrected instead.
+        return False
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/change-delivery-partner/",
+                view(self.change_delivery_partner_view),
+                name="schools_partnership_change_delivery_partner",
+            ),
+            *super().get_urls(),
+        ]
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = PartnershipForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            now = clock.now()
+            with changes.recording(action="create_partnership", now=now):
+                partnership = call_service(form, lambda: partnerships.create(
+                    lead_provider=data["lead_provider"], cohort=data["cohort"].year, school_id=str(data["school"].api_id),
+                    delivery_partner_id=str(data["delivery_partner"].api_id), now=now,
+                ), fields=PARTNERSHIP_FIELDS)
+            if partnership is not None:
+                self.message_user(request, f"{partnership} was created.", messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:schools_partnership_change", args=[partnership.pk]))
+        return TemplateResponse(request, "admin/schools/partnership/form.html", {
+            **self.admin_site.each_context(request),
+            "title": "Add partnership",
+            "opts": self.opts,
+            "form": form,
+        })
+
+    def change_delivery_partner_view(self, request, object_id):
+        require(request, "schools.change_partnership")
+        partnership = self.get_object(request, unquote(object_id))
+        if partnership is None:
+            raise Http404("No partnership has this id.")
+        form = DeliveryPartnerForm(request.POST or None, initial={"delivery_partner": partnership.delivery_partner})
+        if request.method == "POST" and form.is_valid():
+            now = clock.now()
+            delivery_partner = form.cleaned_data["delivery_partner"]
+            with changes.recording(action="change_delivery_partner", now=now):
+                changed = call_service(form, lambda: partnerships.change_delivery_partner(
+                    partnership=partnership, delivery_partner_id=str(delivery_partner.api_id), now=now,
+                ), fields=PARTNERSHIP_FIELDS)
+            if changed is not None:
+                self.message_user(request, f"The delivery partner is now {delivery_partner}.", messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:schools_partnership_change", args=[partnership.pk]))
+        return TemplateResponse(request, "admin/schools/partnership/form.html", {
+            **self.admin_site.each_context(request),
+            "title": f"Change the delivery partner of {partnership}",
+            "opts": self.opts,
+            "form": form,
+        })
+
+
+class IssueTokenForm(forms.Form):
+    lead_provider = forms.ModelChoiceField(queryset=LeadProvider.objects.order_by("name"))
+    description = forms.CharField(required=False, max_length=200, help_text="Who it is for, e.g. the provider's sandbox.")
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
-    """Tokens are issued elsewhere and shown once; here they can only be described and revoked."""
+class ApiTokenAdmin(RefusedActionsMixin, admin.ModelAdmin):
+    """Issued from "Issue a token" and shown once; here they can be described and revoked, never deleted."""
 
     list_display = ("lead_provider", "description", "created_at", "last_used_at", "revoked_at")
     list_select_related = ("lead_provider",)
@@ -108,12 +208,67 @@ class ApiTokenAdmin(admin.ModelAdmin):
     fields = ("lead_provider", "description", "created_at", "last_used_at", "revoked_at")
     readonly_fields = ("lead_provider", "created_at", "last_used_at", "revoked_at")
     actions = ("revoke",)
+    change_list_template = "admin/schools/apitoken/change_list.html"
+    change_form_template = "admin/schools/apitoken/change_form.html"
 
     def has_add_permission(self, request):
+        # The add form would ask for a digest; issuing has its own page.
         return False
 
-    @admin.action(description="Revoke selected tokens")
+    def has_delete_permission(self, request, obj=None):
+        # A revoked token stays on record, with who revoked it and when.
+        return False
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("issue/", view(self.issue_view), name="schools_apitoken_issue"),
+            path("<path:object_id>/revoke/", view(self.revoke_view), name="schools_apitoken_revoke"),
+            *super().get_urls(),
+        ]
+
+    def issue_view(self, request):
+        require(request, "schools.add_apitoken")
+        form = IssueTokenForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            with transaction.atomic(), changes.recording(action="issue_api_token", now=clock.now()):
+                token = tokens.issue(**form.cleaned_data)
+            # The only copy of the token is this page; admin_view already forbids caching it (no-store).
+            return TemplateResponse(request, "admin/schools/apitoken/issued.html", {
+                **self.admin_site.each_context(request),
+                "title": "Token issued",
+                "opts": self.opts,
+                "token": token,
+                "lead_provider": form.cleaned_data["lead_provider"],
+            })
+        return TemplateResponse(request, "admin/schools/apitoken/issue.html", {
+            **self.admin_site.each_context(request),
+            "title": "Issue an API token",
+            "opts": self.opts,
+            "form": form,
+        })
+
+    def revoke_view(self, request, object_id):
+        require(request, "schools.change_apitoken")
+        api_token = self.get_object(request, unquote(object_id))
+        if api_token is None:
+            raise Http404("No API token has this id.")
+        if request.method == "POST" and api_token.revoked_at is None:
+            now = clock.now()
+            with transaction.atomic(), changes.recording(action="revoke_api_token", now=now):
+                tokens.revoke(api_token=api_token, now=now)
+            self.message_user(request, f"{api_token} was revoked. {api_token.lead_provider} can no longer use it.", messages.SUCCESS)
+            return HttpResponseRedirect(reverse("admin:schools_apitoken_changelist"))
+        return TemplateResponse(request, "admin/schools/apitoken/revoke.html", {
+            **self.admin_site.each_context(request),
+            "title": f"Revoke {api_token}",
+            "opts": self.opts,
+            "api_token": api_token,
+        })
+
+    @admin.action(description="Revoke selected tokens", permissions=["change"])
     def revoke(self, request, queryset):
         now = clock.now()
-        for api_token in queryset.filter(revoked_at__isnull=True):
-            tokens.revoke(api_token=api_token, now=now)
+        with transaction.atomic(), changes.recording(action="revoke_api_token", now=now):
+            for api_token in queryset.filter(revoked_at__isnull=True):
+                tokens.revoke(api_token=api_token, now=now)

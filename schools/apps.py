@@ -6,4 +6,10 @@ class SchoolsConfig(AppConfig):
     verbose_name = "Schools, providers and partnerships"
 
     def ready(self):
+        from config import changes
+        from schools.models import ApiToken
+
+        # Issuing and revoking tokens is audited; the digest is not recorded, and last use is not a change.
+        changes.track(ApiToken, fields=("lead_provider", "description", "revoked_at"))
+
         from schools.api import updated_at  # noqa: F401  (audits choices and pairings, moves updated_at)
