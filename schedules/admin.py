@@ -1,21 +1,46 @@
 """Reference data: cohorts, schedules and their milestone windows.
 
-Loaded from schedules/data by a migration; edits here are for corrections such as freezing a
-cohort's payments (O11). Providers do not see these edits as participant changes (F31).
+Loaded from schedules/data by a migration; edits here are for corrections. Closing a cohort freezes its payments
+(O11); the API's services then refuse what a closed cohort does not allow (partnerships, eligible declarations,
+voids, schedule changes into it). Providers do not see these edits as participant changes (F31).
 """
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import transaction
 
+from config import clock
+from config.admin import RefusedActionsMixin, confirmed_action
 from schedules.models import Cohort, Milestone, Schedule
 
 
 @admin.register(Cohort)
-class CohortAdmin(admin.ModelAdmin):
+class CohortAdmin(RefusedActionsMixin, admin.ModelAdmin):
     list_display = (
         "year", "started_on", "finished_on", "payments_frozen_at", "mentor_funding", "detailed_evidence_types",
         "uplift_fees",
     )
+    actions = ("close",)
+
+    @admin.action(description="Close selected cohorts (freeze their payments)", permissions=["change"])
+    def close(self, request, queryset):
+        def run(cohorts):
+            now = clock.now()
+            with transaction.atomic():
+                # A cohort already closed keeps the moment it was closed.
+                closing = list(Cohort.objects.select_for_update().filter(pk__in=[c.pk for c in cohorts], payments_frozen_at__isnull=True))
+                for cohort in closing:
+                    cohort.payments_frozen_at = now
+                    cohort.save(update_fields=["payments_frozen_at"])
+                    # Cohorts are reference data outside config.changes; the admin log names who closed it.
+                    self.log_change(request, cohort, "Closed: payments frozen.")
+            return f"{len(closing)} cohort(s) closed."
+
+        return confirmed_action(
+            self, request, queryset, title="Close cohorts",
+            question="Close these cohorts? Their payments are frozen from now.",
+            run=run,
+        )
 
 
 class MilestoneInline(admin.TabularInline):
