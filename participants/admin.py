@@ -333,7 +333,8 @@ def participant_history(participant: Participant, *, with_events: bool = True) -
     if with_events:
         events = list(AuditEvent.objects.filter(participant_ids__contains=[participant.pk]).order_by("occurred_at", "id"))
         for event in events:
-            event.change_list = [(name, *values) for name, values in event.changes.items()]
+            # A new row's empty fields say nothing; show only what was set or changed.
+            event.change_list = [(name, old, new) for name, (old, new) in event.changes.items() if old != new]
     return ParticipantHistory(
         participant=participant,
         school_periods=school_periods,
