@@ -34,7 +34,7 @@ def starting_next_term(lead_provider, today):
     return trained_participant(lead_provider, started_on=NEXT_TERM)
 
 
-def test_deletion_of_a_participant_who_never_started_asks_first_then_deletes_their_periods(
+def test_V4_a_participant_who_never_started_is_deleted_after_confirming_and_disappears_for_providers(
     editor, api, starting_next_term
 ):
     participant, training = starting_next_term
