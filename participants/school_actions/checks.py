@@ -25,6 +25,7 @@ ENTER_START = "Enter the date they start at your school"
 START_TOO_EARLY = "The start date must be on or after {day}"
 START_TOO_LATE = "The start date must be on or before {day}"
 SELECT_LEAD_PROVIDER = "Select a lead provider"
+SELECT_PROGRAMME = "Select provider-led or school-led training"
 
 
 def is_date(value) -> bool:

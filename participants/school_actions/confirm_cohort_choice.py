@@ -13,7 +13,7 @@ Programme = SchoolCohortChoice.InductionProgramme
 
 NOTHING_TO_KEEP = "There is no earlier choice to keep. Select how your ECTs will be trained"
 COHORT_CLOSED = "The {year} cohort has closed. Choose a later cohort"
-SELECT_PROGRAMME = "Select how your ECTs will be trained"
+SELECT_HOW_TRAINED = "Select how your ECTs will be trained"
 
 
 def confirm_cohort_choice(
@@ -27,7 +27,7 @@ def confirm_cohort_choice(
         checks.first("cohort", [(cohort.payments_frozen(now=now), COHORT_CLOSED.format(year=cohort.year))])
         checks.first("keep_previous", [(keep_previous and previous is None, NOTHING_TO_KEEP)])
         if not keep_previous:
-            checks.first("programme_type", [(programme_type not in Programme.values, SELECT_PROGRAMME)])
+            checks.first("programme_type", [(programme_type not in Programme.values, SELECT_HOW_TRAINED)])
             checks.first(
                 "lead_provider", [(programme_type == Programme.PROVIDER_LED and lead_provider is None, SELECT_LEAD_PROVIDER)]
             )

@@ -21,6 +21,7 @@ from participants.registration import find_or_create_teacher, normalised_trn, te
 from participants.school_actions import training
 from participants.school_actions.checks import (
     SELECT_LEAD_PROVIDER,
+    SELECT_PROGRAMME,
     cleaned_email,
     cleaned_name,
     email_rules,
@@ -40,7 +41,6 @@ DATE_OF_BIRTH_DOES_NOT_MATCH = (
 )
 STARTED_ELSEWHERE_LATER = "The start date must be after they started at their previous school"
 SELECT_WORKING_PATTERN = "Select if they work full time or part time"
-SELECT_PROGRAMME = "Select provider-led or school-led training"
 
 
 def register_ect(

@@ -5,7 +5,7 @@ import datetime as dt
 
 from django.db import transaction
 
-from config import changes, clock
+from config import changes
 from config.validation import Checks
 from participants.models import Mentorship, ParticipantType, SchoolPeriod
 from participants.school_actions import training

@@ -10,8 +10,7 @@ from config.validation import Checks
 from participants import default_schedules
 from participants.models import ParticipantType, ProgrammeType, SchoolPeriod, TrainingPeriod
 from participants.school_actions import training
-from participants.school_actions.checks import SELECT_LEAD_PROVIDER
-from participants.school_actions.register_ect import SELECT_PROGRAMME
+from participants.school_actions.checks import SELECT_LEAD_PROVIDER, SELECT_PROGRAMME
 from schedules.models import Cohort
 
 ONLY_ECTS = "Only ECTs have a training programme to change"
