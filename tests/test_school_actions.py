@@ -1,8 +1,10 @@
 """What a school's actions do to periods, training and eligibility (SC1–SC14, P11, O5, O10)."""
 import datetime as dt
 import itertools
+import threading
 
 import pytest
+from django.db import connection
 
 from config import changes
 from config.changes import Actor
@@ -919,3 +921,38 @@ def test_P11_keeping_previous_choices_copies_them_and_rolls_the_partnership_over
 def test_P11_keeping_previous_choices_needs_an_earlier_choice(school):
     assert failures(confirm_cohort_choice, school=school, cohort=factories.cohort(2025), programme_type=None,
                     keep_previous=True) == [("keep_previous", "There is no earlier choice to keep. Select how your ECTs will be trained")]
+
+
+# --- one transaction, participants locked ------------------------------------------------------------------------------
+
+@pytest.mark.django_db(transaction=True)
+def test_SC1_two_schools_registering_one_new_trn_at_once_make_one_teacher(lead_provider):
+    schools = [factories.SchoolFactory(), factories.SchoolFactory()]
+    trn = str(next(_trns))
+    barrier = threading.Barrier(len(schools))
+    outcomes = []
+
+    def register_at(school):
+        try:
+            barrier.wait()
+            act(register_ect, **ect_details(school, trn=trn), lead_provider=lead_provider)
+            outcomes.append("registered")
+        except ValidationFailed as failure:
+            outcomes.append(failure.errors)
+        except Exception as error:  # an IntegrityError here would mean the registrations were not serialised
+            outcomes.append(repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=register_at, args=(school,)) for school in schools]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes, key=str) == [
+        [("started_on", "The start date must be after they started at their previous school")],
+        "registered",
+    ]
+    assert Participant.objects.filter(trn=trn).count() == 1
+    assert SchoolPeriod.objects.filter(participant__trn=trn).count() == 1
