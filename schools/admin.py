@@ -16,7 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from config import changes, clock
-from config.admin import IdentifierSearchMixin, RefusedActionsMixin, call_service, require
+from config.admin import IdentifierSearchMixin, RefusedActionsMixin, call_service, confirmed_action, require
 from schedules.models import Cohort
 from schools import partnerships, tokens
 from schools.models import (
@@ -268,7 +268,15 @@ class ApiTokenAdmin(RefusedActionsMixin, admin.ModelAdmin):
 
     @admin.action(description="Revoke selected tokens", permissions=["change"])
     def revoke(self, request, queryset):
-        now = clock.now()
-        with transaction.atomic(), changes.recording(action="revoke_api_token", now=now):
-            for api_token in queryset.filter(revoked_at__isnull=True):
-                tokens.revoke(api_token=api_token, now=now)
+        def run(rows):
+            now = clock.now()
+            live = [api_token for api_token in rows if api_token.revoked_at is None]
+            with transaction.atomic(), changes.recording(action="revoke_api_token", now=now):
+                for api_token in live:
+                    tokens.revoke(api_token=api_token, now=now)
+            return f"{len(live)} token(s) revoked. Their providers can no longer use them."
+
+        return confirmed_action(
+            self, request, queryset, title="Revoke API tokens",
+            question="Revoke these tokens? Providers using them will be refused at once.", run=run,
+        )

@@ -131,8 +131,12 @@ def test_the_revoke_action_revokes_tokens(client, superuser):
     api_token = ApiToken.objects.get()
     moment = dt.datetime(2026, 2, 1, 9, 0, tzinfo=UTC)
     with clock.travel_to(moment):
+        asked = client.post(admin_url(ApiToken, "changelist"), {"action": "revoke", "_selected_action": [api_token.pk]})
+        api_token.refresh_from_db()
+        assert asked.status_code == 200 and api_token.revoked_at is None  # nothing destructive without confirming
         response = client.post(
-            admin_url(ApiToken, "changelist"), {"action": "revoke", "_selected_action": [api_token.pk]}
+            admin_url(ApiToken, "changelist"),
+            {"action": "revoke", "_selected_action": [api_token.pk], "confirmed": "yes"},
         )
     assert response.status_code == 302
     api_token.refresh_from_db()
