@@ -62,14 +62,16 @@ BATCH_SIZE = 2000
 PEOPLE_PER_CHUNK = 5000
 
 # The lead providers delivering early career training, with a rough share of schools each.
+# Uneven shares, as in the real market; the largest provider sees over a quarter of participants,
+# which the API benchmark needs (at least 25,000 visible at 100,000 participants).
 LEAD_PROVIDERS = {
-    "Ambition Institute": 22,
-    "Best Practice Network": 12,
-    "Capita": 5,
-    "Education Development Trust": 15,
-    "National Institute of Teaching": 9,
-    "Teach First": 20,
-    "UCL Institute of Education": 17,
+    "Ambition Institute": 30,
+    "Best Practice Network": 10,
+    "Capita": 4,
+    "Education Development Trust": 13,
+    "National Institute of Teaching": 7,
+    "Teach First": 21,
+    "UCL Institute of Education": 15,
 }
 
 DELIVERY_PARTNERS = (

@@ -56,6 +56,8 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         elapsed = time.monotonic() - started
         with connection.cursor() as cursor:
+            # Fresh statistics, so the first queries on bulk-loaded tables are planned for their real size.
+            cursor.execute("ANALYZE")
             cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
             size = cursor.fetchone()[0]
         counts = ", ".join(f"{value:,} {name.replace('_', ' ')}" for name, value in vars(summary).items())
