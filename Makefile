@@ -5,7 +5,7 @@ VENV ?= .venv
 PYTHON := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install assets run test
+.PHONY: install assets run test bench
 
 install: $(INSTALLED)
 
@@ -31,3 +31,9 @@ run: $(INSTALLED) assets
 # Extra pytest arguments: make test PYTEST_ARGS="-k F12 -x"
 test: $(INSTALLED) assets
 	$(PYTHON) -m config.localservices test $(PYTEST_ARGS)
+
+# Benchmarks that print figures: the participants API against a hand-written SQL floor (seeds
+# 100,000 participants into a separate database on first use), then the nightly status job.
+bench: $(INSTALLED)
+	$(PYTHON) -m config.localservices exec $(PYTHON) scripts/bench_participants.py
+	$(PYTHON) -m config.localservices exec $(PYTHON) scripts/bench_daily_statuses.py

@@ -1,0 +1,241 @@
+"""Benchmark GET /api/v3/participants at scale against a hand-written SQL floor.
+
+Seeds 100,000 participants (seed_demo) into a dedicated database, picks the lead provider with
+the most visible participants, and prints median/p95 latency for per_page=100 and per_page=3000,
+the time to page through everything, and the floor: the same page built by one hand-written SQL
+query plus orjson. Requests go through the full Django stack in-process (no HTTP server), so the
+figures are the application's own cost.
+
+Usage: make bench, or python scripts/bench_participants.py [--participants N] [--rounds R]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("SECRET_KEY", "benchmark-only-" + os.urandom(16).hex())
+
+import dj_database_url  # noqa: E402
+import psycopg  # noqa: E402
+
+BENCH_DB = os.environ.get("BENCH_DATABASE_NAME", "ecf_participants_bench")
+
+
+def _point_at_bench_database():
+    base = dj_database_url.parse(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ecf_participants"))
+    admin_dsn = f"host={base['HOST']} port={base['PORT'] or 5432} user={base['USER']} dbname=postgres"
+    if base.get("PASSWORD"):
+        admin_dsn += f" password={base['PASSWORD']}"
+    with psycopg.connect(admin_dsn, autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone()
+        if not exists:
+            connection.execute(f'CREATE DATABASE "{BENCH_DB}"')
+    password = f":{base['PASSWORD']}" if base.get("PASSWORD") else ""
+    os.environ["DATABASE_URL"] = f"postgres://{base['USER']}{password}@{base['HOST']}:{base['PORT'] or 5432}/{BENCH_DB}"
+
+
+FLOOR_SQL = """
+WITH page AS (
+    SELECT p.id, p.api_id, p.full_name, p.trn, p.api_updated_at, p.ect_training_record_id,
+           p.mentor_training_record_id, p.ect_eligible_on, p.ect_exempt_on, p.mentor_eligible_on,
+           p.mentor_funding_end_date, p.mentor_funding_end_reason, p.ect_payments_frozen_year,
+           p.mentor_payments_frozen_year, p.created_at
+      FROM participants_participant p
+     WHERE EXISTS (SELECT 1 FROM participants_providerenrolment e WHERE e.participant_id = p.id AND e.lead_provider_id = %(lp)s)
+  ORDER BY p.created_at, p.id
+     LIMIT %(limit)s OFFSET %(offset)s
+)
+SELECT page.*, ind.overall_start, ind.end_date, ind.recent_end,
+       e.participant_type, tp.started_on, tp.finished_on, tp.deferred_at, tp.deferral_reason, tp.withdrawn_at,
+       tp.withdrawal_reason, sp.email, s.urn, dp.api_id AS dp_api_id, pa.cohort_id, c.uplift_fees,
+       sch.identifier, mentor.api_id AS mentor_api_id, fe.pupil_premium_uplift, fe.sparsity_uplift,
+       first_sp.created_at AS first_created_at, latest_ect.working_pattern,
+       (SELECT json_agg(json_build_array(ic.from_participant_id, ic.to_participant_id, ic.changed_at) ORDER BY ic.changed_at, ic.id)
+          FROM participants_participantidchange ic WHERE ic.participant_id = page.id) AS id_changes
+  FROM page
+  JOIN participants_providerenrolment e ON e.participant_id = page.id AND e.lead_provider_id = %(lp)s
+  JOIN participants_trainingperiod tp ON tp.id = e.training_period_id
+  JOIN participants_schoolperiod sp ON sp.id = tp.school_period_id
+  JOIN schools_partnership pa ON pa.id = tp.partnership_id
+  JOIN schools_school s ON s.id = pa.school_id
+  JOIN schools_deliverypartner dp ON dp.id = pa.delivery_partner_id
+  JOIN schedules_cohort c ON c.year = pa.cohort_id
+  JOIN schedules_schedule sch ON sch.id = tp.schedule_id
+  LEFT JOIN schools_schoolfundingeligibility fe ON fe.school_id = pa.school_id AND fe.cohort_id = pa.cohort_id
+  LEFT JOIN LATERAL (
+      SELECT mp.api_id FROM participants_mentorship m
+        JOIN participants_schoolperiod msp ON msp.id = m.mentor_school_period_id
+        JOIN participants_participant mp ON mp.id = msp.participant_id
+       WHERE m.ect_school_period_id = sp.id AND (m.finished_on IS NULL OR m.finished_on >= %(today)s)
+    ORDER BY m.started_on, m.id LIMIT 1) mentor ON TRUE
+  LEFT JOIN LATERAL (
+      SELECT x.created_at FROM participants_schoolperiod x
+       WHERE x.participant_id = page.id AND x.participant_type = e.participant_type
+    ORDER BY x.started_on, x.id LIMIT 1) first_sp ON TRUE
+  LEFT JOIN LATERAL (
+      SELECT x.working_pattern FROM participants_schoolperiod x
+       WHERE x.participant_id = page.id AND x.participant_type = 'ect'
+    ORDER BY x.started_on DESC, x.id DESC LIMIT 1) latest_ect ON TRUE
+  LEFT JOIN LATERAL (
+      SELECT min(i.started_on) AS overall_start,
+             (SELECT i2.finished_on FROM participants_inductionperiod i2 WHERE i2.participant_id = page.id AND i2.outcome IS NOT NULL ORDER BY i2.finished_on DESC LIMIT 1) AS end_date,
+             (SELECT i3.finished_on FROM participants_inductionperiod i3 WHERE i3.participant_id = page.id ORDER BY i3.started_on DESC LIMIT 1) AS recent_end
+        FROM participants_inductionperiod i WHERE i.participant_id = page.id) ind ON TRUE
+ ORDER BY page.created_at, page.id, e.participant_type
+"""
+
+
+def floor_page(cursor, lead_provider_id, *, limit, offset, today):
+    """The same payload from one SQL query, shaped in a tight loop, encoded with orjson."""
+    import orjson
+
+    from config.api.parsing import format_date, format_datetime
+    from participants import status
+
+    cursor.execute(FLOOR_SQL, {"lp": lead_provider_id, "limit": limit, "offset": offset, "today": today})
+    columns = [c.name for c in cursor.description]
+    documents, current, current_id = [], None, None
+    for values in cursor.fetchall():
+        r = dict(zip(columns, values))
+        if r["id"] != current_id:
+            current_id = r["id"]
+            current = {
+                "id": str(r["api_id"]), "type": "participant",
+                "attributes": {
+                    "full_name": r["full_name"] or "Unknown", "teacher_reference_number": r["trn"], "ecf_enrolments": [],
+                    "participant_id_changes": [
+                        {"from_participant_id": f, "to_participant_id": t, "changed_at": format_datetime(__import__("datetime").datetime.fromisoformat(c))}
+                        for f, t, c in (r["id_changes"] or [])
+                    ],
+                    "updated_at": format_datetime(r["api_updated_at"]),
+                },
+            }
+            documents.append(current)
+        ect = r["participant_type"] == "ect"
+        ts = status.training_status(deferred_at=r["deferred_at"], withdrawn_at=r["withdrawn_at"])
+        current["attributes"]["ecf_enrolments"].append({
+            "training_record_id": str(r["ect_training_record_id"] if ect else r["mentor_training_record_id"]),
+            "email": r["email"], "mentor_id": str(r["mentor_api_id"]) if ect and r["mentor_api_id"] else None,
+            "school_urn": r["urn"], "participant_type": r["participant_type"],
+            "working_pattern": r["working_pattern"] if ect else None, "cohort": str(r["cohort_id"]),
+            "training_status": ts,
+            "participant_status": status.participant_status(
+                participant_type=r["participant_type"], started_on=r["started_on"], finished_on=r["finished_on"],
+                deferred_at=r["deferred_at"], withdrawn_at=r["withdrawn_at"], induction_end_date=r["end_date"],
+                mentor_funding_end_date=r["mentor_funding_end_date"], today=today),
+            "eligible_for_funding": status.eligible_for_funding(
+                eligible_on=r["ect_eligible_on"] if ect else r["mentor_eligible_on"],
+                ineligible_on=r["ect_exempt_on"] if ect else r["mentor_funding_end_date"]),
+            "pupil_premium_uplift": bool(r["uplift_fees"] and r["pupil_premium_uplift"]),
+            "sparsity_uplift": bool(r["uplift_fees"] and r["sparsity_uplift"]),
+            "schedule_identifier": r["identifier"], "delivery_partner_id": str(r["dp_api_id"]),
+            "withdrawal": {"reason": r["withdrawal_reason"].replace("_", "-"), "date": format_datetime(r["withdrawn_at"])} if ts == "withdrawn" else None,
+            "deferral": {"reason": r["deferral_reason"].replace("_", "-"), "date": format_datetime(r["deferred_at"])} if ts == "deferred" else None,
+            "created_at": format_datetime(r["first_created_at"]),
+            "induction_end_date": format_date(r["end_date"]) if ect else None,
+            "most_recent_induction_period_end_date": format_date(r["recent_end"]) if ect else None,
+            "overall_induction_start_date": format_date(r["overall_start"]) if ect else None,
+            "mentor_funding_end_date": None if ect else format_date(r["mentor_funding_end_date"]),
+            "cohort_changed_after_payments_frozen": (r["ect_payments_frozen_year"] if ect else r["mentor_payments_frozen_year"]) is not None,
+            "mentor_ineligible_for_funding_reason": None if ect else r["mentor_funding_end_reason"],
+        })
+    return orjson.dumps({"data": documents})
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--participants", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=15)
+    args = parser.parse_args()
+
+    _point_at_bench_database()
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    from config import clock
+    from participants.models import Participant, ProviderEnrolment
+    from schools import tokens
+    from schools.models import LeadProvider
+
+    call_command("migrate", verbosity=0)
+    if Participant.objects.count() < args.participants:
+        started = time.perf_counter()
+        call_command("seed_demo", participants=args.participants, seed=1)
+        print(f"seeded {args.participants:,} participants in {time.perf_counter() - started:.1f} s")
+
+    from django.db.models import Count
+
+    busiest = (
+        ProviderEnrolment.objects.values("lead_provider").annotate(n=Count("participant", distinct=True)).order_by("-n").first()
+    )
+    lead_provider = LeadProvider.objects.get(pk=busiest["lead_provider"])
+    visible = busiest["n"]
+    print(f"lead provider: {lead_provider.name}, visible participants: {visible:,}")
+    token = tokens.issue(lead_provider=lead_provider, description="benchmark")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    from django.conf import settings
+
+    settings.API_RATE_LIMIT = 10**9
+    today = clock.today()
+
+    def timed_get(params):
+        started = time.perf_counter()
+        response = client.get("/api/v3/participants", params)
+        elapsed = time.perf_counter() - started
+        assert response.status_code == 200, response.content[:200]
+        return elapsed, response
+
+    timed_get({"page[per_page]": "100"})  # warm up connections and caches
+    results = {}
+    for per_page in (100, 3000):
+        pages = max(1, visible // per_page)
+        times = [timed_get({"page[per_page]": str(per_page), "page[page]": str(1 + (i * 7) % pages)})[0] for i in range(args.rounds)]
+        results[per_page] = times
+        print(f"per_page={per_page}: median {statistics.median(times) * 1000:.0f} ms, p95 {percentile(times, 0.95) * 1000:.0f} ms ({args.rounds} requests)")
+
+    started, page, total = time.perf_counter(), 1, 0
+    while True:
+        _, response = timed_get({"page[per_page]": "3000", "page[page]": str(page)})
+        count = len(response.json()["data"])
+        total += count
+        if count < 3000:
+            break
+        page += 1
+    print(f"paged through {total:,} participants at per_page=3000 in {time.perf_counter() - started:.2f} s ({page} requests)")
+
+    with connection.cursor() as cursor:
+        body = floor_page(cursor, lead_provider.pk, limit=3000, offset=0, today=today)
+        served = client.get("/api/v3/participants", {"page[per_page]": "3000"}).content
+        import orjson
+
+        same = orjson.loads(body) == orjson.loads(served)
+        print(f"floor payload identical to the served page: {same}")
+        floor_times = []
+        for i in range(args.rounds):
+            offset = ((i * 7) % max(1, visible // 3000)) * 3000
+            started = time.perf_counter()
+            floor_page(cursor, lead_provider.pk, limit=3000, offset=offset, today=today)
+            floor_times.append(time.perf_counter() - started)
+    floor = statistics.median(floor_times)
+    served_median = statistics.median(results[3000])
+    print(f"floor (one SQL query + orjson) per_page=3000: median {floor * 1000:.0f} ms, p95 {percentile(floor_times, 0.95) * 1000:.0f} ms")
+    print(f"ratio served/floor at per_page=3000: {served_median / floor:.2f}x (goal: within 2x)")
+
+
+if __name__ == "__main__":
+    main()
