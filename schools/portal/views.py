@@ -376,6 +376,8 @@ class ParticipantJourney(Journey):
         return _participant_url(self.school, self.subject)
 
     def next_label(self):
+        # The change may have been to their name.
+        self.subject.participant.refresh_from_db(fields=["full_name"])
         return f"Back to {self.subject.participant.full_name}"
 
 

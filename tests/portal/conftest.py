@@ -1,7 +1,11 @@
+import os
+from pathlib import Path
+
 import pytest
 import redis
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
+from django.db import connections
 
 from schools.models import SchoolMembership
 from tests import factories
@@ -54,3 +58,89 @@ def tutor(school):
 def signed_in(client, tutor):
     client.force_login(tutor)
     return client
+
+
+# --- Browser tests ------------------------------------------------------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# Browser journeys run on a fixed London date, through the sandbox clock header, like the `today` fixture.
+BROWSER_DATE = "2026-01-15T12:00:00Z"
+
+
+@pytest.fixture
+def chromium(_django_db_helper):
+    """A fresh browser per test, started after the test's database is set up and stopped before it is
+    emptied: while Playwright's event loop runs in this thread, Django hands out other connections."""
+    if not CHROMIUM.exists():
+        message = "Debian's chromium is not installed (apt-get install -y chromium); .ci/run installs it"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's synchronous API keeps an event loop in this thread; Django would otherwise
+    # refuse the ORM calls the tests make between browser steps.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    playwright = sync_playwright().start()
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    try:
+        yield browser
+    finally:
+        # The connection this test used while Playwright ran is only reachable from here.
+        connections.close_all()
+        browser.close()
+        playwright.stop()
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def _open_page(chromium, live_server, settings, *, javascript=True):
+    settings.SANDBOX = True
+    context = chromium.new_context(
+        base_url=live_server.url, java_script_enabled=javascript, extra_http_headers={"X-With-Server-Date": BROWSER_DATE}
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    problems = []
+    # Every asset must load and every script must run cleanly, or the page is not what users get.
+    page.on("response", lambda r: r.status >= 400 and "/static/" in r.url and problems.append(f"{r.status} {r.url}"))
+    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    # (A failed load is reported by the listener above when it matters: a 404 page logs one by design.)
+    page.on(
+        "console",
+        lambda m: m.type == "error" and "Failed to load resource" not in m.text and problems.append(f"console: {m.text}"),
+    )
+    return context, page, problems
+
+
+@pytest.fixture
+def browser_page(chromium, live_server, settings):
+    context, page, problems = _open_page(chromium, live_server, settings)
+    yield page
+    context.close()
+    assert problems == []
+
+
+@pytest.fixture
+def no_js_page(chromium, live_server, settings):
+    context, page, problems = _open_page(chromium, live_server, settings, javascript=False)
+    # axe-core needs JavaScript, so it checks copies of these pages in a second, scripted browser tab.
+    checker_context, checker, checker_problems = _open_page(chromium, live_server, settings)
+    page.axe_checker = checker
+    yield page
+    context.close()
+    checker_context.close()
+    assert problems == checker_problems == []
