@@ -5,10 +5,10 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.response import Response
 
 from config import clock
-from config.api import schema
-from config.api.errors import BadRequest, NotFound
+from config.api import filters, schema
+from config.api.errors import NotFound
 from config.api.pagination import page_from
-from config.api.parsing import attributes, iso8601_moment, uuid_or_none
+from config.api.parsing import attributes, uuid_or_none
 from config.api.views import LeadProviderView
 from declarations.api import reading
 from declarations.api.representation import declaration_document
@@ -31,32 +31,13 @@ DECLARATIONS_FILTER = schema.filter_parameter(
 )
 
 
-def _uuid_list(raw: dict, name: str):
-    text = (raw.get(name) or "").strip()
-    if not text:
-        return None
-    values = [uuid_or_none(token.strip()) for token in text.split(",")]
-    if any(value is None for value in values):
-        raise BadRequest(f"The filter '#/{name}' must be a comma-separated list of IDs (UUIDs)")
-    return tuple(values)
-
-
 def declaration_filters(raw: dict) -> reading.DeclarationFilters:
     """D39 with O4: invalid values are a 400 naming the filter."""
-    cohorts = None
-    if (raw.get("cohort") or "").strip():
-        tokens = [token.strip() for token in raw["cohort"].split(",")]
-        if not all(token.isdigit() for token in tokens):
-            raise BadRequest("The filter '#/cohort' must be a year or a comma-separated list of years, for example 2024,2025")
-        cohorts = tuple(int(token) for token in tokens if len(token) <= 4)
-    updated_since = None
-    if (raw.get("updated_since") or "").strip():
-        updated_since = iso8601_moment(raw["updated_since"], filter_name="updated_since")
     return reading.DeclarationFilters(
-        cohorts=cohorts,
-        participant_ids=_uuid_list(raw, "participant_id"),
-        delivery_partner_ids=_uuid_list(raw, "delivery_partner_id"),
-        updated_since=updated_since,
+        cohorts=filters.cohort_years(raw),
+        participant_ids=filters.uuid_list(raw, "participant_id"),
+        delivery_partner_ids=filters.uuid_list(raw, "delivery_partner_id"),
+        updated_since=filters.updated_since(raw),
     )
 
 
@@ -75,9 +56,9 @@ class DeclarationList(LeadProviderView):
                    401: schema.UNAUTHORISED, 429: schema.TOO_MANY},
     )
     def get(self, request):
-        filters = declaration_filters(self.filters())
+        chosen = declaration_filters(self.filters())
         page = page_from(request.query_params)
-        queryset = reading.rows(reading.own_declarations(self.lead_provider, filters).order_by("created_at", "id"))
+        queryset = reading.rows(reading.own_declarations(self.lead_provider, chosen).order_by("created_at", "id"))
         return Response({"data": [declaration_document(row) for row in page.slice(queryset)]})
 
     @extend_schema(

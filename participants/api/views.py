@@ -4,10 +4,10 @@ from __future__ import annotations
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.response import Response
 
-from config.api import schema
+from config.api import filters, schema
 from config.api.errors import BadRequest, NotFound
 from config.api.pagination import ordering_from, page_from
-from config.api.parsing import iso8601_moment, uuid_or_none
+from config.api.parsing import uuid_or_none
 from config.api.views import LeadProviderView
 from participants.api import reading
 from participants.api.representation import participant_document
@@ -27,16 +27,6 @@ PARTICIPANTS_FILTER = schema.filter_parameter(
 
 def participant_filters(raw: dict) -> reading.ParticipantFilters:
     """Q2–Q6 with O4: blank values are ignored, invalid ones are a 400 naming the filter."""
-    cohorts = None
-    if (raw.get("cohort") or "").strip():
-        tokens = [token.strip() for token in raw["cohort"].split(",")]
-        if not all(token.isdigit() for token in tokens):
-            raise BadRequest("The filter '#/cohort' must be a year or a comma-separated list of years, for example 2024,2025")
-        # A year no cohort could have matches nothing (and would overflow the column).
-        cohorts = tuple(int(token) for token in tokens if len(token) <= 4)
-    updated_since = None
-    if (raw.get("updated_since") or "").strip():
-        updated_since = iso8601_moment(raw["updated_since"], filter_name="updated_since")
     training_status = (raw.get("training_status") or "").strip() or None
     if training_status is not None and training_status not in reading.TRAINING_STATUSES:
         raise BadRequest("The filter '#/training_status' must be one of: active, deferred, withdrawn")
@@ -46,8 +36,8 @@ def participant_filters(raw: dict) -> reading.ParticipantFilters:
         if from_participant_id is None:
             raise BadRequest("The filter '#/from_participant_id' must be a participant ID (a UUID)")
     return reading.ParticipantFilters(
-        cohorts=cohorts,
-        updated_since=updated_since,
+        cohorts=filters.cohort_years(raw),
+        updated_since=filters.updated_since(raw),
         training_status=training_status,
         from_participant_id=from_participant_id,
     )
@@ -66,11 +56,11 @@ class ParticipantList(LeadProviderView):
         },
     )
     def get(self, request):
-        filters = participant_filters(self.filters())
+        chosen = participant_filters(self.filters())
         page = page_from(request.query_params)
         ordering = ordering_from(request.query_params, columns=SORT_COLUMNS)
         today = self.today()
-        participants = reading.visible_participants(self.lead_provider, filters)
+        participants = reading.visible_participants(self.lead_provider, chosen)
         found = reading.records(self.lead_provider, participants, today=today, ordering=ordering, page=page)
         return Response({"data": [participant_document(record, today=today) for record in found]})
 

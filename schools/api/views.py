@@ -11,10 +11,10 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.response import Response
 
 from config import clock
-from config.api import schema
+from config.api import filters, schema
 from config.api.errors import BadRequest, NotFound
 from config.api.pagination import ordering_from, page_from
-from config.api.parsing import attributes, iso8601_moment, uuid_or_none
+from config.api.parsing import attributes, uuid_or_none
 from config.api.views import LeadProviderView
 from schools import partnerships as partnership_services
 from schools.api import reading
@@ -44,20 +44,14 @@ PARTNERSHIPS_FILTER = schema.filter_parameter(
 
 COHORT_MISSING = "The filter '#/cohort' must be included in your request"
 COHORT_NOT_A_YEAR = "The filter '#/cohort' must be a year, for example 2025"
-COHORTS_NOT_YEARS = "The filter '#/cohort' must be a year or a comma-separated list of years, for example 2024,2025"
 URN_INVALID = "The filter '#/urn' must be a school URN (digits only), for example 100001"
-DELIVERY_PARTNER_IDS_INVALID = "The filter '#/delivery_partner_id' must be a comma-separated list of IDs (UUIDs)"
 
 _DIGITS = re.compile(r"[0-9]+")
 
 
-def _text(raw: dict, name: str) -> str:
-    return (raw.get(name) or "").strip()
-
-
 def one_cohort(raw: dict) -> int:
     """A school is described for one cohort, so its filter names exactly one year."""
-    text = _text(raw, "cohort")
+    text = filters.text(raw, "cohort")
     if not text:
         raise BadRequest(COHORT_MISSING)
     if not re.fullmatch(r"[0-9]{4}", text):
@@ -65,38 +59,19 @@ def one_cohort(raw: dict) -> int:
     return int(text)
 
 
-def cohort_years(raw: dict) -> tuple[int, ...] | None:
-    """O4: blank is no filter; a token that is not a year is a 400; a year no cohort has matches nothing."""
-    text = _text(raw, "cohort")
-    if not text:
-        return None
-    tokens = [token.strip() for token in text.split(",")]
-    if not all(_DIGITS.fullmatch(token) for token in tokens):
-        raise BadRequest(COHORTS_NOT_YEARS)
-    return tuple(int(token) for token in tokens if len(token) <= 4)
-
-
-def updated_since(raw: dict):
-    text = _text(raw, "updated_since")
-    return iso8601_moment(raw["updated_since"], filter_name="updated_since") if text else None
-
-
 def school_filters(raw: dict) -> reading.SchoolFilters:
     cohort = one_cohort(raw)
-    urn = _text(raw, "urn") or None
+    urn = filters.text(raw, "urn") or None
     if urn is not None and not _DIGITS.fullmatch(urn):
         raise BadRequest(URN_INVALID)
-    return reading.SchoolFilters(cohort=cohort, urn=urn, updated_since=updated_since(raw))
+    return reading.SchoolFilters(cohort=cohort, urn=urn, updated_since=filters.updated_since(raw))
 
 
 def partnership_filters(raw: dict) -> reading.PartnershipFilters:
-    delivery_partner_ids = None
-    if _text(raw, "delivery_partner_id"):
-        delivery_partner_ids = tuple(uuid_or_none(token.strip()) for token in raw["delivery_partner_id"].split(","))
-        if None in delivery_partner_ids:
-            raise BadRequest(DELIVERY_PARTNER_IDS_INVALID)
     return reading.PartnershipFilters(
-        cohorts=cohort_years(raw), updated_since=updated_since(raw), delivery_partner_ids=delivery_partner_ids
+        cohorts=filters.cohort_years(raw),
+        updated_since=filters.updated_since(raw),
+        delivery_partner_ids=filters.uuid_list(raw, "delivery_partner_id"),
     )
 
 
@@ -117,11 +92,11 @@ class SchoolList(LeadProviderView):
         responses={200: _ok(SchoolsResponseSerializer), **LIST_ERRORS},
     )
     def get(self, request):
-        filters = school_filters(self.filters())
+        chosen = school_filters(self.filters())
         page = page_from(request.query_params)
         ordering = ordering_from(request.query_params, columns=SCHOOL_SORT)
-        rows = page.slice(reading.school_rows(reading.schools(self.lead_provider, filters).order_by(*ordering)))
-        return Response({"data": [school_document(row, cohort=filters.cohort) for row in rows]})
+        rows = page.slice(reading.school_rows(reading.schools(self.lead_provider, chosen).order_by(*ordering)))
+        return Response({"data": [school_document(row, cohort=chosen.cohort) for row in rows]})
 
 
 class SchoolDetail(LeadProviderView):
@@ -148,7 +123,7 @@ class DeliveryPartnerList(LeadProviderView):
         responses={200: _ok(DeliveryPartnersResponseSerializer), **LIST_ERRORS},
     )
     def get(self, request):
-        cohorts = cohort_years(self.filters())
+        cohorts = filters.cohort_years(self.filters())
         page = page_from(request.query_params)
         ordering = ordering_from(request.query_params, columns=TIMESTAMP_SORT)
         queryset = reading.delivery_partners(self.lead_provider, cohorts=cohorts).order_by(*ordering)
@@ -193,10 +168,10 @@ class PartnershipList(LeadProviderView):
         responses={200: _ok(PartnershipsResponseSerializer), **LIST_ERRORS},
     )
     def get(self, request):
-        filters = partnership_filters(self.filters())
+        chosen = partnership_filters(self.filters())
         page = page_from(request.query_params)
         ordering = ordering_from(request.query_params, columns=TIMESTAMP_SORT)
-        queryset = reading.partnerships(self.lead_provider, filters).order_by(*ordering)
+        queryset = reading.partnerships(self.lead_provider, chosen).order_by(*ordering)
         rows = page.slice(reading.partnership_rows(queryset, today=self.today()))
         return Response({"data": [partnership_document(row) for row in rows]})
 
