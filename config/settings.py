@@ -104,6 +104,13 @@ LOGIN_URL = "portal:sign-in"
 # Repeated wrong passwords for one email lock that email out of the portal for a while.
 PORTAL_SIGN_IN_MAX_FAILURES = int(os.environ.get("PORTAL_SIGN_IN_MAX_FAILURES", "5"))
 PORTAL_SIGN_IN_LOCKOUT_SECONDS = int(os.environ.get("PORTAL_SIGN_IN_LOCKOUT_SECONDS", str(15 * 60)))
+# Passwords school staff choose from an invitation link (support staff's too).
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
 
 SESSION_COOKIE_AGE = 60 * 60 * 2
 # A signed-in session also ends when the browser closes (the cookie has no expiry of its own).

@@ -237,3 +237,26 @@ class SignInForm(forms.Form):
         "invalid": "Enter an email address in the correct format, like name@example.com",
     })
     password = forms.CharField(strip=False, max_length=4096, error_messages={"required": "Enter your password"})
+
+
+class NewPasswordForm(forms.Form):
+    password = forms.CharField(strip=False, max_length=4096, error_messages={"required": "Enter a password"})
+    password_confirmation = forms.CharField(strip=False, max_length=4096, error_messages={"required": "Confirm your password"})
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean(self):
+        from django.contrib.auth import password_validation
+
+        cleaned = super().clean()
+        password = cleaned.get("password")
+        if password:
+            try:
+                password_validation.validate_password(password, self.user)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        if password and cleaned.get("password_confirmation") and cleaned["password_confirmation"] != password:
+            self.add_error("password_confirmation", "The passwords do not match")
+        return cleaned

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from config import changes, clock
 from config.validation import ValidationFailed
 from participants.models import ParticipantType
-from schools.portal import auth, forms, presenters, selectors
+from schools.portal import auth, forms, invitations, presenters, selectors
 
 CONFIRMATION_KEY = "portal:confirmation"
 
@@ -36,6 +36,21 @@ def sign_in(request):
             return redirect(next_url or "portal:home")
         form.add_error("email", result.error)
     return render(request, "portal/sign_in.html", {"form": form, "errors": error_summary(form), "next": next_url})
+
+
+def set_password(request, uidb64, token):
+    """An invited user chooses their password, then is signed in."""
+    user = invitations.invited_user(uidb64, token)
+    if user is None:
+        return render(request, "portal/invitation_expired.html", status=404)
+    form = forms.NewPasswordForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        user.set_password(form.cleaned_data["password"])
+        user.save(update_fields=["password"])
+        auth.clear_failures(user.email)
+        login(request, user)
+        return redirect("portal:home")
+    return render(request, "portal/set_password.html", {"form": form, "errors": error_summary(form)})
 
 
 @require_POST

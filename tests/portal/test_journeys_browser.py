@@ -382,3 +382,22 @@ def test_another_schools_participant_is_a_page_not_found(browser_page, school_wi
         expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
         expect(page.locator("body")).not_to_contain_text("Not Yours")
     assert_accessible(page)
+
+
+def test_an_invited_member_of_staff_chooses_a_password_and_signs_in(browser_page, school_with_partners):
+    from schools.portal import invitations
+
+    page = browser_page
+    path = invitations.invite(email="head@oakfield.example", school=school_with_partners, now=dt.datetime.now(dt.timezone.utc))
+    page.goto(path)
+    expect(page.get_by_role("heading", name="Choose your password")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Password", exact=True).fill("short")
+    page.get_by_label("Confirm password").fill("short")
+    page.get_by_role("button", name="Save password and sign in").click()
+    expect(page.get_by_role("link", name="This password is too short. It must contain at least 12 characters.")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Password", exact=True).fill("a long and unusual phrase")
+    page.get_by_label("Confirm password").fill("a long and unusual phrase")
+    page.get_by_role("button", name="Save password and sign in").click()
+    expect(page.get_by_role("heading", name="Your ECTs and mentors")).to_be_visible()
