@@ -162,9 +162,8 @@ class Journey:
     def kwargs(self) -> dict:
         return {"urn": self.school.urn}
 
-    def question_url(self, change: str | None = None) -> str:
-        url = reverse(f"portal:{self.slug}", kwargs=self.kwargs())
-        return f"{url}?change={change}" if change else url
+    def question_url(self) -> str:
+        return reverse(f"portal:{self.slug}", kwargs=self.kwargs())
 
     def check_url(self) -> str:
         return reverse(f"portal:{self.slug}-check", kwargs=self.kwargs())
