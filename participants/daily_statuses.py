@@ -29,14 +29,14 @@ BATCH_SIZE = 5_000
 # Advisory lock keys are one number space per database; derive ours from the module's name.
 _ADVISORY_LOCK_KEY = zlib.crc32(b"participants.daily_statuses")
 
-# F12 reads today only through `started_on > today` and `finished_on > today`, so a status can only
-# differ between day `s` and a later day `t` if one of those dates lies in (s, t]. When every recorded
-# status was right as of the last completed day, those rows (and never-recorded ones) are all that
-# can have changed.
+# F12 (with O1) reads today only through `started_on > today`, `finished_on > today` (withdrawn or
+# deferred) and `finished_on >= today` (finished), so a status can only differ between day `s` and a
+# later day `t` if started_on lies in (s, t] or finished_on in [s, t]. When every recorded status was
+# right as of the last completed day, those rows (and never-recorded ones) are all that can have changed.
 _CHANGED_SINCE = """
      WHERE e.recorded_status IS NULL
         OR (tp.started_on > %(since)s AND tp.started_on <= %(through)s)
-        OR (tp.finished_on > %(since)s AND tp.finished_on <= %(through)s)
+        OR (tp.finished_on >= %(since)s AND tp.finished_on <= %(through)s)
 """
 _READ_SIZE = 20_000
 

@@ -36,7 +36,7 @@ def participant_status(
     mentor_funding_end_date: dt.date | None,
     today: dt.date,
 ) -> str:
-    """F12, first matching rule wins."""
+    """F12 with O1, first matching rule wins."""
     if deferred_at is not None or withdrawn_at is not None:
         return ParticipantStatus.LEAVING if finished_on is not None and finished_on > today else ParticipantStatus.LEFT
     completed_on = completion_date(
@@ -47,7 +47,9 @@ def participant_status(
     if completed_on is not None and (finished_on is None or completed_on <= finished_on):
         return ParticipantStatus.ACTIVE
     if finished_on is not None:
-        return ParticipantStatus.LEAVING if finished_on > today else ParticipantStatus.LEFT
+        # O1 and the seeds: `leaving` until the leaving date has passed, so the leaving date itself is
+        # still `leaving`. (The reference shows `left` on the day itself; rule 1 keeps its behaviour.)
+        return ParticipantStatus.LEAVING if finished_on >= today else ParticipantStatus.LEFT
     if started_on > today:
         return ParticipantStatus.JOINING
     return ParticipantStatus.ACTIVE

@@ -112,17 +112,31 @@ def test_O1_each_change_is_audited_by_the_system(lead_provider):
 
 # --- F12: leaving becomes left on the finish date ---------------------------------------------------
 
+def test_O1_leaving_becomes_left_the_day_after_the_leaving_date(lead_provider):
+    # O1 and the seeds: `leaving` until the leaving date has passed.
+    with during(D - days(5)):
+        participant, period = trained_participant(lead_provider, started_on=dt.date(2025, 9, 1), finished_on=D)
+        completed_through(D - days(2))
+    assert recorded(period) == "leaving"
+
+    assert run(D).changed == 0
+    assert recorded(period) == "leaving"
+
+    assert run(D + days(1)).changed == 1
+    assert recorded(period) == "left"
+    assert api_updated_at(participant) == nightly(D + days(1))
+
+
 @pytest.mark.parametrize(
     "training",
     [
-        {},
         {"withdrawn_at": dt.datetime(2026, 2, 1, tzinfo=UTC), "withdrawal_reason": "other"},
         {"deferred_at": dt.datetime(2026, 2, 1, tzinfo=UTC), "deferral_reason": "other"},
     ],
-    ids=["finished", "withdrawn", "deferred"],
+    ids=["withdrawn", "deferred"],
 )
-def test_F12_leaving_becomes_left_on_the_finished_on_date_itself(lead_provider, training):
-    # F12 rules 1 and 3: `leaving` only while finished_on is after today, so finished today is `left`.
+def test_F12_rule1_withdrawn_or_deferred_leaving_becomes_left_on_the_finished_on_date_itself(lead_provider, training):
+    # F12 rule 1: a withdrawn or deferred training is `leaving` only while finished_on is after today.
     with during(D - days(5)):
         participant, period = trained_participant(lead_provider, started_on=dt.date(2025, 9, 1), finished_on=D, **training)
         completed_through(D - days(2))
@@ -142,9 +156,9 @@ def test_F12_future_start_with_an_end_date_goes_from_leaving_to_left_not_through
         completed_through(D - days(2))
     assert recorded(period) == "leaving"
 
-    run(D - days(1))
-    assert recorded(period) == "leaving"
     run(D)
+    assert recorded(period) == "leaving"
+    run(D + days(1))
     assert recorded(period) == "left"
     assert [e.changes for e in audit_events()] == [{"recorded_status": ["leaving", "left"]}]
 

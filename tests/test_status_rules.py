@@ -144,8 +144,12 @@ def test_F12_rule3_finished_in_the_past_is_left():
     assert status(finished_on=YESTERDAY) == "left"
 
 
-def test_F12_rule3_finished_today_is_left():
-    assert status(finished_on=TODAY) == "left"
+def test_O1_rule3_the_leaving_date_itself_is_still_leaving():
+    assert status(finished_on=TODAY) == "leaving"
+
+
+def test_F12_rule1_deferred_or_withdrawn_today_is_left():
+    assert status(finished_on=TODAY, deferred_at=dt.datetime(2026, 1, 15, 9, 0, tzinfo=dt.timezone.utc)) == "left"
 
 
 def test_F12_rule3_finishing_in_the_future_is_leaving():
@@ -174,8 +178,8 @@ def test_F12_status_changes_with_the_calendar():
     assert status(**training, today=dt.date(2026, 1, 31)) == "joining"
     assert status(**training, today=dt.date(2026, 2, 1)) == "active"
     ending = {"finished_on": dt.date(2026, 3, 31)}
-    assert status(**ending, today=dt.date(2026, 3, 30)) == "leaving"
-    assert status(**ending, today=dt.date(2026, 3, 31)) == "left"
+    assert status(**ending, today=dt.date(2026, 3, 31)) == "leaving"
+    assert status(**ending, today=dt.date(2026, 4, 1)) == "left"
 
 
 # --- F13 eligible_for_funding -------------------------------------------------------------------

@@ -174,7 +174,8 @@ def test_F11_deferral_object_with_dasherised_reason(api, lead_provider, today):
     [
         (dt.date(2026, 2, 1), None, "joining"),
         (dt.date(2025, 9, 1), dt.date(2026, 3, 31), "leaving"),
-        (dt.date(2025, 9, 1), dt.date(2026, 1, 15), "left"),
+        (dt.date(2025, 9, 1), dt.date(2026, 1, 15), "leaving"),  # O1: left once the leaving date has passed
+        (dt.date(2025, 9, 1), dt.date(2026, 1, 14), "left"),
         (dt.date(2025, 9, 1), None, "active"),
         (dt.date(2026, 2, 1), dt.date(2026, 7, 1), "leaving"),
     ],

@@ -246,9 +246,11 @@ def test_SC7_a_future_leaving_date_shows_leaving_until_it_passes_then_left(api, 
     assert_audited_as_the_school_user("report_leaving")
 
 
-def test_SC7_leaving_today_is_left_at_once(api, ect):
+def test_O1_leaving_today_is_leaving_until_the_day_has_passed(api, ect):
     as_school(report_leaving, school_period=school_period_of(ect), leaving_on=TODAY)
-    assert enrolment(api, ect)["participant_status"] == "left"
+    assert enrolment(api, ect)["participant_status"] == "leaving"
+    with clock.travel_to(dt.datetime(2026, 1, 16, 9, 0, tzinfo=UTC)):
+        assert enrolment(api, ect)["participant_status"] == "left"
 
 
 def test_SC7_leaving_before_the_only_training_began_removes_the_participant(api, lead_provider, school):
