@@ -355,3 +355,18 @@ def test_O4_invalid_declaration_filters_are_400(api, today, name, value):
     response = api.get("/api/v3/participant-declarations", {f"filter[{name}]": value})
     assert response.status_code == 400
     assert f"'#/{name}'" in response.json()["errors"][0]["detail"]
+
+
+def test_S24_declarations_stay_with_the_schedule_they_were_made_under(api, ect):
+    started = attrs(declare(api, ect))
+    change = api.put(
+        f"/api/v3/participants/{ect.api_id}/change-schedule",
+        {"data": {"type": "participant-change-schedule", "attributes": {"schedule_identifier": "ecf-extended-september", "course_identifier": "ecf-induction"}}},
+    )
+    assert change.status_code == 200
+    retained = attrs(declare(api, ect, declaration_type="retained-1", declaration_date="2026-01-15T09:00:00Z"))
+    first, second = Declaration.objects.order_by("created_at", "id")
+    assert first.training_period.schedule.identifier == "ecf-standard-september"
+    assert second.training_period.schedule.identifier == "ecf-extended-september"
+    assert first.training_period_id != second.training_period_id
+    assert (started["state"], retained["state"]) == ("submitted", "submitted")
