@@ -7,10 +7,10 @@ voids, schedule changes into it). Providers do not see these edits as participan
 from __future__ import annotations
 
 from django.contrib import admin
-from django.db import transaction
 
-from config import clock
+from config import changes, clock
 from config.admin import RefusedActionsMixin, confirmed_action
+from schedules import cohorts as cohort_service
 from schedules.models import Cohort, Milestone, Schedule
 
 
@@ -26,14 +26,8 @@ class CohortAdmin(RefusedActionsMixin, admin.ModelAdmin):
     def close(self, request, queryset):
         def run(cohorts):
             now = clock.now()
-            with transaction.atomic():
-                # A cohort already closed keeps the moment it was closed.
-                closing = list(Cohort.objects.select_for_update().filter(pk__in=[c.pk for c in cohorts], payments_frozen_at__isnull=True))
-                for cohort in closing:
-                    cohort.payments_frozen_at = now
-                    cohort.save(update_fields=["payments_frozen_at"])
-                    # Cohorts are reference data outside config.changes; the admin log names who closed it.
-                    self.log_change(request, cohort, "Closed: payments frozen.")
+            with changes.recording(action="close_cohort", now=now):
+                closing = cohort_service.close(cohorts=cohorts, now=now)
             return f"{len(closing)} cohort(s) closed."
 
         return confirmed_action(

@@ -110,3 +110,12 @@ def test_O11_a_cohort_already_closed_keeps_the_moment_it_was_closed(editor, toda
     run_action(editor, Cohort, "close", [Cohort.objects.get(year=2024)], confirmed=True)
 
     assert Cohort.objects.get(year=2024).payments_frozen_at == closed_at
+
+
+def test_O11_closing_a_cohort_is_audited_to_the_staff_user(editor, today):
+    run_action(editor, Cohort, "close", [Cohort.objects.get(year=2025)], confirmed=True)
+
+    [event] = AuditEvent.objects.filter(model="schedules.Cohort", action="close_cohort")
+    assert event.actor_kind == "support_user"
+    assert event.object_id == "2025"
+    assert event.changes["payments_frozen_at"][0] is None
