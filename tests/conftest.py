@@ -72,3 +72,31 @@ def today():
     moment = dt.datetime(2026, 1, 15, 12, 0, tzinfo=dt.timezone.utc)
     with clock.travel_to(moment):
         yield clock.london_date(moment)
+
+
+def concurrently(call, *, times: int = 4, at):
+    """Run `call()` from `times` threads released together, each at the London moment `at`; returns results.
+
+    Each thread has its own database connection, so the requests really race in PostgreSQL.
+    """
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(times)
+    results = []
+
+    def attempt():
+        try:
+            barrier.wait()
+            with clock.travel_to(at):
+                results.append(call())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt) for _ in range(times)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results

@@ -1,9 +1,7 @@
 """POST/GET /api/v3/participant-declarations and PUT /{id}/void (DOMAIN.md D, with O3, O11, O14)."""
 import datetime as dt
-import threading
 
 import pytest
-from django.db import connection
 
 from config import clock
 from declarations.models import Declaration
@@ -11,7 +9,7 @@ from participants.models import Participant, ParticipantType
 from schools.models import SchoolFundingEligibility
 from tests import factories
 from tests.builders import trained_participant
-from tests.conftest import ProviderClient
+from tests.conftest import ProviderClient, concurrently
 
 UTC = dt.timezone.utc
 
@@ -107,23 +105,11 @@ def test_O3_concurrent_exact_copies_create_one_declaration(lead_provider):
     with clock.travel_to(dt.datetime(2026, 1, 15, 12, 0, tzinfo=UTC)):
         participant, _ = trained_participant(lead_provider, started_on=dt.date(2025, 9, 1))
     api = ProviderClient(lead_provider)
-    barrier = threading.Barrier(4)
-    results = []
-
     def attempt():
-        try:
-            barrier.wait()
-            with clock.travel_to(dt.datetime(2026, 1, 15, 12, 0, tzinfo=UTC)):
-                response = declare(api, participant)
-            results.append((response.status_code, response.json()["data"]["id"]))
-        finally:
-            connection.close()
+        response = declare(api, participant)
+        return response.status_code, response.json()["data"]["id"]
 
-    threads = [threading.Thread(target=attempt) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = concurrently(attempt, at=dt.datetime(2026, 1, 15, 12, 0, tzinfo=UTC))
     assert {status for status, _ in results} == {200}
     assert len({declaration_id for _, declaration_id in results}) == 1
     assert Declaration.objects.count() == 1

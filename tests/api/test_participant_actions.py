@@ -1,9 +1,7 @@
 """PUT defer / withdraw / resume / change-schedule (DOMAIN.md A, S, C14, with O5 and O6)."""
 import datetime as dt
-import threading
 
 import pytest
-from django.db import connection
 
 from config import clock
 from config.models import AuditEvent
@@ -11,7 +9,7 @@ from declarations.models import Declaration
 from participants.models import Participant, ParticipantType, TrainingPeriod
 from tests import factories
 from tests.builders import partnership, trained_participant
-from tests.conftest import ProviderClient
+from tests.conftest import ProviderClient, concurrently
 
 UTC = dt.timezone.utc
 TODAY = dt.date(2026, 1, 15)  # the `today` fixture's London date
@@ -421,21 +419,9 @@ def test_concurrent_deferrals_of_one_participant_only_one_succeeds(lead_provider
     with clock.travel_to(dt.datetime(2026, 1, 15, 12, 0, tzinfo=UTC)):
         participant, _ = trained_participant(lead_provider, started_on=dt.date(2025, 9, 1))
     api = ProviderClient(lead_provider)
-    barrier = threading.Barrier(4)
-    results = []
-
-    def attempt():
-        try:
-            barrier.wait()
-            with clock.travel_to(dt.datetime(2026, 1, 15, 12, 0, tzinfo=UTC)):
-                results.append(put(api, participant, "defer", reason="other", course_identifier="ecf-induction").status_code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=attempt) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = concurrently(
+        lambda: put(api, participant, "defer", reason="other", course_identifier="ecf-induction").status_code,
+        at=dt.datetime(2026, 1, 15, 12, 0, tzinfo=UTC),
+    )
     assert sorted(results) == [200, 422, 422, 422]
     assert TrainingPeriod.objects.filter(school_period__participant=participant, deferred_at__isnull=False).count() == 1

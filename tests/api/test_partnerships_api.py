@@ -1,7 +1,6 @@
 """GET/POST /api/v3/partnerships, GET/PUT /{id} (DOMAIN.md P1–P5, P9, V5, C, Q, O4, TT)."""
 import datetime as dt
 import json
-import threading
 import uuid
 
 import pytest
@@ -10,7 +9,6 @@ from django.test.utils import CaptureQueriesContext
 from openapi_core import OpenAPI
 from openapi_core.testing import MockRequest, MockResponse
 
-from config import clock
 from config.models import AuditEvent
 from participants.models import Participant, ParticipantType
 from schools import partnerships as messages
@@ -18,7 +16,7 @@ from schools.models import LeadProviderDeliveryPartnership, Partnership, School,
 from tests import factories
 from tests.api.openapi import served_document, validate
 from tests.builders import trained_participant
-from tests.conftest import ProviderClient
+from tests.conftest import ProviderClient, concurrently
 
 UTC = dt.timezone.utc
 NOW = "2026-01-15T12:00:00Z"  # the `today` fixture's moment
@@ -230,23 +228,11 @@ def test_P1_concurrent_creates_make_one_partnership_and_one_422(lead_provider):
     delivery_partner = factories.DeliveryPartnerFactory()
     pair(lead_provider, delivery_partner, 2025)
     api = ProviderClient(lead_provider)
-    barrier = threading.Barrier(4)
-    results = []
-
     def attempt():
-        try:
-            barrier.wait()
-            with clock.travel_to(dt.datetime(2026, 1, 15, 12, 0, tzinfo=UTC)):
-                response = create(api, school, delivery_partner)
-            results.append((response.status_code, response.json()))
-        finally:
-            connection.close()
+        response = create(api, school, delivery_partner)
+        return response.status_code, response.json()
 
-    threads = [threading.Thread(target=attempt) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = concurrently(attempt, at=dt.datetime(2026, 1, 15, 12, 0, tzinfo=UTC))
     assert sorted(status for status, _ in results) == [200, 422, 422, 422]
     rejections = [body for status, body in results if status == 422]
     assert all(body == {"errors": [{"title": "school_id", "detail": messages.ALREADY_PARTNERED}]} for body in rejections)
