@@ -1,39 +1,63 @@
 # Two commands: `make run` serves the app with demo data; `make test` runs the whole suite.
-# Both set up .venv on first use and find or start PostgreSQL and Redis (config/localservices.py).
+# Each installs what it needs on first use: system packages (scripts/system_packages.sh), .venv from the
+# hash-pinned lock files in requirements/, and the portal's front-end build; then it finds or starts
+# PostgreSQL and Redis (config/localservices.py).
 PYTHON3 ?= python3
 VENV ?= .venv
 PYTHON := $(VENV)/bin/python
-INSTALLED := $(VENV)/.installed
+PIP_INSTALL := $(PYTHON) -m pip install --disable-pip-version-check --no-input --require-hashes
+RUN_INSTALLED := $(VENV)/.installed-run
+TEST_INSTALLED := $(VENV)/.installed-test
+ASSETS := frontend/build/portal.css
 
-.PHONY: install assets run test bench
+.PHONY: run test lint bench lock system-run system-test assets
 
-install: $(INSTALLED)
-
-# Reinstalls when pyproject.toml changes.
-$(INSTALLED): pyproject.toml
-	test -x $(PYTHON) || $(PYTHON3) -m venv $(VENV)
-	$(PYTHON) -m pip install --disable-pip-version-check -e '.[dev]'
-	touch $@
-
-# School portal front-end packages and stylesheet (package.json); skipped with a note when npm is missing.
-assets:
-	@if [ ! -f package.json ]; then exit 0; fi; \
-	if ! command -v npm >/dev/null 2>&1; then echo "npm not found: skipping the portal's front-end build (install Node.js)"; exit 0; fi; \
-	if [ ! -f node_modules/.package-lock.json ] || [ package.json -nt node_modules/.package-lock.json ] \
-	   || { [ -f package-lock.json ] && [ package-lock.json -nt node_modules/.package-lock.json ]; }; then \
-	  if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi; \
-	fi; \
-	npm run --silent build
-
-run: $(INSTALLED) assets
+run: system-run $(RUN_INSTALLED) assets
 	$(PYTHON) -m config.localservices run
 
 # Extra pytest arguments: make test PYTEST_ARGS="-k F12 -x"
-test: $(INSTALLED) assets
+test: system-test $(TEST_INSTALLED) assets lint
 	$(PYTHON) -m config.localservices test $(PYTEST_ARGS)
+
+lint: $(TEST_INSTALLED)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+system-run system-test: system-%:
+	@bash scripts/system_packages.sh $*
+
+$(VENV)/pyvenv.cfg:
+	$(PYTHON3) -m venv $(VENV)
+
+# `make run` installs only what it runs; `make test` adds the test tools. Reinstalls when a lock changes.
+$(RUN_INSTALLED): requirements/run.txt $(VENV)/pyvenv.cfg
+	$(PIP_INSTALL) -r requirements/run.txt
+	touch $@
+
+$(TEST_INSTALLED): requirements/test.txt $(VENV)/pyvenv.cfg
+	$(PIP_INSTALL) -r requirements/test.txt
+	touch $@
+
+# GOV.UK Frontend from package-lock.json and the portal stylesheet built from it (collectstatic picks it up).
+assets: $(ASSETS)
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+$(ASSETS): node_modules/.package-lock.json frontend/portal.scss
+	npm run --silent build
 
 # Benchmarks that print figures: the participants API against a hand-written SQL floor (seeds
 # 100,000 participants into a separate database on first use), then the nightly status job.
-bench: $(INSTALLED)
+bench: system-run $(RUN_INSTALLED) assets
 	$(PYTHON) -m config.localservices exec $(PYTHON) scripts/bench_participants.py
 	$(PYTHON) -m config.localservices exec $(PYTHON) scripts/bench_daily_statuses.py
+
+# Rewrites requirements/*.txt from pyproject.toml with uv (installed into .venv-lock for this alone).
+lock:
+	test -x .venv-lock/bin/uv || { $(PYTHON3) -m venv .venv-lock && .venv-lock/bin/pip install --disable-pip-version-check -q uv; }
+	.venv-lock/bin/uv pip compile pyproject.toml --extra local --extra dev --universal --python-version 3.11 \
+	  --generate-hashes --quiet -o requirements/test.txt
+	.venv-lock/bin/uv pip compile pyproject.toml --extra local --universal --python-version 3.11 \
+	  --generate-hashes --quiet -c requirements/test.txt -o requirements/run.txt

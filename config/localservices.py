@@ -346,6 +346,8 @@ def _run_child(command: list[str]) -> int:
 def test(pytest_args: list[str]) -> int:
     # Settings require SECRET_KEY when DEBUG is off; a throwaway one keeps tests independent of pytest's own env.
     os.environ.setdefault("SECRET_KEY", "test-" + secrets.token_urlsafe(32))
+    # Tests serve pages and static files as production does (WhiteNoise, hashed names), from collectstatic.
+    _manage("collectstatic", "--noinput", "--verbosity", "0")
     with services():
         return _run_child([sys.executable, "-m", "pytest", *pytest_args])
 

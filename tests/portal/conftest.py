@@ -54,6 +54,21 @@ def signed_in(client, tutor):
 
 # --- Browser tests ------------------------------------------------------------------------------
 
+
+@pytest.fixture(scope="session")
+def live_server():
+    """pytest-django's live server, except that static files are served as in production: by WhiteNoise
+    from collectstatic's output under hashed names. (Django's test handler looks files up by their
+    source names, so it would answer 404 for every stylesheet the pages link to.)"""
+    from pytest_django.live_server_helper import LiveServer
+
+    server = LiveServer(os.environ.get("DJANGO_LIVE_TEST_SERVER_ADDRESS", "localhost"), start=False)
+    server.thread.static_handler = lambda application: application
+    server.start()
+    yield server
+    server.stop()
+
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -74,10 +89,8 @@ def chromium(_django_db_helper):
     """A fresh browser per test, started after the test's database is set up and stopped before it is
     emptied: while Playwright's event loop runs in this thread, Django hands out other connections."""
     if not CHROMIUM.exists():
-        message = "Debian's chromium is not installed (apt-get install -y chromium); .ci/run installs it"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        # One clear sentence, once, rather than an error per browser test; `make test` installs it.
+        pytest.exit("The browser tests need Debian's chromium: run `make test` (it installs it) or `apt-get install -y chromium`.", returncode=1)
     from playwright.sync_api import sync_playwright
 
     # Playwright's synchronous API keeps an event loop in this thread; Django would otherwise
