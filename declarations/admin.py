@@ -3,6 +3,7 @@
 Declarations are the providers' records: they are created and voided through the API, so the admin shows them and
 moves their payment status, and edits nothing else.
 """
+
 from __future__ import annotations
 
 from django.contrib import admin
@@ -18,8 +19,14 @@ from declarations.models import Declaration, PaymentStatus
 @admin.register(Declaration)
 class DeclarationAdmin(RefusedActionsMixin, IdentifierSearchMixin, admin.ModelAdmin):
     list_display = (
-        "api_id", "participant", "lead_provider", "declaration_type", "declaration_date", "payment_status",
-        "clawback_status", "delivery_partner",
+        "api_id",
+        "participant",
+        "lead_provider",
+        "declaration_type",
+        "declaration_date",
+        "payment_status",
+        "clawback_status",
+        "delivery_partner",
     )
     list_select_related = ("training_period__school_period__participant", "lead_provider", "delivery_partner")
     list_filter = ("payment_status", "clawback_status", "declaration_type", "lead_provider")
@@ -58,7 +65,9 @@ class DeclarationAdmin(RefusedActionsMixin, IdentifierSearchMixin, admin.ModelAd
             now = clock.now()
             # All or none: one refused declaration leaves every selected one as it was.
             with transaction.atomic(), changes.recording(action=f"move_declarations_to_{payment_status}", now=now):
-                locked = Declaration.objects.select_for_update().filter(pk__in=[d.pk for d in declarations]).order_by("pk")
+                locked = (
+                    Declaration.objects.select_for_update().filter(pk__in=[d.pk for d in declarations]).order_by("pk")
+                )
                 for declaration in locked:
                     try:
                         funding.move_to(declaration, payment_status=payment_status)
@@ -68,7 +77,9 @@ class DeclarationAdmin(RefusedActionsMixin, IdentifierSearchMixin, admin.ModelAd
             return f"{len(declarations)} declaration(s) moved to {payment_status}."
 
         return confirmed_action(
-            self, request, queryset.select_related("training_period__school_period__participant"),
+            self,
+            request,
+            queryset.select_related("training_period__school_period__participant"),
             title=f"Move to {payment_status}",
             question=f"Move these declarations to {payment_status}?",
             run=run,

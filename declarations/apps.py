@@ -13,8 +13,16 @@ class DeclarationsConfig(AppConfig):
         changes.track(
             Declaration,
             fields=(
-                "training_period", "declaration_type", "declaration_date", "evidence_held", "payment_status",
-                "clawback_status", "delivery_partner", "mentor", "pupil_premium_uplift", "sparsity_uplift",
+                "training_period",
+                "declaration_type",
+                "declaration_date",
+                "evidence_held",
+                "payment_status",
+                "clawback_status",
+                "delivery_partner",
+                "mentor",
+                "pupil_premium_uplift",
+                "sparsity_uplift",
             ),
             participant_ids=lambda d: [d.training_period.school_period.participant_id],
         )

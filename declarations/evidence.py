@@ -1,8 +1,14 @@
 """Which `evidence_held` values a declaration may carry (D15)."""
+
 from __future__ import annotations
 
 BASIC = ("training-event-attended", "self-study-material-completed", "other")
-DETAILED_STARTED = ("training-event-attended", "self-study-material-completed", "materials-engaged-with-offline", "other")
+DETAILED_STARTED = (
+    "training-event-attended",
+    "self-study-material-completed",
+    "materials-engaged-with-offline",
+    "other",
+)
 ENGAGEMENT = ("75-percent-engagement-met", "75-percent-engagement-met-reduced-induction")
 ALL = (*DETAILED_STARTED, *ENGAGEMENT, "one-term-induction")
 

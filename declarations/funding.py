@@ -4,6 +4,7 @@
 (F14/D31) — a listener on config.changes does it, so it holds whoever sets the date (school,
 support staff, registration). A mentor's `completed` declaration ends their funded training (D40).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -43,18 +44,22 @@ def _on_eligibility(change: changes.Change) -> None:
     for field, participant_type in ELIGIBILITY_FIELDS.items():
         old, new = change.changed.get(field, (None, None))
         if old is None and new is not None:
-            make_submitted_eligible(participant_id=change.instance.pk, participant_type=participant_type, now=change.now)
+            make_submitted_eligible(
+                participant_id=change.instance.pk, participant_type=participant_type, now=change.now
+            )
 
 
 def recalculate_mentor_completion(*, participant: Participant, lead_provider, now: dt.datetime) -> None:
     """D40: the latest live `completed` mentor declaration sets the funding end; none left clears it."""
     today = clock.london_date(now)
     completed = (
-        live(Declaration.objects.filter(
-            training_period__school_period__participant=participant,
-            training_period__school_period__participant_type=ParticipantType.MENTOR,
-            declaration_type="completed",
-        ))
+        live(
+            Declaration.objects.filter(
+                training_period__school_period__participant=participant,
+                training_period__school_period__participant_type=ParticipantType.MENTOR,
+                declaration_type="completed",
+            )
+        )
         .order_by("-declaration_date")
         .first()
     )
@@ -99,7 +104,14 @@ def move_to(declaration: Declaration, *, payment_status: str) -> Declaration:
     from config.validation import ValidationFailed
 
     if allowed.get(payment_status) != declaration.payment_status:
-        raise ValidationFailed([("payment_status", f"Only {allowed.get(payment_status, 'eligible')} declarations can become {payment_status}.")])
+        raise ValidationFailed(
+            [
+                (
+                    "payment_status",
+                    f"Only {allowed.get(payment_status, 'eligible')} declarations can become {payment_status}.",
+                )
+            ]
+        )
     declaration.payment_status = payment_status
     declaration.save()
     return declaration

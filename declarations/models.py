@@ -1,4 +1,5 @@
 """Declarations: a provider's evidence that a participant reached a training milestone."""
+
 from __future__ import annotations
 
 import uuid
@@ -39,7 +40,9 @@ class Declaration(models.Model):
     declaration_date = models.DateTimeField()
     evidence_held = models.CharField(max_length=60, null=True, blank=True)
     payment_status = models.CharField(max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.NO_PAYMENT)
-    clawback_status = models.CharField(max_length=20, choices=ClawbackStatus.choices, default=ClawbackStatus.NO_CLAWBACK)
+    clawback_status = models.CharField(
+        max_length=20, choices=ClawbackStatus.choices, default=ClawbackStatus.NO_CLAWBACK
+    )
     ineligible_for_funding_reason = models.CharField(max_length=40, null=True, blank=True)
     # D26: frozen at declaration time; later partnership corrections do not change them.
     delivery_partner = models.ForeignKey("schools.DeliveryPartner", on_delete=models.PROTECT, related_name="+")

@@ -1,4 +1,5 @@
 """A lead provider declares that a participant reached a milestone (D1–D29, with O3, O11, O14)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -59,7 +60,7 @@ def closed_cohort_message(year, *, full_stop=True) -> str:
 
 
 def withdrawn_message(withdrawn_at) -> str:
-    stamp = withdrawn_at.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    stamp = withdrawn_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return (
         f"This participant withdrew from this course on {stamp}. Enter a '#/declaration_date' that's on or before "
         "the withdrawal date."
@@ -102,11 +103,14 @@ def submit(*, lead_provider, attributes: dict, now: dt.datetime) -> Declaration:
 
     with transaction.atomic():
         participant = enrolment.lock(participant)  # serialises identical concurrent requests (O3)
-        repeated = funding.live(Declaration.objects.filter(request_fingerprint=key, lead_provider=lead_provider)).first()
+        repeated = funding.live(
+            Declaration.objects.filter(request_fingerprint=key, lead_provider=lead_provider)
+        ).first()
         if repeated is not None:
             return repeated
-        declaration = _validated(checks, participant=participant, lead_provider=lead_provider, attributes=attributes,
-                                 now=now, today=today)
+        declaration = _validated(
+            checks, participant=participant, lead_provider=lead_provider, attributes=attributes, now=now, today=today
+        )
         declaration.request_fingerprint = key
         declaration.save()
         if declaration.training_period.school_period.participant_type == ParticipantType.MENTOR and (
@@ -130,7 +134,9 @@ def _validated(checks: Checks, *, participant, lead_provider, attributes, now, t
     pointers = {
         e.participant_type: e.training_period
         for e in ProviderEnrolment.objects.select_related(
-            "training_period__school_period__school", "training_period__partnership__cohort", "training_period__schedule"
+            "training_period__school_period__school",
+            "training_period__partnership__cohort",
+            "training_period__schedule",
         ).filter(participant=participant, lead_provider=lead_provider)
     }
     training = pointers.get(participant_type)
@@ -155,12 +161,21 @@ def _validated(checks: Checks, *, participant, lead_provider, attributes, now, t
     _check_duplicate(checks, participant, participant_type, declaration_type)
     milestone = training.schedule.milestones.filter(declaration_type=declaration_type).first()
     _check_date(checks, moment, is_rfc3339, milestone, now)
-    if participant_type == ParticipantType.MENTOR and cohort.mentor_funding and declaration_type not in ("started", "completed"):
+    if (
+        participant_type == ParticipantType.MENTOR
+        and cohort.mentor_funding
+        and declaration_type not in ("started", "completed")
+    ):
         checks.fail("declaration_type", MENTOR_TYPES_ONLY)
-    evidence_held = _checked_evidence(checks, attributes.get("evidence_held"), declaration_type, participant_type, cohort)
-    if moment is not None and training.withdrawn_at is not None and training_status(
-        deferred_at=training.deferred_at, withdrawn_at=training.withdrawn_at
-    ) == WITHDRAWN and training.withdrawn_at <= moment:
+    evidence_held = _checked_evidence(
+        checks, attributes.get("evidence_held"), declaration_type, participant_type, cohort
+    )
+    if (
+        moment is not None
+        and training.withdrawn_at is not None
+        and training_status(deferred_at=training.deferred_at, withdrawn_at=training.withdrawn_at) == WITHDRAWN
+        and training.withdrawn_at <= moment
+    ):
         checks.fail("participant_id", withdrawn_message(training.withdrawn_at))
     _check_cohorts(checks, participant, participant_type, cohort, now, today)
     if milestone is None:
@@ -174,11 +189,13 @@ def _validated(checks: Checks, *, participant, lead_provider, attributes, now, t
 
 def _check_duplicate(checks, participant, participant_type, declaration_type):
     """D12: one live declaration per participant, type of participant and declaration type, across providers."""
-    if funding.live(Declaration.objects.filter(
-        training_period__school_period__participant=participant,
-        training_period__school_period__participant_type=participant_type,
-        declaration_type=declaration_type,
-    )).exists():
+    if funding.live(
+        Declaration.objects.filter(
+            training_period__school_period__participant=participant,
+            training_period__school_period__participant_type=participant_type,
+            declaration_type=declaration_type,
+        )
+    ).exists():
         checks.fail("declaration_type", DUPLICATE)
 
 
@@ -188,7 +205,9 @@ def _check_date(checks, moment, is_rfc3339, milestone, now):
         checks.fail("declaration_date", NOT_RFC3339)
         return
     window = window_error(milestone=milestone, declaration_date=moment) if milestone else None
-    checks.first("declaration_date", [(moment > now, FUTURE_DATE), (window is not None, window), (not is_rfc3339, NOT_RFC3339)])
+    checks.first(
+        "declaration_date", [(moment > now, FUTURE_DATE), (window is not None, window), (not is_rfc3339, NOT_RFC3339)]
+    )
 
 
 def _checked_evidence(checks, value, declaration_type, participant_type, cohort):
@@ -200,7 +219,9 @@ def _checked_evidence(checks, value, declaration_type, participant_type, cohort)
         if evidence.required(declaration_type=declaration_type, detailed=detailed):
             checks.fail("evidence_held", ENTER_EVIDENCE)
         return None
-    if value not in evidence.allowed(declaration_type=declaration_type, participant_type=participant_type, detailed=detailed):
+    if value not in evidence.allowed(
+        declaration_type=declaration_type, participant_type=participant_type, detailed=detailed
+    ):
         checks.fail("evidence_held", UNAVAILABLE_EVIDENCE)
         return None
     return value
@@ -212,7 +233,8 @@ def _check_cohorts(checks, participant, participant_type, cohort, now, today):
 
     frozen_now = (
         TrainingPeriod.objects.filter(
-            school_period__participant=participant, school_period__participant_type=participant_type,
+            school_period__participant=participant,
+            school_period__participant_type=participant_type,
             partnership__cohort__payments_frozen_at__lte=now,
         )
         .filter(enrolment.covering(today))
@@ -221,7 +243,9 @@ def _check_cohorts(checks, participant, participant_type, cohort, now, today):
     )
     if frozen_now is not None:
         checks.fail("cohort", frozen_cohort_message(frozen_now.partnership.cohort_id))
-    eligible_on = participant.ect_eligible_on if participant_type == ParticipantType.ECT else participant.mentor_eligible_on
+    eligible_on = (
+        participant.ect_eligible_on if participant_type == ParticipantType.ECT else participant.mentor_eligible_on
+    )
     if eligible_on is not None and cohort.payments_frozen(now=now):
         checks.fail("cohort", closed_cohort_message(cohort.year))
 
@@ -229,10 +253,16 @@ def _check_cohorts(checks, participant, participant_type, cohort, now, today):
 def _check_sequence(checks, participant, participant_type, declaration_type, moment):
     """D21: dates follow the order of declaration types."""
     position = DECLARATION_TYPES.index(declaration_type)
-    for other in funding.live(Declaration.objects.filter(
-        training_period__school_period__participant=participant,
-        training_period__school_period__participant_type=participant_type,
-    )).exclude(declaration_type=declaration_type).values("declaration_type", "declaration_date"):
+    for other in (
+        funding.live(
+            Declaration.objects.filter(
+                training_period__school_period__participant=participant,
+                training_period__school_period__participant_type=participant_type,
+            )
+        )
+        .exclude(declaration_type=declaration_type)
+        .values("declaration_type", "declaration_date")
+    ):
         other_position = DECLARATION_TYPES.index(other["declaration_type"])
         if (other_position < position and moment < other["declaration_date"]) or (
             other_position > position and moment > other["declaration_date"]
@@ -264,7 +294,9 @@ def _build(training, participant, participant_type, lead_provider, declaration_t
         school_id=training.partnership.school_id, cohort_id=cohort.year
     ).first()
     with_uplift = declaration_type == "started" and cohort.uplift_fees and uplifts is not None
-    eligible_on = participant.ect_eligible_on if participant_type == ParticipantType.ECT else participant.mentor_eligible_on
+    eligible_on = (
+        participant.ect_eligible_on if participant_type == ParticipantType.ECT else participant.mentor_eligible_on
+    )
     return Declaration(
         training_period=training,
         lead_provider=lead_provider,

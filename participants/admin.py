@@ -7,6 +7,7 @@ each call their service (participants.merging, .induction, .deletion); the pages
 the form, call it inside a named `changes.recording`, and show the outcome.
 Big foreign keys use raw id widgets: a select of 100,000 participants would not render.
 """
+
 from __future__ import annotations
 
 import re
@@ -42,7 +43,11 @@ from participants.models import (
 TRN = re.compile(r"^\d{7}$")
 # Searching a participant through a related model: by name, TRN prefix, or (as a UUID) any of their ids.
 PARTICIPANT_SEARCH = ("participant__full_name", "^participant__trn")
-PARTICIPANT_UUIDS = ("participant__api_id", "participant__ect_training_record_id", "participant__mentor_training_record_id")
+PARTICIPANT_UUIDS = (
+    "participant__api_id",
+    "participant__ect_training_record_id",
+    "participant__mentor_training_record_id",
+)
 
 
 class SchoolPeriodInline(admin.TabularInline):
@@ -116,8 +121,13 @@ class ParticipantAdmin(admin.ModelAdmin):
             "Funding",
             {
                 "fields": (
-                    "ect_eligible_on", "ect_exempt_on", "mentor_eligible_on", "mentor_funding_end_date",
-                    "mentor_funding_end_reason", "ect_payments_frozen_year", "mentor_payments_frozen_year",
+                    "ect_eligible_on",
+                    "ect_exempt_on",
+                    "mentor_eligible_on",
+                    "mentor_funding_end_date",
+                    "mentor_funding_end_reason",
+                    "ect_payments_frozen_year",
+                    "mentor_payments_frozen_year",
                 )
             },
         ),
@@ -125,7 +135,12 @@ class ParticipantAdmin(admin.ModelAdmin):
     )
     # api_updated_at is moved only by participants.api_updated_at; retired_into only by a merge.
     readonly_fields = (
-        "api_id", "ect_training_record_id", "mentor_training_record_id", "retired_into", "created_at", "api_updated_at",
+        "api_id",
+        "ect_training_record_id",
+        "mentor_training_record_id",
+        "retired_into",
+        "created_at",
+        "api_updated_at",
     )
     inlines = (SchoolPeriodInline, InductionPeriodInline, ProviderEnrolmentInline)
 
@@ -184,11 +199,15 @@ class ParticipantAdmin(admin.ModelAdmin):
         participant = self._participant(request, object_id)
         if not self.has_view_or_change_permission(request, participant):
             raise PermissionDenied
-        return TemplateResponse(request, "admin/participants/participant/history.html", {
-            **self.admin_site.each_context(request),
-            **self._page(participant, f"History of {participant.full_name}"),
-            "history": participant_history(participant),
-        })
+        return TemplateResponse(
+            request,
+            "admin/participants/participant/history.html",
+            {
+                **self.admin_site.each_context(request),
+                **self._page(participant, f"History of {participant.full_name}"),
+                "history": participant_history(participant),
+            },
+        )
 
     # --- merge a duplicate into the participant who stays (ID1) --------------------------------------------------
 
@@ -207,17 +226,24 @@ class ParticipantAdmin(admin.ModelAdmin):
                     )
                 if merged is not None:
                     self.message_user(
-                        request, f"{source.api_id} was merged into {destination}. Its id is recorded as retired.",
+                        request,
+                        f"{source.api_id} was merged into {destination}. Its id is recorded as retired.",
                         messages.SUCCESS,
                     )
-                    return HttpResponseRedirect(reverse("admin:participants_participant_history", args=[destination.pk]))
+                    return HttpResponseRedirect(
+                        reverse("admin:participants_participant_history", args=[destination.pk])
+                    )
             plan = merging.plan(source=source, destination=destination)
-        return TemplateResponse(request, "admin/participants/participant/merge.html", {
-            **self.admin_site.each_context(request),
-            **self._page(source, f"Merge {source.full_name} into another participant"),
-            "form": form,
-            "plan": plan,
-        })
+        return TemplateResponse(
+            request,
+            "admin/participants/participant/merge.html",
+            {
+                **self.admin_site.each_context(request),
+                **self._page(source, f"Merge {source.full_name} into another participant"),
+                "form": form,
+                "plan": plan,
+            },
+        )
 
     # --- record an induction period (O9, F14) --------------------------------------------------------------------
 
@@ -229,17 +255,22 @@ class ParticipantAdmin(admin.ModelAdmin):
             now = clock.now()
             with changes.recording(action="record_induction_period", now=now):
                 recorded = call_service(
-                    form, lambda: induction.record_induction_period(participant=participant, now=now, **form.cleaned_data)
+                    form,
+                    lambda: induction.record_induction_period(participant=participant, now=now, **form.cleaned_data),
                 )
             if recorded is not None:
                 self.message_user(request, "The induction period was recorded.", messages.SUCCESS)
                 return HttpResponseRedirect(reverse("admin:participants_participant_history", args=[participant.pk]))
-        return TemplateResponse(request, "admin/participants/participant/record_induction.html", {
-            **self.admin_site.each_context(request),
-            **self._page(participant, f"Record an induction period for {participant.full_name}"),
-            "form": form,
-            "induction_periods": participant.induction_periods.order_by("started_on"),
-        })
+        return TemplateResponse(
+            request,
+            "admin/participants/participant/record_induction.html",
+            {
+                **self.admin_site.each_context(request),
+                **self._page(participant, f"Record an induction period for {participant.full_name}"),
+                "form": form,
+                "induction_periods": participant.induction_periods.order_by("started_on"),
+            },
+        )
 
     # --- delete a participant who never started ------------------------------------------------------------------
 
@@ -258,12 +289,16 @@ class ParticipantAdmin(admin.ModelAdmin):
             else:
                 self.message_user(request, f"{participant} was deleted.", messages.SUCCESS)
                 return HttpResponseRedirect(reverse("admin:participants_participant_changelist"))
-        return TemplateResponse(request, "admin/participants/participant/delete.html", {
-            **self.admin_site.each_context(request),
-            **self._page(participant, f"Delete {participant.full_name}"),
-            "errors": [message for _attribute, message in errors],
-            "history": participant_history(participant, with_events=False),
-        })
+        return TemplateResponse(
+            request,
+            "admin/participants/participant/delete.html",
+            {
+                **self.admin_site.each_context(request),
+                **self._page(participant, f"Delete {participant.full_name}"),
+                "errors": [message for _attribute, message in errors],
+                "history": participant_history(participant, with_events=False),
+            },
+        )
 
     def _page(self, participant, title):
         return {"title": title, "opts": self.opts, "object": participant, "participant": participant}
@@ -278,7 +313,9 @@ class MergeForm(forms.Form):
     def clean_destination(self):
         term = self.cleaned_data["destination"].strip()
         value = as_uuid(term)
-        found = Participant.objects.filter(api_id=value).first() if value else Participant.objects.filter(trn=term).first()
+        found = (
+            Participant.objects.filter(api_id=value).first() if value else Participant.objects.filter(trn=term).first()
+        )
         if found is None:
             raise forms.ValidationError("No participant has this participant id or TRN.")
         return found
@@ -293,6 +330,7 @@ class InductionPeriodForm(forms.Form):
 
 
 # --- what the history page loads -------------------------------------------------------------------------------------
+
 
 @dataclass
 class ParticipantHistory:
@@ -311,7 +349,10 @@ def participant_history(participant: Participant, *, with_events: bool = True) -
             "lead_provider", "partnership__lead_provider", "partnership__delivery_partner", "schedule"
         )
         .prefetch_related(
-            Prefetch("declarations", Declaration.objects.select_related("lead_provider", "mentor").order_by("declaration_date", "pk"))
+            Prefetch(
+                "declarations",
+                Declaration.objects.select_related("lead_provider", "mentor").order_by("declaration_date", "pk"),
+            )
         )
         .order_by("started_on", "pk")
     )
@@ -319,8 +360,13 @@ def participant_history(participant: Participant, *, with_events: bool = True) -
         participant.school_periods.select_related("school")
         .prefetch_related(
             Prefetch("training_periods", training),
-            Prefetch("mentorships", Mentorship.objects.select_related("mentor_school_period__participant").order_by("started_on")),
-            Prefetch("mentees", Mentorship.objects.select_related("ect_school_period__participant").order_by("started_on")),
+            Prefetch(
+                "mentorships",
+                Mentorship.objects.select_related("mentor_school_period__participant").order_by("started_on"),
+            ),
+            Prefetch(
+                "mentees", Mentorship.objects.select_related("ect_school_period__participant").order_by("started_on")
+            ),
         )
         .order_by("started_on", "pk")
     )
@@ -331,7 +377,9 @@ def participant_history(participant: Participant, *, with_events: bool = True) -
             )
     events = []
     if with_events:
-        events = list(AuditEvent.objects.filter(participant_ids__contains=[participant.pk]).order_by("occurred_at", "id"))
+        events = list(
+            AuditEvent.objects.filter(participant_ids__contains=[participant.pk]).order_by("occurred_at", "id")
+        )
         for event in events:
             # A new row's empty fields say nothing; show only what was set or changed.
             event.change_list = [(name, old, new) for name, (old, new) in event.changes.items() if old != new]
@@ -352,8 +400,16 @@ def participant_history(participant: Participant, *, with_events: bool = True) -
 class TrainingPeriodInline(admin.TabularInline):
     model = TrainingPeriod
     fields = (
-        "programme_type", "lead_provider", "partnership", "schedule", "started_on", "finished_on",
-        "deferred_at", "deferral_reason", "withdrawn_at", "withdrawal_reason",
+        "programme_type",
+        "lead_provider",
+        "partnership",
+        "schedule",
+        "started_on",
+        "finished_on",
+        "deferred_at",
+        "deferral_reason",
+        "withdrawn_at",
+        "withdrawal_reason",
     )
     raw_id_fields = ("partnership",)
     extra = 0
@@ -402,7 +458,13 @@ class SchoolPeriodAdmin(IdentifierSearchMixin, admin.ModelAdmin):
 @admin.register(TrainingPeriod)
 class TrainingPeriodAdmin(IdentifierSearchMixin, admin.ModelAdmin):
     list_display = (
-        "participant", "participant_type", "programme_type", "lead_provider", "schedule", "started_on", "finished_on",
+        "participant",
+        "participant_type",
+        "programme_type",
+        "lead_provider",
+        "schedule",
+        "started_on",
+        "finished_on",
         "training_status",
     )
     list_select_related = ("school_period__participant", "lead_provider", "schedule")

@@ -4,6 +4,7 @@ Models register here once; `config.changes` reports every save and delete, and t
 moves the participants' `api_updated_at` and refreshes their provider enrolments (V7). Views,
 forms and services never touch `api_updated_at` themselves.
 """
+
 from __future__ import annotations
 
 from config import changes, clock
@@ -45,14 +46,33 @@ def _participants_with_uplift(eligibility):
 VISIBILITY = {
     Participant: (
         (
-            "full_name", "trn", "date_of_birth", "ect_training_record_id", "mentor_training_record_id",
-            "ect_eligible_on", "ect_exempt_on", "mentor_eligible_on", "mentor_funding_end_date",
-            "mentor_funding_end_reason", "ect_payments_frozen_year", "mentor_payments_frozen_year", "retired_into",
+            "full_name",
+            "trn",
+            "date_of_birth",
+            "ect_training_record_id",
+            "mentor_training_record_id",
+            "ect_eligible_on",
+            "ect_exempt_on",
+            "mentor_eligible_on",
+            "mentor_funding_end_date",
+            "mentor_funding_end_reason",
+            "ect_payments_frozen_year",
+            "mentor_payments_frozen_year",
+            "retired_into",
         ),
         {
-            "full_name", "trn", "ect_training_record_id", "mentor_training_record_id", "ect_eligible_on",
-            "ect_exempt_on", "mentor_eligible_on", "mentor_funding_end_date", "mentor_funding_end_reason",
-            "ect_payments_frozen_year", "mentor_payments_frozen_year", "retired_into",
+            "full_name",
+            "trn",
+            "ect_training_record_id",
+            "mentor_training_record_id",
+            "ect_eligible_on",
+            "ect_exempt_on",
+            "mentor_eligible_on",
+            "mentor_funding_end_date",
+            "mentor_funding_end_reason",
+            "ect_payments_frozen_year",
+            "mentor_payments_frozen_year",
+            "retired_into",
         },
         lambda obj: [obj.pk],
     ),
@@ -63,11 +83,22 @@ VISIBILITY = {
     ),
     TrainingPeriod: (
         (
-            "school_period", "programme_type", "lead_provider", "partnership", "schedule", "started_on", "finished_on",
-            "deferred_at", "deferral_reason", "withdrawn_at", "withdrawal_reason",
+            "school_period",
+            "programme_type",
+            "lead_provider",
+            "partnership",
+            "schedule",
+            "started_on",
+            "finished_on",
+            "deferred_at",
+            "deferral_reason",
+            "withdrawn_at",
+            "withdrawal_reason",
         ),
         None,
-        lambda obj: [SchoolPeriod.objects.filter(pk=obj.school_period_id).values_list("participant_id", flat=True).first()],
+        lambda obj: [
+            SchoolPeriod.objects.filter(pk=obj.school_period_id).values_list("participant_id", flat=True).first()
+        ],
     ),
     Mentorship: (
         ("ect_school_period", "mentor_school_period", "started_on", "finished_on"),

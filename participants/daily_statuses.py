@@ -9,6 +9,7 @@ Set-based: the statuses come from `participants.enrolments.statuses` (the one ho
 writes are one UPDATE per table and one bulk INSERT of audit events per batch. The bulk writes
 bypass `config.changes`, so the audit rows and the `api_updated_at` move are written here.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -72,7 +73,7 @@ def record_date_driven_statuses(
         stale = _stale_ids(since=None if every_enrolment else last, through=through)
         changed = 0
         for start in range(0, len(stale), batch_size):
-            changed += _record_batch(stale[start:start + batch_size], today=through, now=now)
+            changed += _record_batch(stale[start : start + batch_size], today=through, now=now)
         days = _missed_days(last=last, through=through)
         _complete(days, changed=changed, now=now)
         return Outcome(days=days, changed=changed)
@@ -89,7 +90,9 @@ def _stale_ids(*, since: dt.date | None, through: dt.date) -> list[int]:
         if since is None:
             cursor.execute(enrolments.STATUS_INPUTS + " ORDER BY e.id")
         else:
-            cursor.execute(enrolments.STATUS_INPUTS + _CHANGED_SINCE + " ORDER BY e.id", {"since": since, "through": through})
+            cursor.execute(
+                enrolments.STATUS_INPUTS + _CHANGED_SINCE + " ORDER BY e.id", {"since": since, "through": through}
+            )
         while rows := cursor.fetchmany(_READ_SIZE):
             stale.extend(eid for eid, old, new in enrolments.statuses(rows, today=through) if new != old)
     return stale
@@ -123,7 +126,9 @@ def _record_batch(enrolment_ids: list[int], *, today: dt.date, now: dt.datetime)
         return len(updates)
 
 
-def _audit(cursor, updates: list[tuple[int, str | None, str]], *, participant_of: dict[int, int], now: dt.datetime) -> None:
+def _audit(
+    cursor, updates: list[tuple[int, str | None, str]], *, participant_of: dict[int, int], now: dt.datetime
+) -> None:
     """One AuditEvent per change, by the system actor, shaped as `config.changes` writes them.
 
     One INSERT ... SELECT over arrays: in scripts/bench_daily_statuses.py, bulk_create of the same

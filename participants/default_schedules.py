@@ -3,6 +3,7 @@
 `choose` is the rule on plain values; `default_schedule` loads its inputs and the schedule row.
 Nothing here changes a schedule that already exists: transfers keep theirs through DS2 (DS8).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -82,7 +83,9 @@ def previous_training(*, participant, participant_type: str, now: dt.datetime) -
     return PreviousTraining(cohort.year, latest.schedule.identifier, cohort.payments_frozen(now=now))
 
 
-def mentee_had_a_funded_mentor(*, mentee: SchoolPeriod, mentor_school_period: SchoolPeriod | None, today: dt.date) -> bool:
+def mentee_had_a_funded_mentor(
+    *, mentee: SchoolPeriod, mentor_school_period: SchoolPeriod | None, today: dt.date
+) -> bool:
     """DS6: another mentor of this ECT (at any school) was declared for while mentoring them."""
     mentorships = Mentorship.objects.filter(ect_school_period__participant_id=mentee.participant_id).select_related(
         "mentor_school_period"

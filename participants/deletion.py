@@ -5,6 +5,7 @@ provider was paid for. Their school periods, training, mentorships and induction
 deletion is audited by config.changes. `refusals` runs the same checks without changing anything, for the admin's
 confirmation page.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -64,7 +65,9 @@ def _training_never_started(checks: Checks, participant: Participant, *, today: 
         .first()
     )
     if started is not None:
-        checks.fail("training_periods", TRAINING_STARTED.format(day=f"{started.started_on.day} {started.started_on:%B %Y}"))
+        checks.fail(
+            "training_periods", TRAINING_STARTED.format(day=f"{started.started_on.day} {started.started_on:%B %Y}")
+        )
 
 
 def _nothing_billable_was_declared(checks: Checks, participant: Participant) -> None:
@@ -75,9 +78,11 @@ def _nothing_billable_was_declared(checks: Checks, participant: Participant) -> 
 
 def _not_named_as_a_mentor(checks: Checks, participant: Participant) -> None:
     # Another participant's declarations keep the mentor they name; those are not ours to delete.
-    count = Declaration.objects.filter(mentor=participant).exclude(
-        training_period__school_period__participant=participant
-    ).count()
+    count = (
+        Declaration.objects.filter(mentor=participant)
+        .exclude(training_period__school_period__participant=participant)
+        .count()
+    )
     if count:
         checks.fail("declarations", NAMED_AS_MENTOR.format(count=count))
 

@@ -14,6 +14,7 @@ Seeding replaces the previous demo set instead of adding to it: demo schools are
 first, in the same transaction. So a rerun never duplicates, and the result depends only on the
 arguments, whatever ran before.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,8 +22,8 @@ import random
 import re
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from django.db import connection, models, transaction
 
@@ -33,8 +34,8 @@ from participants.models import (
     DeferralReason,
     InductionOutcome,
     InductionPeriod,
-    Mentorship,
     MentorFundingEndReason,
+    Mentorship,
     Participant,
     ParticipantIdChange,
     ParticipantType,
@@ -75,54 +76,255 @@ LEAD_PROVIDERS = {
 }
 
 DELIVERY_PARTNERS = (
-    "Aldermoor Teaching School Hub", "Beacon Hill Learning Partnership", "Brackenridge Teaching School Hub",
-    "Castlegate Education Trust", "Chalkstream Teaching School Hub", "Danesfield Learning Alliance",
-    "Elmstead Teaching School Hub", "Fairhaven Schools Partnership", "Fellside Teaching School Hub",
-    "Greystone Education Partnership", "Harbourside Teaching School Hub", "Kingsmere Learning Trust",
-    "Larkfield Teaching School Hub", "Meadowvale Education Alliance", "Northgate Teaching School Hub",
-    "Oakridge Learning Partnership", "Pennant Teaching School Hub", "Queensway Schools Alliance",
-    "Riverbend Teaching School Hub", "Saltmarsh Education Trust", "Thornbury Teaching School Hub",
+    "Aldermoor Teaching School Hub",
+    "Beacon Hill Learning Partnership",
+    "Brackenridge Teaching School Hub",
+    "Castlegate Education Trust",
+    "Chalkstream Teaching School Hub",
+    "Danesfield Learning Alliance",
+    "Elmstead Teaching School Hub",
+    "Fairhaven Schools Partnership",
+    "Fellside Teaching School Hub",
+    "Greystone Education Partnership",
+    "Harbourside Teaching School Hub",
+    "Kingsmere Learning Trust",
+    "Larkfield Teaching School Hub",
+    "Meadowvale Education Alliance",
+    "Northgate Teaching School Hub",
+    "Oakridge Learning Partnership",
+    "Pennant Teaching School Hub",
+    "Queensway Schools Alliance",
+    "Riverbend Teaching School Hub",
+    "Saltmarsh Education Trust",
+    "Thornbury Teaching School Hub",
     "Westbrook Learning Partnership",
 )
 
 APPROPRIATE_BODIES = (
-    "Aldermoor Teaching School Hub", "Castlegate Education Trust", "Fellside Teaching School Hub",
-    "Independent Schools Teacher Induction Panel", "Northgate Teaching School Hub", "Riverbend Teaching School Hub",
-    "Saltmarsh Education Trust", "Westbrook Learning Partnership",
+    "Aldermoor Teaching School Hub",
+    "Castlegate Education Trust",
+    "Fellside Teaching School Hub",
+    "Independent Schools Teacher Induction Panel",
+    "Northgate Teaching School Hub",
+    "Riverbend Teaching School Hub",
+    "Saltmarsh Education Trust",
+    "Westbrook Learning Partnership",
 )
 
 FIRST_NAMES = (
-    "Aaliyah", "Abigail", "Adam", "Aisha", "Alexander", "Amelia", "Amir", "Anna", "Arjun", "Ava", "Ben", "Bethany",
-    "Callum", "Charlotte", "Chloe", "Chidi", "Daniel", "David", "Eleanor", "Elif", "Ella", "Emily", "Ethan", "Fatima",
-    "Finley", "Freya", "George", "Grace", "Hannah", "Harry", "Hassan", "Isabel", "Isla", "Jack", "Jacob", "James",
-    "Jessica", "Joseph", "Joshua", "Kai", "Katie", "Laura", "Leah", "Liam", "Lily", "Lucy", "Maya", "Megan", "Mohammed",
-    "Niamh", "Noah", "Oliver", "Olivia", "Oscar", "Priya", "Rachel", "Rhys", "Ruby", "Ryan", "Samuel", "Sarah",
-    "Sophie", "Thomas", "Tomasz", "Yusuf", "Zainab", "Zara", "Zoe",
+    "Aaliyah",
+    "Abigail",
+    "Adam",
+    "Aisha",
+    "Alexander",
+    "Amelia",
+    "Amir",
+    "Anna",
+    "Arjun",
+    "Ava",
+    "Ben",
+    "Bethany",
+    "Callum",
+    "Charlotte",
+    "Chloe",
+    "Chidi",
+    "Daniel",
+    "David",
+    "Eleanor",
+    "Elif",
+    "Ella",
+    "Emily",
+    "Ethan",
+    "Fatima",
+    "Finley",
+    "Freya",
+    "George",
+    "Grace",
+    "Hannah",
+    "Harry",
+    "Hassan",
+    "Isabel",
+    "Isla",
+    "Jack",
+    "Jacob",
+    "James",
+    "Jessica",
+    "Joseph",
+    "Joshua",
+    "Kai",
+    "Katie",
+    "Laura",
+    "Leah",
+    "Liam",
+    "Lily",
+    "Lucy",
+    "Maya",
+    "Megan",
+    "Mohammed",
+    "Niamh",
+    "Noah",
+    "Oliver",
+    "Olivia",
+    "Oscar",
+    "Priya",
+    "Rachel",
+    "Rhys",
+    "Ruby",
+    "Ryan",
+    "Samuel",
+    "Sarah",
+    "Sophie",
+    "Thomas",
+    "Tomasz",
+    "Yusuf",
+    "Zainab",
+    "Zara",
+    "Zoe",
 )
 
 LAST_NAMES = (
-    "Adeyemi", "Ahmed", "Ali", "Allen", "Bailey", "Baker", "Begum", "Bennett", "Brown", "Campbell", "Chen", "Clarke",
-    "Collins", "Cooper", "Davies", "Edwards", "Evans", "Fletcher", "Green", "Griffiths", "Hall", "Harris", "Hughes",
-    "Hussain", "Jackson", "James", "Jones", "Kaur", "Kelly", "Khan", "King", "Kowalski", "Lewis", "Martin", "Mensah",
-    "Mitchell", "Moore", "Morgan", "Murphy", "Nguyen", "Novak", "O'Brien", "Okafor", "Parker", "Patel", "Phillips",
-    "Price", "Roberts", "Robinson", "Scott", "Shah", "Singh", "Smith", "Taylor", "Thomas", "Thompson", "Turner",
-    "Walker", "Ward", "Watson", "White", "Williams", "Wilson", "Wood", "Wright", "Young",
+    "Adeyemi",
+    "Ahmed",
+    "Ali",
+    "Allen",
+    "Bailey",
+    "Baker",
+    "Begum",
+    "Bennett",
+    "Brown",
+    "Campbell",
+    "Chen",
+    "Clarke",
+    "Collins",
+    "Cooper",
+    "Davies",
+    "Edwards",
+    "Evans",
+    "Fletcher",
+    "Green",
+    "Griffiths",
+    "Hall",
+    "Harris",
+    "Hughes",
+    "Hussain",
+    "Jackson",
+    "James",
+    "Jones",
+    "Kaur",
+    "Kelly",
+    "Khan",
+    "King",
+    "Kowalski",
+    "Lewis",
+    "Martin",
+    "Mensah",
+    "Mitchell",
+    "Moore",
+    "Morgan",
+    "Murphy",
+    "Nguyen",
+    "Novak",
+    "O'Brien",
+    "Okafor",
+    "Parker",
+    "Patel",
+    "Phillips",
+    "Price",
+    "Roberts",
+    "Robinson",
+    "Scott",
+    "Shah",
+    "Singh",
+    "Smith",
+    "Taylor",
+    "Thomas",
+    "Thompson",
+    "Turner",
+    "Walker",
+    "Ward",
+    "Watson",
+    "White",
+    "Williams",
+    "Wilson",
+    "Wood",
+    "Wright",
+    "Young",
 )
 
 SCHOOL_PLACES = (
-    "Abbey Road", "Ashfield", "Beech Hill", "Birchwood", "Bramley", "Brook Lane", "Castle View", "Cedar Park",
-    "Chestnut Grove", "Church Street", "Clayton", "Coppice", "Crown Hill", "Eastfield", "Elm Tree", "Fernhill",
-    "Forest Gate", "Foxhill", "Glebe", "Greenacres", "Hawthorn", "Heathfield", "Highfield", "Hillside", "Holly Bank",
-    "Kingsway", "Lakeside", "Larchwood", "Longmeadow", "Maple", "Marsh Lane", "Meadowside", "Millbrook", "Moorland",
-    "Newlands", "Northbrook", "Oakfield", "Orchard", "Park View", "Parkside", "Priory", "Queens Park", "Ridgeway",
-    "Riverside", "Rosewood", "St Andrew's", "St Anne's", "St John's", "St Mary's", "St Peter's", "Southfield",
-    "Springfield", "Stonebridge", "Sunnybank", "Thornhill", "Valley Road", "Westfield", "Willow Bank", "Woodlands",
+    "Abbey Road",
+    "Ashfield",
+    "Beech Hill",
+    "Birchwood",
+    "Bramley",
+    "Brook Lane",
+    "Castle View",
+    "Cedar Park",
+    "Chestnut Grove",
+    "Church Street",
+    "Clayton",
+    "Coppice",
+    "Crown Hill",
+    "Eastfield",
+    "Elm Tree",
+    "Fernhill",
+    "Forest Gate",
+    "Foxhill",
+    "Glebe",
+    "Greenacres",
+    "Hawthorn",
+    "Heathfield",
+    "Highfield",
+    "Hillside",
+    "Holly Bank",
+    "Kingsway",
+    "Lakeside",
+    "Larchwood",
+    "Longmeadow",
+    "Maple",
+    "Marsh Lane",
+    "Meadowside",
+    "Millbrook",
+    "Moorland",
+    "Newlands",
+    "Northbrook",
+    "Oakfield",
+    "Orchard",
+    "Park View",
+    "Parkside",
+    "Priory",
+    "Queens Park",
+    "Ridgeway",
+    "Riverside",
+    "Rosewood",
+    "St Andrew's",
+    "St Anne's",
+    "St John's",
+    "St Mary's",
+    "St Peter's",
+    "Southfield",
+    "Springfield",
+    "Stonebridge",
+    "Sunnybank",
+    "Thornhill",
+    "Valley Road",
+    "Westfield",
+    "Willow Bank",
+    "Woodlands",
 )
 
 SCHOOL_KINDS = (
-    ("Primary School", 30), ("Academy", 14), ("Church of England Primary School", 8), ("Catholic Primary School", 5),
-    ("Infant School", 4), ("Junior School", 4), ("High School", 10), ("Secondary School", 6), ("Community College", 4),
-    ("Free School", 2), ("Special School", 3),
+    ("Primary School", 30),
+    ("Academy", 14),
+    ("Church of England Primary School", 8),
+    ("Catholic Primary School", 5),
+    ("Infant School", 4),
+    ("Junior School", 4),
+    ("High School", 10),
+    ("Secondary School", 6),
+    ("Community College", 4),
+    ("Free School", 2),
+    ("Special School", 3),
 )
 
 # A term start on (month, day); most teachers start in September.
@@ -230,7 +432,9 @@ def remove() -> int:
         if not school_ids:
             return 0
         participant_ids = _ids(_DEMO_PARTICIPANTS, [school_ids])
-        school_period_ids = _ids("SELECT id FROM participants_schoolperiod WHERE participant_id = ANY(%s)", [participant_ids])
+        school_period_ids = _ids(
+            "SELECT id FROM participants_schoolperiod WHERE participant_id = ANY(%s)", [participant_ids]
+        )
         training_period_ids = _ids(
             "SELECT id FROM participants_trainingperiod WHERE school_period_id = ANY(%s)", [school_period_ids]
         )
@@ -287,10 +491,7 @@ def _clear_other_references(model, ids: list[int], planned: set) -> None:
 
 
 def present() -> bool:
-    for urn, api_id in School.objects.values_list("urn", "api_id").iterator():
-        if api_id == school_api_id(urn):
-            return True
-    return False
+    return any(api_id == school_api_id(urn) for urn, api_id in School.objects.values_list("urn", "api_id").iterator())
 
 
 # --- generation -----------------------------------------------------------------------------------
@@ -348,7 +549,7 @@ class _Builder:
         starts = [
             (dt.date(year, month, day), weight)
             for year in range(first.year, last.year + 1)
-            for (month, day), weight in zip(TERM_STARTS, TERM_WEIGHTS)
+            for (month, day), weight in zip(TERM_STARTS, TERM_WEIGHTS, strict=True)
             if first <= dt.date(year, month, day) <= last
         ]
         if starts and self.rng.random() < 0.8:
@@ -386,11 +587,15 @@ class _Builder:
     def organisations(self) -> None:
         """Lead providers, delivery partners and their pairings: the same for every seed, and kept between runs."""
         self.lead_providers = [
-            LeadProvider.objects.get_or_create(name=name, defaults={"api_id": uuid.uuid5(NAMESPACE, f"lead-provider:{name}")})[0]
+            LeadProvider.objects.get_or_create(
+                name=name, defaults={"api_id": uuid.uuid5(NAMESPACE, f"lead-provider:{name}")}
+            )[0]
             for name in LEAD_PROVIDERS
         ]
         partners = [
-            DeliveryPartner.objects.get_or_create(name=name, defaults={"api_id": uuid.uuid5(NAMESPACE, f"delivery-partner:{name}")})[0]
+            DeliveryPartner.objects.get_or_create(
+                name=name, defaults={"api_id": uuid.uuid5(NAMESPACE, f"delivery-partner:{name}")}
+            )[0]
             for name in DELIVERY_PARTNERS
         ]
         fixed = random.Random("delivery partner pairings")
@@ -411,8 +616,10 @@ class _Builder:
 
     def schools(self, count: int) -> None:
         taken = set(School.objects.values_list("urn", flat=True))
-        urns = [urn for urn in map(str, self.rng.sample(range(100000, 1000000), count + len(taken))) if urn not in taken][:count]
-        kinds, weights = zip(*SCHOOL_KINDS)
+        urns = [
+            urn for urn in map(str, self.rng.sample(range(100000, 1000000), count + len(taken))) if urn not in taken
+        ][:count]
+        kinds, weights = zip(*SCHOOL_KINDS, strict=True)
         self.school_list, self.school_domain, self.school_body = [], {}, {}
         for urn in urns:
             name = f"{self.rng.choice(SCHOOL_PLACES)} {self.rng.choices(kinds, weights)[0]}"
@@ -519,7 +726,9 @@ class _Builder:
     def people(self, total: int, progress: Callable[[int, int], None]) -> None:
         names = list(SCENARIOS)
         # The first few people take every scenario in turn, so even a small set shows every state.
-        scenarios = names[:total] + self.rng.choices(names, [SCENARIOS[n][1] for n in names], k=max(0, total - len(names)))
+        scenarios = names[:total] + self.rng.choices(
+            names, [SCENARIOS[n][1] for n in names], k=max(0, total - len(names))
+        )
         homes = [self.rng.randrange(len(self.school_list)) for _ in range(total)]
         at_school = defaultdict(list)
         for index, home in enumerate(homes):
@@ -673,7 +882,9 @@ class _Builder:
                     covering = [m for m in mentors if m is not mentor and m.contains(following)]
                     if covering:
                         successor = self.rng.choice(covering)
-                        self.mentorship(ect, successor, following, _earliest_end(ect.finished_on, successor.finished_on))
+                        self.mentorship(
+                            ect, successor, following, _earliest_end(ect.finished_on, successor.finished_on)
+                        )
 
     def mentor_from(self, mentors, day, until):
         covering = [m for m in mentors if m.contains(day)]
@@ -708,7 +919,9 @@ class _Builder:
             participant.api_updated_at = max(participant.created_at, self.moment(last_change))
         # Rolled-over partnerships point at the previous cohort's, so write cohort by cohort.
         for cohort in sorted({p.cohort_id for p in chunk.partnerships}):
-            Partnership.objects.bulk_create([p for p in chunk.partnerships if p.cohort_id == cohort], batch_size=BATCH_SIZE)
+            Partnership.objects.bulk_create(
+                [p for p in chunk.partnerships if p.cohort_id == cohort], batch_size=BATCH_SIZE
+            )
         for model, rows in (
             (Participant, chunk.participants),
             (Participant, chunk.merged_away),
@@ -904,7 +1117,8 @@ def ect_school_led(b: _Builder, school):
 def ect_extended_after_frozen_cohort(b: _Builder, school):
     """SC2/DS5: an ECT from a closed cohort carries on in 2024 on the extended schedule."""
     feasible = [
-        (year, frozen_on) for year, frozen_on in sorted(b.frozen_cohorts.items())
+        (year, frozen_on)
+        for year, frozen_on in sorted(b.frozen_cohorts.items())
         if frozen_on + dt.timedelta(days=15) < b.today and (2024, "ecf-extended-september") in b.schedules
     ]
     if not feasible:
@@ -917,7 +1131,10 @@ def ect_extended_after_frozen_cohort(b: _Builder, school):
     first = b.training(period, start, moves - dt.timedelta(days=1), partnership=b.partnership(school, year))
     provider = first.lead_provider if b.usable(school, 2024, first.lead_provider) else None
     b.training(
-        period, moves, partnership=b.partnership(school, 2024, provider), schedule=b.schedules[(2024, "ecf-extended-september")]
+        period,
+        moves,
+        partnership=b.partnership(school, 2024, provider),
+        schedule=b.schedules[(2024, "ecf-extended-september")],
     )
     person.participant.ect_payments_frozen_year = year
     _inducted(b, person, school, start)

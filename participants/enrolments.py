@@ -3,10 +3,11 @@
 Set-based SQL: one statement recomputes the pointers of any number of participants, so the
 same code serves a single change and the nightly full refresh.
 """
+
 from __future__ import annotations
 
 import datetime as dt
-from typing import Iterable
+from collections.abc import Iterable
 
 from django.db import connection
 
@@ -67,14 +68,26 @@ def refresh(participant_ids: Iterable[int] | None, *, today: dt.date) -> None:
         where = "" if ids is None else " WHERE e.participant_id = ANY(%s)"
         cursor.execute(STATUS_INPUTS + where, params)
         rows = cursor.fetchall()
-        updates = [(enrolment_id, new) for enrolment_id, recorded, new in statuses(rows, today=today) if new != recorded]
+        updates = [
+            (enrolment_id, new) for enrolment_id, recorded, new in statuses(rows, today=today) if new != recorded
+        ]
         record_statuses(cursor, updates)
 
 
 def statuses(rows, *, today: dt.date):
     """(enrolment id, recorded status, current status) for rows shaped like STATUS_INPUTS."""
-    for (enrolment_id, recorded, _participant_id, participant_type, started_on, finished_on, deferred_at,
-         withdrawn_at, mentor_funding_end_date, induction_end_date) in rows:
+    for (
+        enrolment_id,
+        recorded,
+        _participant_id,
+        participant_type,
+        started_on,
+        finished_on,
+        deferred_at,
+        withdrawn_at,
+        mentor_funding_end_date,
+        induction_end_date,
+    ) in rows:
         current = status.participant_status(
             participant_type=participant_type,
             started_on=started_on,

@@ -4,6 +4,7 @@ Providers see the induction dates derived from these periods (F15). Recording on
 eligible for funding from today (F14), which in turn makes their submitted declarations eligible (D31); nothing
 here ever clears that date again (F13).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -73,11 +74,14 @@ def _dates_are_in_order(checks: Checks, started_on, finished_on) -> None:
 def _outcome_follows_the_end(checks: Checks, outcome, finished_on, *, today: dt.date) -> None:
     if not outcome:
         return
-    checks.first("outcome", [
-        (outcome not in InductionOutcome.values, OUTCOME_UNKNOWN),
-        (finished_on is None, OUTCOME_NEEDS_END),
-        (finished_on is not None and finished_on > today, OUTCOME_IN_FUTURE),
-    ])
+    checks.first(
+        "outcome",
+        [
+            (outcome not in InductionOutcome.values, OUTCOME_UNKNOWN),
+            (finished_on is None, OUTCOME_NEEDS_END),
+            (finished_on is not None and finished_on > today, OUTCOME_IN_FUTURE),
+        ],
+    )
 
 
 def _does_not_overlap(checks: Checks, participant: Participant, started_on, finished_on) -> None:

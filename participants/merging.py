@@ -5,6 +5,7 @@ Everything the source holds moves to the destination, which keeps its own partic
 points at the destination, which drops its provider enrolments (V8). `plan` runs the same checks without changing
 anything, for the admin's preview.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -100,6 +101,7 @@ def merge_participants(*, source: Participant, destination: Participant, now: dt
 
 # --- checks, in the order they are reported ------------------------------------------------------------------------
 
+
 def _refusals(source: Participant, destination: Participant) -> list[tuple[str, str]]:
     checks = Checks()
     if source.pk == destination.pk:
@@ -129,9 +131,15 @@ def _ect_periods_do_not_overlap(checks: Checks, source: Participant, destination
     for moving in source.school_periods.filter(participant_type=ParticipantType.ECT).select_related("school"):
         for kept in theirs:
             if moving.period.overlaps(kept.period):
-                checks.fail("school_periods", ECT_PERIODS_OVERLAP.format(
-                    school=moving.school.name, dates=_dates(moving), other_school=kept.school.name, other_dates=_dates(kept),
-                ))
+                checks.fail(
+                    "school_periods",
+                    ECT_PERIODS_OVERLAP.format(
+                        school=moving.school.name,
+                        dates=_dates(moving),
+                        other_school=kept.school.name,
+                        other_dates=_dates(kept),
+                    ),
+                )
 
 
 def _mentor_periods_do_not_overlap(checks: Checks, source: Participant, destination: Participant) -> None:
@@ -140,9 +148,14 @@ def _mentor_periods_do_not_overlap(checks: Checks, source: Participant, destinat
     for moving in source.school_periods.filter(participant_type=ParticipantType.MENTOR).select_related("school"):
         for kept in theirs:
             if kept.school_id == moving.school_id and moving.period.overlaps(kept.period):
-                checks.fail("school_periods", MENTOR_PERIODS_OVERLAP.format(
-                    school=moving.school.name, dates=_dates(moving), other_dates=_dates(kept),
-                ))
+                checks.fail(
+                    "school_periods",
+                    MENTOR_PERIODS_OVERLAP.format(
+                        school=moving.school.name,
+                        dates=_dates(moving),
+                        other_dates=_dates(kept),
+                    ),
+                )
 
 
 def _induction_periods_do_not_overlap(checks: Checks, source: Participant, destination: Participant) -> None:
@@ -150,16 +163,24 @@ def _induction_periods_do_not_overlap(checks: Checks, source: Participant, desti
     for moving in source.induction_periods.all():
         for kept in theirs:
             if moving.period.overlaps(kept.period):
-                checks.fail("induction_periods", INDUCTION_PERIODS_OVERLAP.format(
-                    dates=_dates(moving), other_dates=_dates(kept),
-                ))
+                checks.fail(
+                    "induction_periods",
+                    INDUCTION_PERIODS_OVERLAP.format(
+                        dates=_dates(moving),
+                        other_dates=_dates(kept),
+                    ),
+                )
 
 
 # --- steps -----------------------------------------------------------------------------------------------------------
 
+
 def _lock(source: Participant, destination: Participant) -> tuple[Participant, Participant]:
     # Both rows, in id order as every other action locks participants, so two merges cannot deadlock.
-    locked = {p.pk: p for p in Participant.objects.select_for_update().filter(pk__in=[source.pk, destination.pk]).order_by("pk")}
+    locked = {
+        p.pk: p
+        for p in Participant.objects.select_for_update().filter(pk__in=[source.pk, destination.pk]).order_by("pk")
+    }
     return locked[source.pk], locked[destination.pk]
 
 
@@ -231,6 +252,7 @@ def _retire_and_anonymise(source: Participant, destination: Participant) -> None
 
 
 # --- helpers ---------------------------------------------------------------------------------------------------------
+
 
 def _survivor(participant: Participant) -> Participant:
     return Participant.objects.get(pk=participant.retired_into_id)

@@ -1,4 +1,5 @@
 """People and their training, as dated periods (DOMAIN.md model paragraph)."""
+
 from __future__ import annotations
 
 import uuid
@@ -88,7 +89,9 @@ class Participant(models.Model):
             models.Index(fields=["created_at", "id"], name="participant_created_idx"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(trn__regex=r"^[0-9]{7}$") | Q(trn__isnull=True), name="trn_is_seven_digits"),
+            models.CheckConstraint(
+                condition=Q(trn__regex=r"^[0-9]{7}$") | Q(trn__isnull=True), name="trn_is_seven_digits"
+            ),
             models.CheckConstraint(
                 condition=Q(mentor_funding_end_reason__isnull=True) | Q(mentor_funding_end_date__isnull=False),
                 name="mentor_funding_end_reason_needs_date",
@@ -108,7 +111,9 @@ class Participant(models.Model):
         super().save(*args, **kwargs)
 
     def training_record_id(self, participant_type: str) -> uuid.UUID:
-        return self.ect_training_record_id if participant_type == ParticipantType.ECT else self.mentor_training_record_id
+        return (
+            self.ect_training_record_id if participant_type == ParticipantType.ECT else self.mentor_training_record_id
+        )
 
 
 class SchoolPeriod(DatedPeriod):
@@ -160,7 +165,9 @@ class TrainingPeriod(DatedPeriod):
     partnership = models.ForeignKey(
         "schools.Partnership", null=True, blank=True, on_delete=models.PROTECT, related_name="training_periods"
     )
-    schedule = models.ForeignKey("schedules.Schedule", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    schedule = models.ForeignKey(
+        "schedules.Schedule", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     deferred_at = models.DateTimeField(null=True, blank=True)
     deferral_reason = models.CharField(max_length=30, choices=DeferralReason.choices, null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
@@ -232,7 +239,8 @@ class InductionPeriod(DatedPeriod):
                 expressions=[("participant", "="), (DateRange("started_on", "finished_on"), OVERLAPS)],
             ),
             models.CheckConstraint(
-                condition=Q(outcome__isnull=True) | Q(finished_on__isnull=False), name="induction_outcome_needs_end_date"
+                condition=Q(outcome__isnull=True) | Q(finished_on__isnull=False),
+                name="induction_outcome_needs_end_date",
             ),
         ]
 
@@ -279,6 +287,9 @@ class ProviderEnrolment(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["lead_provider", "participant"], name="enrolment_provider_idx")]
+
+    def __str__(self):
+        return f"{self.participant_type} {self.participant_id} with {self.lead_provider_id}"
 
 
 class DailyStatusRun(models.Model):

@@ -1,4 +1,5 @@
 """Finding the teacher a school is registering: by TRN, or a new participant (SC1, SC6, O9)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -45,4 +46,3 @@ def find_or_create_teacher(
         teacher.date_of_birth = date_of_birth
         teacher.save()
     return teacher
-

@@ -1,4 +1,5 @@
 """How a training period's statuses are derived (F10, F12). Pure functions: `today` is an input."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -71,7 +72,11 @@ def induction_dates(periods) -> dict:
     most recent end: the end of the period that started last (None while it is ongoing).
     """
     if not periods:
-        return {"overall_induction_start_date": None, "induction_end_date": None, "most_recent_induction_period_end_date": None}
+        return {
+            "overall_induction_start_date": None,
+            "induction_end_date": None,
+            "most_recent_induction_period_end_date": None,
+        }
     with_outcome = [p["finished_on"] for p in periods if p["outcome"] is not None and p["finished_on"] is not None]
     most_recent = max(periods, key=lambda p: p["started_on"])
     return {

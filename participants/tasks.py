@@ -1,4 +1,5 @@
 """Background tasks for participants. Each reads the clock and calls a service; no rules live here."""
+
 import datetime as dt
 
 from celery import shared_task

@@ -15,6 +15,7 @@ and a date: the day the leaving period ends, the day the joining period starts. 
 until there is training at the new school, then new_provider when the two sides name different providers
 (school-led names none), else new_school; `status` is incomplete until the joining side is known.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -101,7 +102,11 @@ class Transfer:
     @property
     def created_on(self) -> dt.date:
         """The London date the newer of the two school periods was recorded."""
-        latest = self.leaving.recorded_at if self.joining is None else max(self.leaving.recorded_at, self.joining.recorded_at)
+        latest = (
+            self.leaving.recorded_at
+            if self.joining is None
+            else max(self.leaving.recorded_at, self.joining.recorded_at)
+        )
         return clock.london_date(latest)
 
 
@@ -122,17 +127,38 @@ def transfers_of(lead_provider, participant_ids) -> dict[int, list[Transfer]]:
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [ids, lead_provider.pk, lead_provider.pk])
-        for (participant_id, participant_type, leaving_urn, leaving_provider, leaving_training, leaving_provider_id,
-             leaving_date, leaving_recorded, joining_urn, joining_provider, joining_training, joining_provider_id,
-             joining_date, joining_recorded) in cursor:
+        for (
+            participant_id,
+            participant_type,
+            leaving_urn,
+            leaving_provider,
+            leaving_training,
+            leaving_provider_id,
+            leaving_date,
+            leaving_recorded,
+            joining_urn,
+            joining_provider,
+            joining_training,
+            joining_provider_id,
+            joining_date,
+            joining_recorded,
+        ) in cursor:
             joining = None
             if joining_urn is not None:
                 joining = Side(
-                    joining_urn, joining_provider, joining_training is not None, joining_provider_id, joining_date,
+                    joining_urn,
+                    joining_provider,
+                    joining_training is not None,
+                    joining_provider_id,
+                    joining_date,
                     joining_recorded,
                 )
             leaving = Side(
-                leaving_urn, leaving_provider, leaving_training is not None, leaving_provider_id, leaving_date,
+                leaving_urn,
+                leaving_provider,
+                leaving_training is not None,
+                leaving_provider_id,
+                leaving_date,
                 leaving_recorded,
             )
             found[participant_id].append(Transfer(participant_id, participant_type, leaving, joining))

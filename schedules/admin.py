@@ -4,6 +4,7 @@ Loaded from schedules/data by a migration; edits here are for corrections. Closi
 (O11); the API's services then refuse what a closed cohort does not allow (partnerships, eligible declarations,
 voids, schedule changes into it). Providers do not see these edits as participant changes (F31).
 """
+
 from __future__ import annotations
 
 from django.contrib import admin
@@ -17,7 +18,12 @@ from schedules.models import Cohort, Milestone, Schedule
 @admin.register(Cohort)
 class CohortAdmin(RefusedActionsMixin, admin.ModelAdmin):
     list_display = (
-        "year", "started_on", "finished_on", "payments_frozen_at", "mentor_funding", "detailed_evidence_types",
+        "year",
+        "started_on",
+        "finished_on",
+        "payments_frozen_at",
+        "mentor_funding",
+        "detailed_evidence_types",
         "uplift_fees",
     )
     actions = ("close",)
@@ -31,7 +37,10 @@ class CohortAdmin(RefusedActionsMixin, admin.ModelAdmin):
             return f"{len(closing)} cohort(s) closed."
 
         return confirmed_action(
-            self, request, queryset, title="Close cohorts",
+            self,
+            request,
+            queryset,
+            title="Close cohorts",
             question="Close these cohorts? Their payments are frozen from now.",
             run=run,
         )

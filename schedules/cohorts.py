@@ -1,4 +1,5 @@
 """Closing a cohort: its payments are frozen from that moment (O11)."""
+
 from __future__ import annotations
 
 from django.db import transaction

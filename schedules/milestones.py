@@ -1,4 +1,5 @@
 """Milestone windows (D13): when a declaration of a type may be dated under a schedule."""
+
 from __future__ import annotations
 
 import datetime as dt

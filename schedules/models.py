@@ -1,4 +1,5 @@
 """Reference data: cohorts (the API's name for contract periods), schedules and milestones."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -34,7 +35,9 @@ class Cohort(models.Model):
     class Meta:
         ordering = ["year"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(finished_on__gt=models.F("started_on")), name="cohort_ends_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(finished_on__gt=models.F("started_on")), name="cohort_ends_after_start"
+            ),
         ]
 
     def __str__(self):

@@ -1,4 +1,5 @@
 """Loads the cohorts, schedules and milestones every environment needs."""
+
 from __future__ import annotations
 
 import csv
@@ -10,8 +11,8 @@ FIRST_COHORT, LAST_COHORT = 2021, 2026
 
 # 2021 and 2022 are closed: their payments were frozen when those contracts ended.
 PAYMENTS_FROZEN_AT = {
-    2021: dt.datetime(2024, 7, 31, 23, 0, tzinfo=dt.timezone.utc),
-    2022: dt.datetime(2025, 7, 31, 23, 0, tzinfo=dt.timezone.utc),
+    2021: dt.datetime(2024, 7, 31, 23, 0, tzinfo=dt.UTC),
+    2022: dt.datetime(2025, 7, 31, 23, 0, tzinfo=dt.UTC),
 }
 
 

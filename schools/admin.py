@@ -4,6 +4,7 @@ Partnerships are created and given another delivery partner through schools.part
 tokens are issued and revoked through schools.tokens, each inside a named `changes.recording` so
 the audit trail says which staff user did it. A new token is shown on one page and never stored.
 """
+
 from __future__ import annotations
 
 from django import forms
@@ -101,7 +102,9 @@ class LeadProviderDeliveryPartnershipAdmin(admin.ModelAdmin):
 
 
 class PartnershipForm(forms.Form):
-    school = forms.ModelChoiceField(queryset=School.objects.all(), to_field_name="urn", widget=forms.TextInput, label="School URN")
+    school = forms.ModelChoiceField(
+        queryset=School.objects.all(), to_field_name="urn", widget=forms.TextInput, label="School URN"
+    )
     lead_provider = forms.ModelChoiceField(queryset=LeadProvider.objects.order_by("name"))
     delivery_partner = forms.ModelChoiceField(queryset=DeliveryPartner.objects.order_by("name"))
     cohort = forms.ModelChoiceField(queryset=Cohort.objects.order_by("-year"))
@@ -126,8 +129,15 @@ class PartnershipAdmin(IdentifierSearchMixin, admin.ModelAdmin):
     uuid_search_fields = ("api_id", "school__api_id")
     raw_id_fields = ("school", "rolled_over_from")
     readonly_fields = (
-        "api_id", "school", "lead_provider", "delivery_partner", "cohort", "created_by", "rolled_over_from",
-        "created_at", "updated_at",
+        "api_id",
+        "school",
+        "lead_provider",
+        "delivery_partner",
+        "cohort",
+        "created_by",
+        "rolled_over_from",
+        "created_at",
+        "updated_at",
     )
     change_form_template = "admin/schools/partnership/change_form.html"
 
@@ -154,19 +164,30 @@ class PartnershipAdmin(IdentifierSearchMixin, admin.ModelAdmin):
             data = form.cleaned_data
             now = clock.now()
             with changes.recording(action="create_partnership", now=now):
-                partnership = call_service(form, lambda: partnerships.create(
-                    lead_provider=data["lead_provider"], cohort=data["cohort"].year, school_id=str(data["school"].api_id),
-                    delivery_partner_id=str(data["delivery_partner"].api_id), now=now,
-                ), fields=PARTNERSHIP_FIELDS)
+                partnership = call_service(
+                    form,
+                    lambda: partnerships.create(
+                        lead_provider=data["lead_provider"],
+                        cohort=data["cohort"].year,
+                        school_id=str(data["school"].api_id),
+                        delivery_partner_id=str(data["delivery_partner"].api_id),
+                        now=now,
+                    ),
+                    fields=PARTNERSHIP_FIELDS,
+                )
             if partnership is not None:
                 self.message_user(request, f"{partnership} was created.", messages.SUCCESS)
                 return HttpResponseRedirect(reverse("admin:schools_partnership_change", args=[partnership.pk]))
-        return TemplateResponse(request, "admin/schools/partnership/form.html", {
-            **self.admin_site.each_context(request),
-            "title": "Add partnership",
-            "opts": self.opts,
-            "form": form,
-        })
+        return TemplateResponse(
+            request,
+            "admin/schools/partnership/form.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Add partnership",
+                "opts": self.opts,
+                "form": form,
+            },
+        )
 
     def change_delivery_partner_view(self, request, object_id):
         require(request, "schools.change_partnership")
@@ -178,23 +199,35 @@ class PartnershipAdmin(IdentifierSearchMixin, admin.ModelAdmin):
             now = clock.now()
             delivery_partner = form.cleaned_data["delivery_partner"]
             with changes.recording(action="change_delivery_partner", now=now):
-                changed = call_service(form, lambda: partnerships.change_delivery_partner(
-                    partnership=partnership, delivery_partner_id=str(delivery_partner.api_id), now=now,
-                ), fields=PARTNERSHIP_FIELDS)
+                changed = call_service(
+                    form,
+                    lambda: partnerships.change_delivery_partner(
+                        partnership=partnership,
+                        delivery_partner_id=str(delivery_partner.api_id),
+                        now=now,
+                    ),
+                    fields=PARTNERSHIP_FIELDS,
+                )
             if changed is not None:
                 self.message_user(request, f"The delivery partner is now {delivery_partner}.", messages.SUCCESS)
                 return HttpResponseRedirect(reverse("admin:schools_partnership_change", args=[partnership.pk]))
-        return TemplateResponse(request, "admin/schools/partnership/form.html", {
-            **self.admin_site.each_context(request),
-            "title": f"Change the delivery partner of {partnership}",
-            "opts": self.opts,
-            "form": form,
-        })
+        return TemplateResponse(
+            request,
+            "admin/schools/partnership/form.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"Change the delivery partner of {partnership}",
+                "opts": self.opts,
+                "form": form,
+            },
+        )
 
 
 class IssueTokenForm(forms.Form):
     lead_provider = forms.ModelChoiceField(queryset=LeadProvider.objects.order_by("name"))
-    description = forms.CharField(required=False, max_length=200, help_text="Who it is for, e.g. the provider's sandbox.")
+    description = forms.CharField(
+        required=False, max_length=200, help_text="Who it is for, e.g. the provider's sandbox."
+    )
 
 
 @admin.register(ApiToken)
@@ -234,19 +267,27 @@ class ApiTokenAdmin(RefusedActionsMixin, admin.ModelAdmin):
             with transaction.atomic(), changes.recording(action="issue_api_token", now=clock.now()):
                 token = tokens.issue(**form.cleaned_data)
             # The only copy of the token is this page; admin_view already forbids caching it (no-store).
-            return TemplateResponse(request, "admin/schools/apitoken/issued.html", {
+            return TemplateResponse(
+                request,
+                "admin/schools/apitoken/issued.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": "Token issued",
+                    "opts": self.opts,
+                    "token": token,
+                    "lead_provider": form.cleaned_data["lead_provider"],
+                },
+            )
+        return TemplateResponse(
+            request,
+            "admin/schools/apitoken/issue.html",
+            {
                 **self.admin_site.each_context(request),
-                "title": "Token issued",
+                "title": "Issue an API token",
                 "opts": self.opts,
-                "token": token,
-                "lead_provider": form.cleaned_data["lead_provider"],
-            })
-        return TemplateResponse(request, "admin/schools/apitoken/issue.html", {
-            **self.admin_site.each_context(request),
-            "title": "Issue an API token",
-            "opts": self.opts,
-            "form": form,
-        })
+                "form": form,
+            },
+        )
 
     def revoke_view(self, request, object_id):
         require(request, "schools.change_apitoken")
@@ -257,14 +298,20 @@ class ApiTokenAdmin(RefusedActionsMixin, admin.ModelAdmin):
             now = clock.now()
             with transaction.atomic(), changes.recording(action="revoke_api_token", now=now):
                 tokens.revoke(api_token=api_token, now=now)
-            self.message_user(request, f"{api_token} was revoked. {api_token.lead_provider} can no longer use it.", messages.SUCCESS)
+            self.message_user(
+                request, f"{api_token} was revoked. {api_token.lead_provider} can no longer use it.", messages.SUCCESS
+            )
             return HttpResponseRedirect(reverse("admin:schools_apitoken_changelist"))
-        return TemplateResponse(request, "admin/schools/apitoken/revoke.html", {
-            **self.admin_site.each_context(request),
-            "title": f"Revoke {api_token}",
-            "opts": self.opts,
-            "api_token": api_token,
-        })
+        return TemplateResponse(
+            request,
+            "admin/schools/apitoken/revoke.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"Revoke {api_token}",
+                "opts": self.opts,
+                "api_token": api_token,
+            },
+        )
 
     @admin.action(description="Revoke selected tokens", permissions=["change"])
     def revoke(self, request, queryset):
@@ -277,6 +324,10 @@ class ApiTokenAdmin(RefusedActionsMixin, admin.ModelAdmin):
             return f"{len(live)} token(s) revoked. Their providers can no longer use them."
 
         return confirmed_action(
-            self, request, queryset, title="Revoke API tokens",
-            question="Revoke these tokens? Providers using them will be refused at once.", run=run,
+            self,
+            request,
+            queryset,
+            title="Revoke API tokens",
+            question="Revoke these tokens? Providers using them will be refused at once.",
+            run=run,
         )

@@ -1,4 +1,5 @@
 """Organisations: schools, lead providers, delivery partners and the partnerships joining them."""
+
 from __future__ import annotations
 
 import uuid
@@ -74,7 +75,9 @@ class LeadProviderDeliveryPartnership(models.Model):
     """A delivery partner working with a lead provider in a cohort."""
 
     lead_provider = models.ForeignKey(LeadProvider, on_delete=models.CASCADE, related_name="delivery_partnerships")
-    delivery_partner = models.ForeignKey(DeliveryPartner, on_delete=models.CASCADE, related_name="lead_provider_pairings")
+    delivery_partner = models.ForeignKey(
+        DeliveryPartner, on_delete=models.CASCADE, related_name="lead_provider_pairings"
+    )
     cohort = models.ForeignKey("schedules.Cohort", on_delete=models.PROTECT)
 
     class Meta:
@@ -110,7 +113,9 @@ class Partnership(models.Model):
         ordering = ["created_at", "id"]
         constraints = [
             # P1: a provider has at most one partnership with a school in a cohort.
-            models.UniqueConstraint(fields=["school", "lead_provider", "cohort"], name="one_partnership_per_school_provider_cohort"),
+            models.UniqueConstraint(
+                fields=["school", "lead_provider", "cohort"], name="one_partnership_per_school_provider_cohort"
+            ),
         ]
 
     def __str__(self):

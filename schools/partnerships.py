@@ -3,6 +3,7 @@
 However a partnership comes about, it is attached at once to the training the school registered with
 that provider while the partnership was missing (P9), which is what makes those participants visible (V5).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,7 +16,14 @@ from config.validation import Checks
 from declarations.models import Declaration
 from participants.models import Participant, TrainingPeriod
 from schedules.models import Cohort
-from schools.models import DeliveryPartner, LeadProvider, LeadProviderDeliveryPartnership, Partnership, School, SchoolCohortChoice
+from schools.models import (
+    DeliveryPartner,
+    LeadProvider,
+    LeadProviderDeliveryPartnership,
+    Partnership,
+    School,
+    SchoolCohortChoice,
+)
 
 COHORT_BLANK = "Enter a '#/cohort'."
 COHORT_UNKNOWN = "The '#/cohort' you have entered is invalid. Check cohort details and try again."
@@ -26,9 +34,13 @@ SCHOOL_UNKNOWN = (
     "The '#/school_id' you have entered is invalid. Check school details and try again. "
     "Contact the DfE for support if you are unable to find the '#/school_id'."
 )
-SCHOOL_INELIGIBLE = "The school you have entered is currently ineligible for DfE funding. Contact the school for more information."
+SCHOOL_INELIGIBLE = (
+    "The school you have entered is currently ineligible for DfE funding. Contact the school for more information."
+)
 DELIVERY_PARTNER_BLANK = "Enter a '#/delivery_partner_id'."
-DELIVERY_PARTNER_UNKNOWN = "The '#/delivery_partner_id' you have entered is invalid. Check delivery partner details and try again."
+DELIVERY_PARTNER_UNKNOWN = (
+    "The '#/delivery_partner_id' you have entered is invalid. Check delivery partner details and try again."
+)
 DELIVERY_PARTNER_NOT_PAIRED = (
     "The entered delivery partner is not recognised to be working in partnership with you for the given cohort. "
     "Contact the DfE for more information."
@@ -62,8 +74,12 @@ def create(*, lead_provider: LeadProvider, cohort, school_id, delivery_partner_i
     with transaction.atomic():
         _lock_waiting_participants(school=school, lead_provider=lead_provider, cohort=the_cohort)
         partnership = _insert(
-            school=school, lead_provider=lead_provider, delivery_partner=delivery_partner, cohort=the_cohort,
-            created_by=Partnership.CreatedBy.LEAD_PROVIDER, now=now,
+            school=school,
+            lead_provider=lead_provider,
+            delivery_partner=delivery_partner,
+            cohort=the_cohort,
+            created_by=Partnership.CreatedBy.LEAD_PROVIDER,
+            now=now,
         )
         if partnership is None:
             # Another request created it since the checks ran.
@@ -94,7 +110,9 @@ def change_delivery_partner(*, partnership: Partnership, delivery_partner_id, no
     return partnership
 
 
-def roll_over(*, school: School, lead_provider: LeadProvider | None, cohort: Cohort, now: dt.datetime) -> Partnership | None:
+def roll_over(
+    *, school: School, lead_provider: LeadProvider | None, cohort: Cohort, now: dt.datetime
+) -> Partnership | None:
     """P11: the provider's partnership with the school for `cohort`, carried forward from an earlier one if need be.
 
     Called when a school registers provider-led training for a cohort keeping its earlier choices. Returns the
@@ -122,8 +140,13 @@ def roll_over(*, school: School, lead_provider: LeadProvider | None, cohort: Coh
     with transaction.atomic():
         _lock_waiting_participants(school=school, lead_provider=lead_provider, cohort=cohort)
         partnership = _insert(
-            school=school, lead_provider=lead_provider, delivery_partner=previous.delivery_partner, cohort=cohort,
-            created_by=Partnership.CreatedBy.SCHOOL_ROLL_OVER, rolled_over_from=previous, now=now,
+            school=school,
+            lead_provider=lead_provider,
+            delivery_partner=previous.delivery_partner,
+            cohort=cohort,
+            created_by=Partnership.CreatedBy.SCHOOL_ROLL_OVER,
+            rolled_over_from=previous,
+            now=now,
         )
         if partnership is None:
             return Partnership.objects.get(school=school, lead_provider=lead_provider, cohort=cohort)
@@ -150,6 +173,7 @@ def attach_waiting_training(partnership: Partnership) -> int:
 
 # --- checks, in the order P1 reports them ------------------------------------------------------------------------
 
+
 def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip()) or value in ([], {})
 
@@ -161,11 +185,14 @@ def _cohort_is_open(checks: Checks, value, *, today: dt.date, now: dt.datetime) 
         return None
     text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
     cohort = Cohort.objects.filter(year=int(text)).first() if text.isdigit() and len(text) <= 4 else None
-    checks.first("cohort", [
-        (cohort is None, COHORT_UNKNOWN),
-        (cohort is not None and cohort.started_on > today, COHORT_IN_FUTURE),
-        (cohort is not None and cohort.payments_frozen(now=now), COHORT_CLOSED),
-    ])
+    checks.first(
+        "cohort",
+        [
+            (cohort is None, COHORT_UNKNOWN),
+            (cohort is not None and cohort.started_on > today, COHORT_IN_FUTURE),
+            (cohort is not None and cohort.payments_frozen(now=now), COHORT_CLOSED),
+        ],
+    )
     return cohort
 
 
@@ -174,10 +201,13 @@ def _school_is_known_and_eligible(checks: Checks, value) -> School | None:
         checks.fail("school_id", SCHOOL_BLANK)
         return None
     school = School.objects.filter(api_id=_uuid(value)).first() if _uuid(value) else None
-    checks.first("school_id", [
-        (school is None, SCHOOL_UNKNOWN),
-        (school is not None and not school.eligible_for_training, SCHOOL_INELIGIBLE),
-    ])
+    checks.first(
+        "school_id",
+        [
+            (school is None, SCHOOL_UNKNOWN),
+            (school is not None and not school.eligible_for_training, SCHOOL_INELIGIBLE),
+        ],
+    )
     return school
 
 
@@ -219,6 +249,7 @@ def _delivery_partner_changes(checks, partnership, delivery_partner) -> None:
 
 
 # --- helpers -----------------------------------------------------------------------------------------------------
+
 
 def _uuid(value) -> uuid.UUID | None:
     """An id as sent; anything that is not a UUID string names nothing."""

@@ -1,4 +1,5 @@
 """Lead provider API tokens: issued once in plain text, stored only as a SHA-256 digest."""
+
 from __future__ import annotations
 
 import hashlib

@@ -1,4 +1,5 @@
 """Scenario builders on top of the factories: a participant as a given provider sees them."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -69,7 +69,7 @@ def other_api(other_lead_provider):
 @pytest.fixture
 def today():
     """Tests run on a fixed London date, so date rules are reproducible."""
-    moment = dt.datetime(2026, 1, 15, 12, 0, tzinfo=dt.timezone.utc)
+    moment = dt.datetime(2026, 1, 15, 12, 0, tzinfo=dt.UTC)
     with clock.travel_to(moment):
         yield clock.london_date(moment)
 

@@ -1,4 +1,5 @@
 """Factories for building domain data in tests. Dates default to the cohort of 2025."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -100,7 +101,9 @@ class MentorshipFactory(factory.django.DjangoModelFactory):
 
     ect_school_period = factory.SubFactory(SchoolPeriodFactory)
     mentor_school_period = factory.SubFactory(
-        SchoolPeriodFactory, participant_type=pm.ParticipantType.MENTOR, school=factory.SelfAttribute("..ect_school_period.school")
+        SchoolPeriodFactory,
+        participant_type=pm.ParticipantType.MENTOR,
+        school=factory.SelfAttribute("..ect_school_period.school"),
     )
     started_on = factory.LazyAttribute(lambda o: o.ect_school_period.started_on)
 

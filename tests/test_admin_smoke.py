@@ -1,4 +1,5 @@
 """The admin: every model registered and every page opens; searches find people; edits are audited (F30)."""
+
 import datetime as dt
 
 import pytest
@@ -15,11 +16,16 @@ from config.models import AuditEvent
 from declarations.models import Declaration
 from participants.models import DailyStatusRun, Participant, ParticipantIdChange, ParticipantType, ProviderEnrolment
 from schools import tokens
-from schools.models import LeadProviderDeliveryPartnership, SchoolCohortChoice, SchoolFundingEligibility, SchoolMembership
+from schools.models import (
+    LeadProviderDeliveryPartnership,
+    SchoolCohortChoice,
+    SchoolFundingEligibility,
+    SchoolMembership,
+)
 from tests import factories
 from tests.builders import trained_participant
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 OUR_APPS = {"core", "participants", "schools", "schedules", "declarations"}
 
 
@@ -43,7 +49,10 @@ def one_of_everything():
     )
     SchoolFundingEligibility.objects.create(school=partnership.school, cohort_id=2025, pupil_premium_uplift=True)
     SchoolCohortChoice.objects.create(
-        school=partnership.school, cohort_id=2025, induction_programme_choice="provider_led", lead_provider=lead_provider
+        school=partnership.school,
+        cohort_id=2025,
+        induction_programme_choice="provider_led",
+        lead_provider=lead_provider,
     )
     portal_user = User.objects.create_user(f"school-user-{partnership.school.urn}")
     SchoolMembership.objects.create(user=portal_user, school=partnership.school)
@@ -165,6 +174,7 @@ def test_changelists_do_not_run_a_query_per_row(client, superuser):
 
 # --- search -------------------------------------------------------------------------------------
 
+
 def search(client, model, term):
     response = client.get(admin_url(model, "changelist"), {"q": term})
     assert response.status_code == 200
@@ -222,6 +232,7 @@ def test_audit_events_are_found_by_participant(client, superuser):
 
 
 # --- edits through the admin are audited and move api_updated_at --------------------------------
+
 
 def posted_back(response):
     """What a browser would submit for the change form exactly as the admin rendered it."""

@@ -1,4 +1,5 @@
 """Every save and delete of a tracked model leaves an AuditEvent: who, which action, when, what changed, whose."""
+
 import datetime as dt
 
 import pytest
@@ -13,7 +14,7 @@ from schools.models import SchoolFundingEligibility
 from tests import factories
 from tests.builders import partnership, trained_participant
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 BEFORE = dt.datetime(2026, 1, 10, 9, 0, tzinfo=UTC)
 AT = dt.datetime(2026, 1, 20, 14, 30, tzinfo=UTC)
 
@@ -50,16 +51,24 @@ def test_a_creation_records_actor_action_moment_every_field_and_the_participant(
 
     with as_provider(lead_provider, "register"):
         training = TrainingPeriod.objects.create(
-            school_period=school_period, partnership=the_partnership, lead_provider=lead_provider,
-            schedule=schedule, started_on=dt.date(2025, 9, 1),
+            school_period=school_period,
+            partnership=the_partnership,
+            lead_provider=lead_provider,
+            schedule=schedule,
+            started_on=dt.date(2025, 9, 1),
         )
 
     [event] = events_since(start)
     assert (event.actor_kind, event.actor_id, event.actor_label) == (
-        "lead_provider", str(lead_provider.api_id), "Ambition Institute"
+        "lead_provider",
+        str(lead_provider.api_id),
+        "Ambition Institute",
     )
     assert (event.action, event.event, event.model, event.object_id) == (
-        "register", "created", "participants.TrainingPeriod", str(training.pk)
+        "register",
+        "created",
+        "participants.TrainingPeriod",
+        str(training.pk),
     )
     assert event.occurred_at == AT
     assert event.participant_ids == [school_period.participant_id]
@@ -128,7 +137,10 @@ def test_a_delete_is_audited_with_the_old_values_and_the_participant(lead_provid
 
     [event] = events_since(start)
     assert (event.event, event.model, event.object_id, event.action) == (
-        "deleted", "participants.TrainingPeriod", str(training_id), "remove"
+        "deleted",
+        "participants.TrainingPeriod",
+        str(training_id),
+        "remove",
     )
     assert event.participant_ids == [participant.pk]
     assert event.changes["started_on"] == ["2025-09-01", None]
@@ -160,10 +172,9 @@ def test_outside_any_context_the_actor_is_the_system_and_the_moment_is_the_clock
 def test_a_nested_context_keeps_the_outer_actor_and_moment_but_names_its_own_action(lead_provider):
     participant, training = trained_participant(lead_provider)
     start = mark()
-    with as_provider(lead_provider, "change_schedule"):
-        with changes.recording(action="cascade"):
-            training.schedule = factories.schedule("ecf-standard-january")
-            training.save()
+    with as_provider(lead_provider, "change_schedule"), changes.recording(action="cascade"):
+        training.schedule = factories.schedule("ecf-standard-january")
+        training.save()
     [event] = events_since(start)
     assert (event.actor_kind, event.action, event.occurred_at) == ("lead_provider", "cascade", AT)
 
@@ -186,7 +197,9 @@ def test_a_mentorship_names_both_the_ect_and_the_mentor(lead_provider):
         school=training.school_period.school, participant_type=ParticipantType.MENTOR
     )
     start = mark()
-    mentorship = factories.MentorshipFactory(ect_school_period=training.school_period, mentor_school_period=mentor_period)
+    mentorship = factories.MentorshipFactory(
+        ect_school_period=training.school_period, mentor_school_period=mentor_period
+    )
     [event] = events_since(start, model="participants.Mentorship")
     assert event.object_id == str(mentorship.pk)
     assert sorted(event.participant_ids) == sorted([ect.pk, mentor_period.participant_id])
@@ -213,7 +226,8 @@ def test_every_tracked_model_is_audited(lead_provider):
     factories.MentorshipFactory(ect_school_period=training.school_period)
     factories.InductionPeriodFactory(participant=participant)
     ParticipantIdChange.objects.create(
-        participant=participant, from_participant_id=factories.ParticipantFactory().api_id,
+        participant=participant,
+        from_participant_id=factories.ParticipantFactory().api_id,
         to_participant_id=participant.api_id,
     )
     SchoolFundingEligibility.objects.create(school=training.school_period.school, cohort_id=2025)

@@ -1,4 +1,5 @@
 """Management commands for operators: create_api_token, and demo_access used by `make run`."""
+
 from io import StringIO
 
 import pytest
@@ -18,7 +19,9 @@ def create_api_token(*args):
     return out.getvalue().strip().splitlines()[-1]
 
 
-def test_C2_create_api_token_prints_a_token_that_authenticates_as_the_named_provider(lead_provider, other_lead_provider):
+def test_C2_create_api_token_prints_a_token_that_authenticates_as_the_named_provider(
+    lead_provider, other_lead_provider
+):
     token = create_api_token("Ambition Institute")
 
     assert tokens.lead_provider_for(token, now=clock.now()) == lead_provider
@@ -48,7 +51,9 @@ def test_create_api_token_for_an_unknown_provider_exits_non_zero(lead_provider, 
     assert "No lead provider is called 'Nobody'" in capsys.readouterr().err
 
 
-def test_demo_access_keeps_one_support_login_and_issues_a_working_token_per_provider(lead_provider, other_lead_provider):
+def test_demo_access_keeps_one_support_login_and_issues_a_working_token_per_provider(
+    lead_provider, other_lead_provider
+):
     for _ in range(2):
         out = StringIO()
         call_command("demo_access", "--email", "support@example.com", stdout=out)
@@ -72,15 +77,18 @@ def test_demo_access_without_providers_says_how_to_get_them():
 
 
 def test_demo_access_gives_a_school_user_the_busiest_schools(lead_provider):
-    busy, quiet = factories.SchoolFactory(), factories.SchoolFactory()
+    busy = factories.SchoolFactory()
+    factories.SchoolFactory()  # a quieter school, which is not chosen
     factories.SchoolPeriodFactory.create_batch(2, school=busy)
     for _ in range(2):
         out = StringIO()
         call_command("demo_access", "--schools", "1", stdout=out)
     text = out.getvalue()
 
-    section = text[text.index("School portal login:"):]
-    password = next(line.split(":", 1)[1].strip() for line in section.splitlines() if line.strip().startswith("password:"))
+    section = text[text.index("School portal login:") :]
+    password = next(
+        line.split(":", 1)[1].strip() for line in section.splitlines() if line.strip().startswith("password:")
+    )
     user = authenticate(username="school@example.com", password=password)
     assert user is not None and not user.is_staff
     assert list(SchoolMembership.objects.filter(user=user).values_list("school", flat=True)) == [busy.pk]

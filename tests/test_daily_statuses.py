@@ -1,4 +1,5 @@
 """The nightly job that makes date-driven participant_status changes visible to pollers (F12, O1)."""
+
 import datetime as dt
 import io
 import itertools
@@ -15,7 +16,7 @@ from participants.models import DailyStatusRun, Participant, ParticipantType, Pr
 from tests import factories
 from tests.builders import trained_participant
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 D = dt.date(2026, 3, 10)  # the day a status changes in most tests
 
 
@@ -70,6 +71,7 @@ def poll(api, since, *, on):
 
 # --- O1: joining becomes active -------------------------------------------------------------------
 
+
 def test_O1_joining_becomes_active_on_start_date_and_is_visible_to_pollers(api, lead_provider):
     with during(D - days(5)):
         participant, training = trained_participant(lead_provider, started_on=D)
@@ -104,13 +106,18 @@ def test_O1_each_change_is_audited_by_the_system(lead_provider):
     event = audit_events().get()
     enrolment = ProviderEnrolment.objects.get(training_period=training)
     assert (event.actor_kind, event.actor_id, event.actor_label) == ("system", "", "System")
-    assert (event.event, event.model, event.object_id) == ("updated", "participants.ProviderEnrolment", str(enrolment.pk))
+    assert (event.event, event.model, event.object_id) == (
+        "updated",
+        "participants.ProviderEnrolment",
+        str(enrolment.pk),
+    )
     assert event.changes == {"recorded_status": ["joining", "active"]}
     assert event.participant_ids == [participant.pk]
     assert event.occurred_at == nightly(D)
 
 
 # --- F12: leaving becomes left on the finish date ---------------------------------------------------
+
 
 def test_O1_leaving_becomes_left_the_day_after_the_leaving_date(lead_provider):
     # O1 and the seeds: `leaving` until the leaving date has passed.
@@ -138,7 +145,9 @@ def test_O1_leaving_becomes_left_the_day_after_the_leaving_date(lead_provider):
 def test_F12_rule1_withdrawn_or_deferred_leaving_becomes_left_on_the_finished_on_date_itself(lead_provider, training):
     # F12 rule 1: a withdrawn or deferred training is `leaving` only while finished_on is after today.
     with during(D - days(5)):
-        participant, period = trained_participant(lead_provider, started_on=dt.date(2025, 9, 1), finished_on=D, **training)
+        participant, period = trained_participant(
+            lead_provider, started_on=dt.date(2025, 9, 1), finished_on=D, **training
+        )
         completed_through(D - days(2))
     assert recorded(period) == "leaving"
 
@@ -178,6 +187,7 @@ def test_F12_completed_induction_stays_active_after_training_ends(lead_provider)
 
 # --- O1: idempotent, catches up, resumable ------------------------------------------------------------
 
+
 def test_O1_a_second_run_for_the_same_day_changes_nothing(lead_provider):
     with during(D - days(5)):
         participant, period = trained_participant(lead_provider, started_on=D)
@@ -204,7 +214,9 @@ def test_O1_three_missed_days_are_caught_up_by_the_next_run(lead_provider):
     with during(D - days(10)):
         completed_through(D - days(4))
         _, starts_in_outage = trained_participant(lead_provider, started_on=D - days(2))
-        _, finishes_in_outage = trained_participant(lead_provider, started_on=dt.date(2025, 9, 1), finished_on=D - days(3))
+        _, finishes_in_outage = trained_participant(
+            lead_provider, started_on=dt.date(2025, 9, 1), finished_on=D - days(3)
+        )
         _, starts_today = trained_participant(lead_provider, started_on=D)
         _, starts_tomorrow = trained_participant(lead_provider, started_on=D + days(1))
     # Beat and the worker were down on D-3, D-2 and D-1; the run on D completes all four days.
@@ -220,7 +232,10 @@ def test_O1_three_missed_days_are_caught_up_by_the_next_run(lead_provider):
         (D, 3, nightly(D)),
     ]
     assert [recorded(p) for p in (starts_in_outage, finishes_in_outage, starts_today, starts_tomorrow)] == [
-        "active", "left", "active", "joining"
+        "active",
+        "left",
+        "active",
+        "joining",
     ]
 
 
@@ -256,6 +271,7 @@ def test_O1_a_crash_mid_run_keeps_whole_batches_and_the_rerun_completes(lead_pro
 
 # --- F12 and O1: what the job records is exactly what participant_status says ----------------------
 
+
 def test_F12_recorded_statuses_equal_participant_status_after_every_nightly_run(lead_provider):
     """Every mix of dates around the days processed, checked against the pure function each night.
 
@@ -273,11 +289,17 @@ def test_F12_recorded_statuses_equal_participant_status_after_every_nightly_run(
             if finished_on is not None and finished_on < started_on:
                 continue
             trained_participant(
-                lead_provider, participant_type=participant_type, started_on=started_on, finished_on=finished_on, **extra
+                lead_provider,
+                participant_type=participant_type,
+                started_on=started_on,
+                finished_on=finished_on,
+                **extra,
             )
         # Completion (F12 rule 2): an induction with an outcome, and a mentor whose funding ended.
         inducted, _ = trained_participant(lead_provider, started_on=D - days(30), finished_on=D)
-        factories.InductionPeriodFactory(participant=inducted, started_on=D - days(30), finished_on=D - days(2), outcome="pass")
+        factories.InductionPeriodFactory(
+            participant=inducted, started_on=D - days(30), finished_on=D - days(2), outcome="pass"
+        )
         funded, _ = trained_participant(
             lead_provider, participant_type=ParticipantType.MENTOR, started_on=D - days(30), finished_on=D + days(1)
         )
@@ -288,7 +310,7 @@ def test_F12_recorded_statuses_equal_participant_status_after_every_nightly_run(
     day = first
     while day <= last:
         # Some rows lose their recorded status along the way (as if loaded by a data migration).
-        ProviderEnrolment.objects.filter(id__in=every_id[(day - first).days::9]).update(recorded_status=None)
+        ProviderEnrolment.objects.filter(id__in=every_id[(day - first).days :: 9]).update(recorded_status=None)
         before = statuses_today(day)
         outcome = run(day)
         after = statuses_today(day)
@@ -342,6 +364,7 @@ def test_O1_every_enrolment_option_repairs_statuses_recorded_for_another_day(lea
 
 
 # --- the command and the schedule -----------------------------------------------------------------
+
 
 def test_O1_command_runs_the_job_for_today_by_default(lead_provider):
     with during(D - days(5)):

@@ -1,4 +1,5 @@
 """DS1–DS8: the schedule new provider-led training gets when nobody names one."""
+
 import datetime as dt
 
 import pytest
@@ -15,7 +16,7 @@ from schedules.models import Cohort, Schedule
 from tests import factories
 from tests.builders import partnership, trained_participant
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 TODAY = dt.date(2026, 1, 15)  # the `today` fixture's London date
 NOW = dt.datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 ECT, MENTOR = ParticipantType.ECT, ParticipantType.MENTOR
@@ -28,12 +29,22 @@ def chosen(**inputs):
 
 # --- the rule on plain values -----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "month, expected",
     [
-        (6, "september"), (7, "september"), (8, "september"), (9, "september"), (10, "september"),
-        (11, "january"), (12, "january"), (1, "january"), (2, "january"),
-        (3, "april"), (4, "april"), (5, "april"),
+        (6, "september"),
+        (7, "september"),
+        (8, "september"),
+        (9, "september"),
+        (10, "september"),
+        (11, "january"),
+        (12, "january"),
+        (1, "january"),
+        (2, "january"),
+        (3, "april"),
+        (4, "april"),
+        (5, "april"),
     ],
 )
 def test_DS4_month_comes_from_the_reference_dates_month(month, expected):
@@ -86,6 +97,7 @@ def test_DS6_previous_mentor_training_comes_before_replacement():
 
 # --- the loader ----------------------------------------------------------------------------------------------
 
+
 def test_DS2_the_exact_previous_schedule_is_reused_in_the_same_cohort(lead_provider, today):
     participant, previous = trained_participant(lead_provider, schedule="ecf-reduced-january")
     schedule = default_schedule(
@@ -95,16 +107,20 @@ def test_DS2_the_exact_previous_schedule_is_reused_in_the_same_cohort(lead_provi
 
 
 def test_DS2_the_previous_identifier_is_taken_into_the_reference_dates_cohort(lead_provider, today):
-    participant, _ = trained_participant(lead_provider, cohort=2024, started_on=dt.date(2024, 9, 1), schedule="ecf-reduced-april")
+    participant, _ = trained_participant(
+        lead_provider, cohort=2024, started_on=dt.date(2024, 9, 1), schedule="ecf-reduced-april"
+    )
     schedule = default_schedule(participant=participant, participant_type=ECT, training_starts_on=TODAY, now=NOW)
     assert (schedule.cohort_id, schedule.identifier) == (2025, "ecf-reduced-april")
 
 
 def test_DS2_only_the_most_recent_provider_led_training_of_the_same_type_counts(lead_provider, today):
-    participant, _ = trained_participant(lead_provider, schedule="ecf-reduced-april", started_on=dt.date(2025, 9, 1),
-                                         finished_on=dt.date(2025, 10, 31))
-    later = factories.SchoolPeriodFactory(participant=participant, started_on=dt.date(2025, 11, 1),
-                                          participant_type=MENTOR)
+    participant, _ = trained_participant(
+        lead_provider, schedule="ecf-reduced-april", started_on=dt.date(2025, 9, 1), finished_on=dt.date(2025, 10, 31)
+    )
+    later = factories.SchoolPeriodFactory(
+        participant=participant, started_on=dt.date(2025, 11, 1), participant_type=MENTOR
+    )
     factories.TrainingPeriodFactory(school_period=later, schedule=factories.schedule("ecf-extended-january"))
     schedule = default_schedule(participant=participant, participant_type=ECT, training_starts_on=TODAY, now=NOW)
     assert schedule.identifier == "ecf-reduced-april"
@@ -113,7 +129,10 @@ def test_DS2_only_the_most_recent_provider_led_training_of_the_same_type_counts(
 def test_DS2_school_led_training_is_not_previous_training(today):
     school_period = factories.SchoolPeriodFactory(started_on=dt.date(2025, 9, 1))
     factories.TrainingPeriodFactory(
-        school_period=school_period, programme_type=ProgrammeType.SCHOOL_LED, partnership=None, lead_provider=None,
+        school_period=school_period,
+        programme_type=ProgrammeType.SCHOOL_LED,
+        partnership=None,
+        lead_provider=None,
         schedule=None,
     )
     schedule = default_schedule(
@@ -133,7 +152,9 @@ def test_DS5_frozen_previous_cohort_moves_an_ect_to_2024_extended_september(lead
 def test_DS5_an_expression_of_interest_counts_by_its_schedules_cohort(lead_provider, today):
     school_period = factories.SchoolPeriodFactory(started_on=dt.date(2021, 9, 1), finished_on=dt.date(2022, 7, 31))
     factories.TrainingPeriodFactory(
-        school_period=school_period, partnership=None, lead_provider=lead_provider,
+        school_period=school_period,
+        partnership=None,
+        lead_provider=lead_provider,
         schedule=factories.schedule("ecf-standard-september", 2021),
     )
     schedule = default_schedule(
@@ -151,6 +172,7 @@ def test_DS5_a_cohort_frozen_only_later_does_not_count_yet(lead_provider, today)
 
 # --- DS6: replacement mentors ---------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def mentee_with_a_declared_mentor(lead_provider, today):
     """An ECT whose first mentor (Sep–Dec 2025) was declared for on 1 October 2025."""
@@ -160,20 +182,26 @@ def mentee_with_a_declared_mentor(lead_provider, today):
         lead_provider, participant_type=MENTOR, school=mentee.school
     )
     factories.MentorshipFactory(
-        ect_school_period=mentee, mentor_school_period=first_mentor_training.school_period,
-        started_on=dt.date(2025, 9, 1), finished_on=dt.date(2025, 12, 31),
+        ect_school_period=mentee,
+        mentor_school_period=first_mentor_training.school_period,
+        started_on=dt.date(2025, 9, 1),
+        finished_on=dt.date(2025, 12, 31),
     )
     declaration = Declaration.objects.create(
-        training_period=first_mentor_training, declaration_type="started",
+        training_period=first_mentor_training,
+        declaration_type="started",
         declaration_date=dt.datetime(2025, 10, 1, 9, 0, tzinfo=UTC),
-        delivery_partner=first_mentor_training.partnership.delivery_partner, lead_provider=lead_provider,
+        delivery_partner=first_mentor_training.partnership.delivery_partner,
+        lead_provider=lead_provider,
     )
     return mentee, declaration
 
 
 def new_mentor_schedule(mentee, **participant):
     mentor = factories.ParticipantFactory(**participant)
-    return default_schedule(participant=mentor, participant_type=MENTOR, training_starts_on=TODAY, now=NOW, mentee=mentee)
+    return default_schedule(
+        participant=mentor, participant_type=MENTOR, training_starts_on=TODAY, now=NOW, mentee=mentee
+    )
 
 
 def test_DS6_mentor_replacing_a_declared_mentor_gets_a_replacement_schedule(mentee_with_a_declared_mentor):
@@ -224,18 +252,25 @@ def test_DS6_the_mentors_own_earlier_mentorship_with_the_ect_does_not_count(ment
     mentee, _ = mentee_with_a_declared_mentor
     first_mentor_period = mentee.mentorships.get().mentor_school_period
     schedule = default_schedule(
-        participant=factories.ParticipantFactory(), participant_type=MENTOR, training_starts_on=TODAY, now=NOW,
-        mentee=mentee, mentor_school_period=first_mentor_period,
+        participant=factories.ParticipantFactory(),
+        participant_type=MENTOR,
+        training_starts_on=TODAY,
+        now=NOW,
+        mentee=mentee,
+        mentor_school_period=first_mentor_period,
     )
     assert schedule.identifier == "ecf-standard-january"
 
 
 # --- DS7 / DS8 --------------------------------------------------------------------------------------------------
 
+
 def test_DS7_a_schedule_missing_from_the_cohort_is_an_error_not_a_fallback(today):
     Schedule.objects.filter(cohort_id=2025, identifier="ecf-standard-january").delete()
     with pytest.raises(ValidationFailed) as failure:
-        default_schedule(participant=factories.ParticipantFactory(), participant_type=ECT, training_starts_on=TODAY, now=NOW)
+        default_schedule(
+            participant=factories.ParticipantFactory(), participant_type=ECT, training_starts_on=TODAY, now=NOW
+        )
     assert failure.value.errors == [
         ("schedule", "There is no ecf-standard-january schedule in the 2025 cohort. Contact us so we can add it.")
     ]
@@ -246,9 +281,16 @@ def test_DS7_missing_schedule_leaves_the_registration_undone(lead_provider, toda
     school = factories.SchoolFactory()
     with pytest.raises(ValidationFailed), changes.recording(actor=Actor("school_user", "1", "tutor@school.example")):
         register_ect(
-            school=school, full_name="Ada Lovelace", trn="1234567", date_of_birth=dt.date(1990, 1, 1),
-            email="ada@school.example", started_on=TODAY, working_pattern="full_time", programme_type="provider_led",
-            lead_provider=lead_provider, now=NOW,
+            school=school,
+            full_name="Ada Lovelace",
+            trn="1234567",
+            date_of_birth=dt.date(1990, 1, 1),
+            email="ada@school.example",
+            started_on=TODAY,
+            working_pattern="full_time",
+            programme_type="provider_led",
+            lead_provider=lead_provider,
+            now=NOW,
         )
     assert not school.school_periods.exists()
     assert not Participant.objects.filter(trn="1234567").exists()
@@ -259,9 +301,16 @@ def test_DS8_a_transfer_keeps_the_schedule_it_had(lead_provider, today):
     new_school = partnership(lead_provider, school=factories.SchoolFactory()).school
     with changes.recording(actor=Actor("school_user", "1", "tutor@school.example")):
         school_period = register_ect(
-            school=new_school, full_name=participant.full_name, trn=participant.trn, date_of_birth=dt.date(1990, 1, 1),
-            email="moved@school.example", started_on=TODAY, working_pattern="full_time", programme_type="provider_led",
-            lead_provider=lead_provider, now=NOW,
+            school=new_school,
+            full_name=participant.full_name,
+            trn=participant.trn,
+            date_of_birth=dt.date(1990, 1, 1),
+            email="moved@school.example",
+            started_on=TODAY,
+            working_pattern="full_time",
+            programme_type="provider_led",
+            lead_provider=lead_provider,
+            now=NOW,
         )
     assert school_period.training_periods.get().schedule == previous.schedule
 

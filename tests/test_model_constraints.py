@@ -3,6 +3,7 @@
 Each refusal names the constraint it expects, so a test cannot pass because some other
 constraint (or a factory mistake) happened to fail instead.
 """
+
 import csv
 import datetime as dt
 
@@ -16,17 +17,17 @@ from schools.models import Partnership
 from tests import factories
 
 SEPT_2025 = dt.date(2025, 9, 1)
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def refused(constraint, build):
     """`build` must fail on `constraint`; the savepoint keeps the test's transaction usable."""
-    with pytest.raises(IntegrityError, match=constraint):
-        with transaction.atomic():
-            build()
+    with pytest.raises(IntegrityError, match=constraint), transaction.atomic():
+        build()
 
 
 # --- school periods ------------------------------------------------------------------------------
+
 
 def test_overlapping_ect_school_periods_are_refused():
     first = factories.SchoolPeriodFactory(started_on=SEPT_2025, finished_on=dt.date(2026, 3, 31))
@@ -63,7 +64,9 @@ def test_overlapping_mentor_periods_at_one_school_are_refused():
     refused(
         "mentor_school_periods_do_not_overlap_at_a_school",
         lambda: factories.SchoolPeriodFactory(
-            participant=first.participant, school=first.school, participant_type=ParticipantType.MENTOR,
+            participant=first.participant,
+            school=first.school,
+            participant_type=ParticipantType.MENTOR,
             started_on=dt.date(2026, 1, 1),
         ),
     )
@@ -113,7 +116,12 @@ def test_a_period_cannot_end_before_it_starts(factory, table):
 
 @pytest.mark.parametrize(
     "factory",
-    [factories.SchoolPeriodFactory, factories.TrainingPeriodFactory, factories.MentorshipFactory, factories.InductionPeriodFactory],
+    [
+        factories.SchoolPeriodFactory,
+        factories.TrainingPeriodFactory,
+        factories.MentorshipFactory,
+        factories.InductionPeriodFactory,
+    ],
 )
 def test_a_one_day_period_is_allowed(factory):
     period = factory(started_on=SEPT_2025, finished_on=SEPT_2025)
@@ -121,6 +129,7 @@ def test_a_one_day_period_is_allowed(factory):
 
 
 # --- training periods --------------------------------------------------------------------------
+
 
 def test_overlapping_training_periods_in_one_school_period_are_refused():
     training = factories.TrainingPeriodFactory(finished_on=dt.date(2026, 1, 31))
@@ -167,7 +176,9 @@ def test_school_led_training_with_a_lead_provider_is_refused():
     refused(
         "programme_type_matches_provider",
         lambda: factories.TrainingPeriodFactory(
-            programme_type=ProgrammeType.SCHOOL_LED, partnership=None, schedule=None,
+            programme_type=ProgrammeType.SCHOOL_LED,
+            partnership=None,
+            schedule=None,
             lead_provider=factories.LeadProviderFactory(),
         ),
     )
@@ -207,6 +218,7 @@ def test_provider_led_training_with_only_an_expression_of_interest_is_accepted()
 
 
 # --- mentorships, induction, participants -----------------------------------------------------
+
 
 def test_an_ect_period_has_one_mentor_at_a_time():
     mentorship = factories.MentorshipFactory(started_on=SEPT_2025)
@@ -275,6 +287,7 @@ def test_F16_a_mentor_funding_end_date_without_a_reason_is_accepted():
 
 # --- partnerships and schedules -----------------------------------------------------------------
 
+
 def test_P1_one_partnership_per_school_provider_and_cohort():
     partnership = factories.PartnershipFactory()
     refused(
@@ -299,6 +312,7 @@ def test_a_schedule_identifier_is_unique_within_a_cohort():
 
 
 # --- reference data (schedules/data/schedules_and_milestones.csv) ---------------------------------
+
 
 def test_six_cohorts_from_2021_to_2026_each_running_june_to_may():
     cohorts = list(Cohort.objects.values_list("year", "started_on", "finished_on"))

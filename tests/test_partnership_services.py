@@ -1,4 +1,5 @@
 """schools.partnerships: school roll-over (P11), attaching waiting training (P9) and delivery partner changes (P4)."""
+
 import datetime as dt
 
 import pytest
@@ -12,7 +13,7 @@ from schools import partnerships
 from schools.models import LeadProviderDeliveryPartnership, Partnership
 from tests import factories
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 NOW = dt.datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 
 
@@ -23,9 +24,13 @@ def pair(lead_provider, delivery_partner, *cohorts):
         )
 
 
-def waiting_training(lead_provider, *, school, cohort=2025, participant_type=ParticipantType.ECT, started_on=dt.date(2025, 9, 1)):
+def waiting_training(
+    lead_provider, *, school, cohort=2025, participant_type=ParticipantType.ECT, started_on=dt.date(2025, 9, 1)
+):
     """Training the school registered with `lead_provider` before any partnership existed (an EOI)."""
-    school_period = factories.SchoolPeriodFactory(school=school, participant_type=participant_type, started_on=started_on)
+    school_period = factories.SchoolPeriodFactory(
+        school=school, participant_type=participant_type, started_on=started_on
+    )
     return factories.TrainingPeriodFactory(
         school_period=school_period,
         partnership=None,
@@ -40,15 +45,21 @@ def visible_to(lead_provider, participant):
 
 # --- P11: roll-over -----------------------------------------------------------------------------------------------
 
+
 def test_P11_roll_over_copies_the_previous_cohorts_partnership(lead_provider, today):
     previous = factories.PartnershipFactory(lead_provider=lead_provider, cohort_id=2024)
     pair(lead_provider, previous.delivery_partner, 2024, 2025)
 
-    rolled = partnerships.roll_over(school=previous.school, lead_provider=lead_provider, cohort=factories.cohort(2025), now=NOW)
+    rolled = partnerships.roll_over(
+        school=previous.school, lead_provider=lead_provider, cohort=factories.cohort(2025), now=NOW
+    )
 
     assert rolled.pk != previous.pk
     assert (rolled.school, rolled.lead_provider, rolled.delivery_partner, rolled.cohort_id) == (
-        previous.school, lead_provider, previous.delivery_partner, 2025
+        previous.school,
+        lead_provider,
+        previous.delivery_partner,
+        2025,
     )
     assert rolled.created_by == Partnership.CreatedBy.SCHOOL_ROLL_OVER
     assert rolled.rolled_over_from == previous
@@ -59,7 +70,9 @@ def test_P11_roll_over_reuses_a_partnership_already_in_the_cohort(lead_provider,
     current = factories.PartnershipFactory(lead_provider=lead_provider, cohort_id=2025)
     factories.PartnershipFactory(lead_provider=lead_provider, school=current.school, cohort_id=2024)
 
-    found = partnerships.roll_over(school=current.school, lead_provider=lead_provider, cohort=factories.cohort(2025), now=NOW)
+    found = partnerships.roll_over(
+        school=current.school, lead_provider=lead_provider, cohort=factories.cohort(2025), now=NOW
+    )
 
     assert found == current
     assert Partnership.objects.count() == 2
@@ -87,7 +100,10 @@ def test_P11_nothing_to_roll_over_leaves_training_waiting(lead_provider, other_l
     later = factories.PartnershipFactory(lead_provider=lead_provider, school=school, cohort_id=2026)
     pair(lead_provider, later.delivery_partner, 2025)
 
-    assert partnerships.roll_over(school=school, lead_provider=lead_provider, cohort=factories.cohort(2025), now=NOW) is None
+    assert (
+        partnerships.roll_over(school=school, lead_provider=lead_provider, cohort=factories.cohort(2025), now=NOW)
+        is None
+    )
     assert partnerships.roll_over(school=school, lead_provider=None, cohort=factories.cohort(2025), now=NOW) is None
     assert not Partnership.objects.filter(cohort_id=2025).exists()
 
@@ -100,7 +116,9 @@ def test_P11_P9_roll_over_attaches_the_schools_waiting_training_and_makes_it_vis
     assert not visible_to(lead_provider, participant)
 
     with changes.recording(action="register_ect", now=NOW):
-        rolled = partnerships.roll_over(school=previous.school, lead_provider=lead_provider, cohort=factories.cohort(2025), now=NOW)
+        rolled = partnerships.roll_over(
+            school=previous.school, lead_provider=lead_provider, cohort=factories.cohort(2025), now=NOW
+        )
 
     training.refresh_from_db()
     assert training.partnership == rolled
@@ -109,6 +127,7 @@ def test_P11_P9_roll_over_attaches_the_schools_waiting_training_and_makes_it_vis
 
 
 # --- P9: which training waits for a new partnership ------------------------------------------------------------
+
 
 def test_P9_only_this_schools_training_for_this_provider_and_cohort_without_a_partnership_is_attached(
     lead_provider, other_lead_provider, today
@@ -120,8 +139,11 @@ def test_P9_only_this_schools_training_for_this_provider_and_cohort_without_a_pa
     other_cohort = waiting_training(lead_provider, school=school, cohort=2024, started_on=dt.date(2024, 9, 1))
     other_provider = waiting_training(other_lead_provider, school=school)
     school_led = factories.TrainingPeriodFactory(
-        school_period=factories.SchoolPeriodFactory(school=school), programme_type=ProgrammeType.SCHOOL_LED,
-        partnership=None, lead_provider=None, schedule=None,
+        school_period=factories.SchoolPeriodFactory(school=school),
+        programme_type=ProgrammeType.SCHOOL_LED,
+        partnership=None,
+        lead_provider=None,
+        schedule=None,
     )
     already_partnered = factories.TrainingPeriodFactory(
         school_period=factories.SchoolPeriodFactory(school=school),
@@ -156,6 +178,7 @@ def test_P9_attaching_is_audited_under_the_callers_action(lead_provider, today):
 
 # --- P1/P3 through the service ------------------------------------------------------------------------------------
 
+
 def test_P1_create_reports_every_attribute_in_order(lead_provider, today):
     with pytest.raises(ValidationFailed) as failure:
         partnerships.create(lead_provider=lead_provider, cohort="", school_id=None, delivery_partner_id="  ", now=NOW)
@@ -172,26 +195,40 @@ def test_P1_create_accepts_a_numeric_cohort_and_records_the_provider_as_creator(
     pair(lead_provider, delivery_partner, 2025)
 
     created = partnerships.create(
-        lead_provider=lead_provider, cohort=2025, school_id=str(school.api_id),
-        delivery_partner_id=str(delivery_partner.api_id), now=NOW,
+        lead_provider=lead_provider,
+        cohort=2025,
+        school_id=str(school.api_id),
+        delivery_partner_id=str(delivery_partner.api_id),
+        now=NOW,
     )
 
-    assert (created.cohort_id, created.created_by, created.rolled_over_from) == (2025, Partnership.CreatedBy.LEAD_PROVIDER, None)
+    assert (created.cohort_id, created.created_by, created.rolled_over_from) == (
+        2025,
+        Partnership.CreatedBy.LEAD_PROVIDER,
+        None,
+    )
 
 
 def test_P4_changing_the_delivery_partner_moves_partnership_participants_and_declarations(lead_provider, today):
     partnership = factories.PartnershipFactory(lead_provider=lead_provider, cohort_id=2025)
-    training = factories.TrainingPeriodFactory(school_period=factories.SchoolPeriodFactory(school=partnership.school), partnership=partnership)
+    training = factories.TrainingPeriodFactory(
+        school_period=factories.SchoolPeriodFactory(school=partnership.school), partnership=partnership
+    )
     declaration = Declaration.objects.create(
-        training_period=training, declaration_type="started", declaration_date=dt.datetime(2025, 10, 1, tzinfo=UTC),
-        delivery_partner=partnership.delivery_partner, created_at=dt.datetime(2025, 10, 1, tzinfo=UTC),
+        training_period=training,
+        declaration_type="started",
+        declaration_date=dt.datetime(2025, 10, 1, tzinfo=UTC),
+        delivery_partner=partnership.delivery_partner,
+        created_at=dt.datetime(2025, 10, 1, tzinfo=UTC),
         api_updated_at=dt.datetime(2025, 10, 1, tzinfo=UTC),
     )
     old_delivery_partner = partnership.delivery_partner
     new_delivery_partner = factories.DeliveryPartnerFactory()
     pair(lead_provider, new_delivery_partner, 2025)
 
-    partnerships.change_delivery_partner(partnership=partnership, delivery_partner_id=str(new_delivery_partner.api_id), now=NOW)
+    partnerships.change_delivery_partner(
+        partnership=partnership, delivery_partner_id=str(new_delivery_partner.api_id), now=NOW
+    )
 
     partnership.refresh_from_db()
     declaration.refresh_from_db()

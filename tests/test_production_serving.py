@@ -3,6 +3,7 @@
 Static files come from the app itself through WhiteNoise: collectstatic's output under content-hashed
 names, compressed, cached for a long time. `make test` runs collectstatic before the suite.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -46,13 +47,26 @@ def gunicorn(django_db_setup, django_db_blocker):
         database = connection.settings_dict
     port = _free_port()
     env = {
-        **{k: v for k, v in os.environ.items() if k not in {"DEBUG", "SANDBOX", "PYTEST_VERSION", "PYTEST_CURRENT_TEST"}},
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if k not in {"DEBUG", "SANDBOX", "PYTEST_VERSION", "PYTEST_CURRENT_TEST"}
+        },
         "SECRET_KEY": "production-like-" + "x" * 50,
         "DATABASE_URL": f"postgres://{database['USER'] or 'postgres'}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}",
         "ALLOWED_HOSTS": "127.0.0.1",
         "ALLOW_INSECURE_COOKIES": "1",
     }
-    command = [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "1"]
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "config.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        "1",
+    ]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
     try:

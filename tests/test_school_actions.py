@@ -1,4 +1,5 @@
 """What a school's actions do to periods, training and eligibility (SC1–SC14, P11, O5, O10)."""
+
 import datetime as dt
 import itertools
 import threading
@@ -34,7 +35,7 @@ from schools.models import LeadProviderDeliveryPartnership, Partnership, SchoolC
 from tests import factories
 from tests.builders import partnership, trained_participant
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 TODAY = dt.date(2026, 1, 15)  # the `today` fixture's London date
 YESTERDAY = TODAY - dt.timedelta(days=1)
 NOW = dt.datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
@@ -76,7 +77,12 @@ def ect_details(school, **overrides):
 
 
 def mentor_details(school, **overrides):
-    details = {"school": school, "full_name": "Mo Mentor", "trn": str(next(_trns)), "email": f"mo{next(_trns)}@school.example"}
+    details = {
+        "school": school,
+        "full_name": "Mo Mentor",
+        "trn": str(next(_trns)),
+        "email": f"mo{next(_trns)}@school.example",
+    }
     return {**details, **overrides}
 
 
@@ -108,22 +114,32 @@ def ect_at(school, lead_provider, **kwargs):
 
 
 def mentor_at(school, **kwargs):
-    return factories.SchoolPeriodFactory(**{"started_on": dt.date(2025, 9, 1), **kwargs}, school=school, participant_type=MENTOR)
+    return factories.SchoolPeriodFactory(
+        **{"started_on": dt.date(2025, 9, 1), **kwargs}, school=school, participant_type=MENTOR
+    )
 
 
 def waiting_eoi(school, lead_provider, cohort=2025):
     """An ECT the school registered with `lead_provider` while it had no partnership (an expression of interest)."""
     school_period = factories.SchoolPeriodFactory(school=school, started_on=dt.date(2025, 9, 1))
-    factories.TrainingPeriodFactory(school_period=school_period, partnership=None, lead_provider=lead_provider,
-                                    schedule=factories.schedule("ecf-standard-september", cohort))
+    factories.TrainingPeriodFactory(
+        school_period=school_period,
+        partnership=None,
+        lead_provider=lead_provider,
+        schedule=factories.schedule("ecf-standard-september", cohort),
+    )
     return school_period
 
 
 # --- SC1: who is registered -------------------------------------------------------------------------------------
 
+
 def test_SC1_a_new_trn_creates_the_teacher_and_their_ect_period(school, lead_provider, partnered):
-    school_period = act(register_ect, **ect_details(school, trn=" 12 34 567 ", full_name="  Ada   Lovelace "),
-                        lead_provider=lead_provider)
+    school_period = act(
+        register_ect,
+        **ect_details(school, trn=" 12 34 567 ", full_name="  Ada   Lovelace "),
+        lead_provider=lead_provider,
+    )
     teacher = school_period.participant
     assert (teacher.trn, teacher.full_name, teacher.date_of_birth) == ("1234567", "Ada Lovelace", dt.date(1990, 5, 17))
     assert (school_period.school, school_period.participant_type, school_period.started_on) == (school, ECT, TODAY)
@@ -135,8 +151,9 @@ def test_SC1_a_new_trn_creates_the_teacher_and_their_ect_period(school, lead_pro
 def test_SC1_an_existing_trn_is_the_same_teacher_and_keeps_their_name(school, lead_provider):
     earlier = factories.SchoolPeriodFactory(started_on=dt.date(2024, 9, 1), finished_on=dt.date(2025, 7, 31))
     teacher = earlier.participant
-    school_period = act(register_ect, **ect_details(school, trn=teacher.trn, full_name="Someone Else"),
-                        lead_provider=lead_provider)
+    school_period = act(
+        register_ect, **ect_details(school, trn=teacher.trn, full_name="Someone Else"), lead_provider=lead_provider
+    )
     assert school_period.participant_id == teacher.pk
     assert Participant.objects.get(pk=teacher.pk).full_name == teacher.full_name
     assert Participant.objects.get(pk=teacher.pk).date_of_birth == dt.date(1990, 5, 17)
@@ -153,13 +170,16 @@ def test_SC1_a_trn_whose_teacher_has_another_date_of_birth_is_refused(school, le
 def test_SC1_an_ect_cannot_be_registered_twice_at_a_school_while_registered_there(school, lead_provider):
     existing = ect_at(school, lead_provider, school_finished_on=dt.date(2026, 3, 31))
     assert failures(
-        register_ect, **ect_details(school, trn=existing.participant.trn, started_on=dt.date(2026, 3, 1)),
+        register_ect,
+        **ect_details(school, trn=existing.participant.trn, started_on=dt.date(2026, 3, 1)),
         lead_provider=lead_provider,
     ) == [("trn", "This ECT is already registered at your school")]
 
 
 def test_SC1_an_ect_who_left_the_school_can_be_registered_there_again(school, lead_provider):
-    existing = ect_at(school, lead_provider, school_finished_on=dt.date(2025, 12, 31), finished_on=dt.date(2025, 12, 31))
+    existing = ect_at(
+        school, lead_provider, school_finished_on=dt.date(2025, 12, 31), finished_on=dt.date(2025, 12, 31)
+    )
     school_period = act(register_ect, **ect_details(school, trn=existing.participant.trn), lead_provider=lead_provider)
     assert school_period.participant_id == existing.participant_id
     assert SchoolPeriod.objects.get(pk=existing.pk).finished_on == dt.date(2025, 12, 31)
@@ -168,8 +188,11 @@ def test_SC1_an_ect_who_left_the_school_can_be_registered_there_again(school, le
 def test_SC1_the_previous_school_ends_the_day_before_the_new_start(school, lead_provider):
     previous = ect_at(factories.SchoolFactory(), lead_provider)
     mentorship = factories.MentorshipFactory(ect_school_period=previous)
-    act(register_ect, **ect_details(school, trn=previous.participant.trn, started_on=dt.date(2026, 2, 2)),
-        lead_provider=lead_provider)
+    act(
+        register_ect,
+        **ect_details(school, trn=previous.participant.trn, started_on=dt.date(2026, 2, 2)),
+        lead_provider=lead_provider,
+    )
     assert SchoolPeriod.objects.get(pk=previous.pk).finished_on == dt.date(2026, 2, 1)
     assert [t.finished_on for t in training_of(previous)] == [dt.date(2026, 2, 1)]
     assert Mentorship.objects.get(pk=mentorship.pk).finished_on == dt.date(2026, 2, 1)
@@ -180,8 +203,11 @@ def test_SC1_previous_school_training_starting_after_the_last_day_there_is_delet
     later = factories.TrainingPeriodFactory(
         school_period=previous, partnership=training_of(previous)[0].partnership, started_on=dt.date(2026, 1, 20)
     )
-    act(register_ect, **ect_details(school, trn=previous.participant.trn, started_on=dt.date(2026, 1, 20)),
-        lead_provider=lead_provider)
+    act(
+        register_ect,
+        **ect_details(school, trn=previous.participant.trn, started_on=dt.date(2026, 1, 20)),
+        lead_provider=lead_provider,
+    )
     assert not TrainingPeriod.objects.filter(pk=later.pk).exists()
     assert [t.finished_on for t in training_of(previous)] == [dt.date(2025, 12, 31)]
 
@@ -189,17 +215,26 @@ def test_SC1_previous_school_training_starting_after_the_last_day_there_is_delet
 def test_SC1_a_start_before_the_start_at_the_previous_school_is_refused(school, lead_provider):
     previous = ect_at(factories.SchoolFactory(), lead_provider)
     assert failures(
-        register_ect, **ect_details(school, trn=previous.participant.trn, started_on=dt.date(2025, 8, 1)),
+        register_ect,
+        **ect_details(school, trn=previous.participant.trn, started_on=dt.date(2025, 8, 1)),
         lead_provider=lead_provider,
     ) == [("started_on", "The start date must be after they started at their previous school")]
 
 
 # --- register ECT: what a school must enter ---------------------------------------------------------------------
 
+
 def test_register_ect_reports_every_missing_answer_in_form_order(school):
     assert failures(
-        register_ect, school=school, full_name=" ", trn="", date_of_birth=None, email="", started_on=None,
-        working_pattern=None, programme_type=None,
+        register_ect,
+        school=school,
+        full_name=" ",
+        trn="",
+        date_of_birth=None,
+        email="",
+        started_on=None,
+        working_pattern=None,
+        programme_type=None,
     ) == [
         ("full_name", "Enter their full name"),
         ("trn", "Enter their teacher reference number (TRN)"),
@@ -230,16 +265,16 @@ def test_register_ect_email_must_look_like_an_email(school, lead_provider):
 
 def test_register_ect_email_already_used_by_someone_at_the_school_is_refused(school, lead_provider):
     mentor_at(school, email="shared@school.example")
-    assert failures(register_ect, **ect_details(school, email="Shared@School.example"), lead_provider=lead_provider) == [
-        ("email", "This email address is already used by someone at this school")
-    ]
+    assert failures(
+        register_ect, **ect_details(school, email="Shared@School.example"), lead_provider=lead_provider
+    ) == [("email", "This email address is already used by someone at this school")]
 
 
 def test_register_ect_email_of_someone_who_has_left_can_be_reused(school, lead_provider):
     mentor_at(school, email="shared@school.example", finished_on=dt.date(2025, 12, 31))
-    assert act(register_ect, **ect_details(school, email="shared@school.example"), lead_provider=lead_provider).email == (
-        "shared@school.example"
-    )
+    assert act(
+        register_ect, **ect_details(school, email="shared@school.example"), lead_provider=lead_provider
+    ).email == ("shared@school.example")
 
 
 @pytest.mark.parametrize(
@@ -263,21 +298,31 @@ def test_register_ect_date_of_birth_must_be_in_the_past(school, lead_provider):
 
 # --- SC2: registration cohort -----------------------------------------------------------------------------------
 
+
 def test_SC2_late_registration_goes_into_todays_cohort(school, lead_provider):
-    school_period = act(register_ect, **ect_details(school, started_on=dt.date(2025, 5, 1)), lead_provider=lead_provider)
+    school_period = act(
+        register_ect, **ect_details(school, started_on=dt.date(2025, 5, 1)), lead_provider=lead_provider
+    )
     [tp] = training_of(school_period)
     assert (tp.schedule.cohort_id, tp.schedule.identifier) == (2025, "ecf-standard-january")
 
 
 def test_SC2_a_start_in_a_later_cohort_goes_into_that_cohort(school, lead_provider):
-    school_period = act(register_ect, **ect_details(school, started_on=dt.date(2026, 9, 1)), lead_provider=lead_provider)
+    school_period = act(
+        register_ect, **ect_details(school, started_on=dt.date(2026, 9, 1)), lead_provider=lead_provider
+    )
     [tp] = training_of(school_period)
     assert (tp.schedule.cohort_id, tp.schedule.identifier) == (2026, "ecf-standard-september")
 
 
 def test_SC2_a_transfer_keeps_an_open_cohort_and_its_schedule(school, lead_provider):
-    previous = ect_at(factories.SchoolFactory(), lead_provider, cohort=2024, started_on=dt.date(2024, 9, 1),
-                      schedule="ecf-reduced-january")
+    previous = ect_at(
+        factories.SchoolFactory(),
+        lead_provider,
+        cohort=2024,
+        started_on=dt.date(2024, 9, 1),
+        schedule="ecf-reduced-january",
+    )
     new = partnership(lead_provider, school=school, cohort=2024)
     school_period = act(register_ect, **ect_details(school, trn=previous.participant.trn), lead_provider=lead_provider)
     [tp] = training_of(school_period)
@@ -286,11 +331,20 @@ def test_SC2_a_transfer_keeps_an_open_cohort_and_its_schedule(school, lead_provi
 
 
 def test_SC2_an_ect_from_a_frozen_cohort_moves_to_2024_extended_september(school, lead_provider):
-    previous = ect_at(factories.SchoolFactory(), lead_provider, cohort=2022, started_on=dt.date(2022, 9, 1),
-                      finished_on=dt.date(2023, 7, 31), school_finished_on=dt.date(2023, 7, 31))
+    previous = ect_at(
+        factories.SchoolFactory(),
+        lead_provider,
+        cohort=2022,
+        started_on=dt.date(2022, 9, 1),
+        finished_on=dt.date(2023, 7, 31),
+        school_finished_on=dt.date(2023, 7, 31),
+    )
     in_2024 = partnership(lead_provider, school=school, cohort=2024)
-    school_period = act(register_ect, **ect_details(school, trn=previous.participant.trn, started_on=dt.date(2025, 11, 3)),
-                        lead_provider=lead_provider)
+    school_period = act(
+        register_ect,
+        **ect_details(school, trn=previous.participant.trn, started_on=dt.date(2025, 11, 3)),
+        lead_provider=lead_provider,
+    )
     [tp] = training_of(school_period)
     assert tp.schedule == factories.schedule("ecf-extended-september", 2024)
     assert tp.partnership == in_2024
@@ -301,6 +355,7 @@ def test_SC2_an_ect_from_a_frozen_cohort_moves_to_2024_extended_september(school
 
 
 # --- SC3: partnership, roll-over or expression of interest ------------------------------------------------------
+
 
 def test_SC3_provider_led_training_gets_the_providers_partnership_in_the_cohort(school, lead_provider, partnered):
     other = partnership(factories.LeadProviderFactory(), school=school, cohort=2025)
@@ -327,7 +382,9 @@ def test_SC3_P11_an_earlier_partnership_is_rolled_over_into_the_cohort(school, l
 
     rolled = Partnership.objects.get(school=school, lead_provider=lead_provider, cohort_id=2025)
     assert (rolled.delivery_partner, rolled.rolled_over_from, rolled.created_by) == (
-        earlier.delivery_partner, earlier, Partnership.CreatedBy.SCHOOL_ROLL_OVER
+        earlier.delivery_partner,
+        earlier,
+        Partnership.CreatedBy.SCHOOL_ROLL_OVER,
     )
     assert training_of(school_period)[0].partnership == rolled
     assert training_of(waiting)[0].partnership == rolled  # P9
@@ -342,20 +399,26 @@ def test_SC3_school_led_training_has_no_provider_or_partnership(school, lead_pro
 
 # --- SC4: when training starts ------------------------------------------------------------------------------------
 
+
 def test_SC4_late_registration_starts_training_today(school, lead_provider, partnered):
-    school_period = act(register_ect, **ect_details(school, started_on=dt.date(2025, 9, 1)), lead_provider=lead_provider)
+    school_period = act(
+        register_ect, **ect_details(school, started_on=dt.date(2025, 9, 1)), lead_provider=lead_provider
+    )
     assert school_period.started_on == dt.date(2025, 9, 1)
     assert [(t.started_on, t.finished_on) for t in training_of(school_period)] == [(TODAY, None)]
 
 
 def test_SC4_a_future_school_start_gives_future_training(school, lead_provider, partnered):
-    school_period = act(register_ect, **ect_details(school, started_on=dt.date(2026, 4, 20)), lead_provider=lead_provider)
+    school_period = act(
+        register_ect, **ect_details(school, started_on=dt.date(2026, 4, 20)), lead_provider=lead_provider
+    )
     [tp] = training_of(school_period)
     assert tp.started_on == dt.date(2026, 4, 20)
     assert tp.schedule.identifier == "ecf-standard-april"
 
 
 # --- SC5: ECT eligibility -----------------------------------------------------------------------------------------
+
 
 def test_SC5_an_ect_in_induction_today_is_eligible_from_today(school, lead_provider):
     teacher = factories.ParticipantFactory()
@@ -380,7 +443,10 @@ def test_SC5_eligibility_once_set_never_changes(school, lead_provider):
 
 # --- O5: back with the same provider ------------------------------------------------------------------------------
 
-def test_O5_a_new_school_with_the_same_provider_makes_the_new_training_the_providers_pointer(school, lead_provider, partnered):
+
+def test_O5_a_new_school_with_the_same_provider_makes_the_new_training_the_providers_pointer(
+    school, lead_provider, partnered
+):
     previous = ect_at(factories.SchoolFactory(), lead_provider)
     school_period = act(register_ect, **ect_details(school, trn=previous.participant.trn), lead_provider=lead_provider)
     enrolment = previous.participant.provider_enrolments.get(lead_provider=lead_provider)
@@ -390,6 +456,7 @@ def test_O5_a_new_school_with_the_same_provider_makes_the_new_training_the_provi
 
 # --- SC6: register mentor -------------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def mentee(school, lead_provider, partnered):
     """A provider-led ECT at the school since 1 September 2025."""
@@ -398,7 +465,11 @@ def mentee(school, lead_provider, partnered):
 
 def test_SC6_a_mentor_starts_today_unless_told_otherwise(school):
     school_period = act(register_mentor, **mentor_details(school))
-    assert (school_period.participant_type, school_period.started_on, school_period.working_pattern) == (MENTOR, TODAY, None)
+    assert (school_period.participant_type, school_period.started_on, school_period.working_pattern) == (
+        MENTOR,
+        TODAY,
+        None,
+    )
     assert training_of(school_period) == []
 
 
@@ -421,8 +492,9 @@ def test_SC6_no_mentor_training_for_a_school_led_mentee(school, lead_provider):
 
 
 def test_SC6_no_mentor_training_once_funding_has_ended(school, mentee):
-    teacher = factories.ParticipantFactory(mentor_funding_end_date=dt.date(2025, 7, 1),
-                                           mentor_funding_end_reason="completed_declaration_received")
+    teacher = factories.ParticipantFactory(
+        mentor_funding_end_date=dt.date(2025, 7, 1), mentor_funding_end_reason="completed_declaration_received"
+    )
     school_period = act(register_mentor, **mentor_details(school, trn=teacher.trn), mentee=mentee)
     assert training_of(school_period) == []
     assert Participant.objects.get(pk=teacher.pk).mentor_eligible_on is None  # O10: eligible_for_funding false
@@ -437,26 +509,46 @@ def test_SC6_no_mentor_training_while_mentoring_at_another_school(school, lead_p
 
 def test_SC6_mentoring_only_here_ends_other_schools_the_day_before_and_trains(school, lead_provider, mentee):
     elsewhere = mentor_at(factories.SchoolFactory())
-    school_period = act(register_mentor, **mentor_details(school, trn=elsewhere.participant.trn), mentee=mentee,
-                        mentoring_only_here=True)
+    school_period = act(
+        register_mentor,
+        **mentor_details(school, trn=elsewhere.participant.trn),
+        mentee=mentee,
+        mentoring_only_here=True,
+    )
     assert SchoolPeriod.objects.get(pk=elsewhere.pk).finished_on == YESTERDAY
     assert len(training_of(school_period)) == 1
 
 
 def test_SC6_previous_mentor_cohort_is_kept_unless_frozen(school, lead_provider, mentee):
-    _, earlier = trained_participant(lead_provider, participant_type=MENTOR, cohort=2024, started_on=dt.date(2024, 9, 1),
-                                     school_finished_on=dt.date(2025, 7, 31), finished_on=dt.date(2025, 7, 31),
-                                     schedule="ecf-replacement-april")
+    _, earlier = trained_participant(
+        lead_provider,
+        participant_type=MENTOR,
+        cohort=2024,
+        started_on=dt.date(2024, 9, 1),
+        school_finished_on=dt.date(2025, 7, 31),
+        finished_on=dt.date(2025, 7, 31),
+        schedule="ecf-replacement-april",
+    )
     in_2024 = partnership(lead_provider, school=school, cohort=2024)
-    school_period = act(register_mentor, **mentor_details(school, trn=earlier.school_period.participant.trn), mentee=mentee)
+    school_period = act(
+        register_mentor, **mentor_details(school, trn=earlier.school_period.participant.trn), mentee=mentee
+    )
     [tp] = training_of(school_period)
     assert (tp.schedule, tp.partnership) == (factories.schedule("ecf-replacement-april", 2024), in_2024)
 
 
 def test_SC6_a_frozen_previous_mentor_cohort_is_left_for_todays(school, lead_provider, mentee, partnered):
-    _, earlier = trained_participant(lead_provider, participant_type=MENTOR, cohort=2021, started_on=dt.date(2021, 9, 1),
-                                     school_finished_on=dt.date(2023, 7, 31), finished_on=dt.date(2023, 7, 31))
-    school_period = act(register_mentor, **mentor_details(school, trn=earlier.school_period.participant.trn), mentee=mentee)
+    _, earlier = trained_participant(
+        lead_provider,
+        participant_type=MENTOR,
+        cohort=2021,
+        started_on=dt.date(2021, 9, 1),
+        school_finished_on=dt.date(2023, 7, 31),
+        finished_on=dt.date(2023, 7, 31),
+    )
+    school_period = act(
+        register_mentor, **mentor_details(school, trn=earlier.school_period.participant.trn), mentee=mentee
+    )
     [tp] = training_of(school_period)
     assert (tp.schedule, tp.partnership) == (factories.schedule("ecf-standard-september", 2025), partnered)
 
@@ -474,8 +566,12 @@ def test_SC6_mentors_never_roll_a_partnership_over(lead_provider):
 
 
 def test_SC6_a_mentor_with_earlier_training_becomes_eligible_on_registration(school, lead_provider):
-    teacher, _ = trained_participant(lead_provider, participant_type=MENTOR, school_finished_on=dt.date(2025, 12, 31),
-                                     finished_on=dt.date(2025, 12, 31))
+    teacher, _ = trained_participant(
+        lead_provider,
+        participant_type=MENTOR,
+        school_finished_on=dt.date(2025, 12, 31),
+        finished_on=dt.date(2025, 12, 31),
+    )
     act(register_mentor, **mentor_details(school, trn=teacher.trn))
     assert Participant.objects.get(pk=teacher.pk).mentor_eligible_on == TODAY
 
@@ -501,6 +597,7 @@ def test_SC6_a_mentor_already_at_the_school_is_refused(school):
 
 
 # --- SC7a: name and email -----------------------------------------------------------------------------------------
+
 
 def test_SC7a_a_name_correction_changes_the_participants_name(school, lead_provider):
     school_period = ect_at(school, lead_provider)
@@ -535,6 +632,7 @@ def test_SC7a_keeping_ones_own_email_is_not_a_clash(school, lead_provider):
 
 # --- SC7/SC8: leaving ----------------------------------------------------------------------------------------------
 
+
 def test_SC7_a_future_leaving_date_ends_training_mentorship_and_school_period_then(school, lead_provider):
     school_period = ect_at(school, lead_provider)
     mentorship = factories.MentorshipFactory(ect_school_period=school_period)
@@ -547,8 +645,9 @@ def test_SC7_a_future_leaving_date_ends_training_mentorship_and_school_period_th
 def test_SC7_training_and_mentorships_starting_on_or_after_the_leaving_date_are_deleted(school, lead_provider):
     school_period = ect_at(school, lead_provider, finished_on=dt.date(2026, 1, 31))
     [first] = training_of(school_period)
-    later = factories.TrainingPeriodFactory(school_period=school_period, partnership=first.partnership,
-                                            started_on=dt.date(2026, 2, 1))
+    later = factories.TrainingPeriodFactory(
+        school_period=school_period, partnership=first.partnership, started_on=dt.date(2026, 2, 1)
+    )
     earlier_mentorship = factories.MentorshipFactory(ect_school_period=school_period, finished_on=dt.date(2026, 1, 31))
     later_mentorship = factories.MentorshipFactory(ect_school_period=school_period, started_on=dt.date(2026, 2, 1))
     act(report_leaving, school_period=school_period, leaving_on=dt.date(2026, 2, 1))
@@ -591,10 +690,18 @@ def test_SC7_a_reported_leaving_date_can_be_brought_forward_but_not_pushed_back(
 def test_SC7_declared_training_is_not_deleted_by_a_leaving_date(school, lead_provider):
     school_period = ect_at(school, lead_provider)
     [tp] = training_of(school_period)
-    Declaration.objects.create(training_period=tp, declaration_type="started", lead_provider=lead_provider,
-                               declaration_date=NOW, delivery_partner=tp.partnership.delivery_partner)
+    Declaration.objects.create(
+        training_period=tp,
+        declaration_type="started",
+        lead_provider=lead_provider,
+        declaration_date=NOW,
+        delivery_partner=tp.partnership.delivery_partner,
+    )
     assert failures(report_leaving, school_period=school_period, leaving_on=dt.date(2025, 9, 1)) == [
-        ("leaving_on", "A lead provider has already declared training that this change would remove. Contact us so we can help")
+        (
+            "leaving_on",
+            "A lead provider has already declared training that this change would remove. Contact us so we can help",
+        )
     ]
     assert SchoolPeriod.objects.get(pk=school_period.pk).finished_on is None
 
@@ -617,6 +724,7 @@ def test_SC8_a_leaving_mentors_training_ends_too(school, lead_provider):
 
 
 # --- SC9: assign mentor ----------------------------------------------------------------------------------------------
+
 
 def test_SC9_a_mentorship_starts_today_and_ends_at_the_earlier_school_end(school, lead_provider):
     ect = ect_at(school, lead_provider, school_finished_on=dt.date(2026, 7, 31))
@@ -663,21 +771,27 @@ def test_SC9_an_ect_cannot_be_their_own_mentor(school, lead_provider):
 
 def test_SC9_the_mentor_must_be_at_the_ects_school(school, lead_provider):
     assert failures(
-        assign_mentor, ect_school_period=ect_at(school, lead_provider), mentor_school_period=mentor_at(factories.SchoolFactory())
+        assign_mentor,
+        ect_school_period=ect_at(school, lead_provider),
+        mentor_school_period=mentor_at(factories.SchoolFactory()),
     ) == [("mentor", "The mentor must be registered at the same school as the ECT")]
 
 
 def test_SC9_a_mentor_who_has_left_cannot_be_assigned(school, lead_provider):
     assert failures(
-        assign_mentor, ect_school_period=ect_at(school, lead_provider),
+        assign_mentor,
+        ect_school_period=ect_at(school, lead_provider),
         mentor_school_period=mentor_at(school, finished_on=YESTERDAY),
     ) == [("mentor", "This mentor has left your school. Select another mentor")]
 
 
-def test_SC9_a_first_mentor_trains_from_their_school_start_with_the_schools_chosen_provider(school, lead_provider, partnered):
+def test_SC9_a_first_mentor_trains_from_their_school_start_with_the_schools_chosen_provider(
+    school, lead_provider, partnered
+):
     chosen = factories.LeadProviderFactory()
-    SchoolCohortChoice.objects.create(school=school, cohort_id=2025, induction_programme_choice=PROVIDER_LED,
-                                      lead_provider=chosen)
+    SchoolCohortChoice.objects.create(
+        school=school, cohort_id=2025, induction_programme_choice=PROVIDER_LED, lead_provider=chosen
+    )
     mentor = mentor_at(school, started_on=dt.date(2025, 10, 1))
     act(assign_mentor, ect_school_period=ect_at(school, lead_provider), mentor_school_period=mentor)
     [tp] = training_of(mentor)
@@ -705,8 +819,13 @@ def test_SC9_DS6_a_mentor_replacing_a_declared_mentor_gets_a_replacement_schedul
     ect = ect_at(school, lead_provider)
     _, first_mentor_tp = trained_participant(lead_provider, participant_type=MENTOR, school=school)
     factories.MentorshipFactory(ect_school_period=ect, mentor_school_period=first_mentor_tp.school_period)
-    Declaration.objects.create(training_period=first_mentor_tp, declaration_type="started", lead_provider=lead_provider,
-                               declaration_date=dt.datetime(2025, 10, 1, tzinfo=UTC), delivery_partner=partnered.delivery_partner)
+    Declaration.objects.create(
+        training_period=first_mentor_tp,
+        declaration_type="started",
+        lead_provider=lead_provider,
+        declaration_date=dt.datetime(2025, 10, 1, tzinfo=UTC),
+        delivery_partner=partnered.delivery_partner,
+    )
     mentor = mentor_at(school)
     act(assign_mentor, ect_school_period=ect, mentor_school_period=mentor)
     assert training_of(mentor)[0].schedule == factories.schedule("ecf-replacement-january", 2025)
@@ -720,8 +839,12 @@ def test_SC9_no_mentor_training_for_a_school_led_ect(school, lead_provider):
 
 
 def test_SC9_no_new_training_for_a_mentor_who_has_trained_before(school, lead_provider, partnered):
-    teacher, _ = trained_participant(lead_provider, participant_type=MENTOR, school_finished_on=dt.date(2025, 12, 31),
-                                     finished_on=dt.date(2025, 12, 31))
+    teacher, _ = trained_participant(
+        lead_provider,
+        participant_type=MENTOR,
+        school_finished_on=dt.date(2025, 12, 31),
+        finished_on=dt.date(2025, 12, 31),
+    )
     mentor = mentor_at(school, participant=teacher)
     act(assign_mentor, ect_school_period=ect_at(school, lead_provider), mentor_school_period=mentor)
     assert training_of(mentor) == []
@@ -735,6 +858,7 @@ def test_SC9_no_mentor_training_once_funding_has_ended(school, lead_provider, pa
 
 
 # --- SC10–SC12: switch training programme ----------------------------------------------------------------------------
+
 
 def test_SC10_to_school_led_ends_begun_training_yesterday_and_starts_school_led_today(school, lead_provider):
     ect = ect_at(school, lead_provider)
@@ -816,6 +940,7 @@ def test_SC11_the_current_mentor_gets_their_first_provider_led_training(school, 
 
 # --- SC13–SC14: change lead provider ----------------------------------------------------------------------------------
 
+
 def test_SC13_training_not_yet_begun_moves_to_the_new_provider_in_place(school, lead_provider, other_lead_provider):
     ect = ect_at(school, lead_provider, started_on=dt.date(2026, 2, 2))
     [before] = training_of(ect)
@@ -825,13 +950,18 @@ def test_SC13_training_not_yet_begun_moves_to_the_new_provider_in_place(school, 
     assert (moved.lead_provider, moved.partnership, moved.schedule) == (other_lead_provider, theirs, before.schedule)
 
 
-def test_SC13_begun_training_ends_yesterday_and_continues_with_the_new_provider(school, lead_provider, other_lead_provider):
+def test_SC13_begun_training_ends_yesterday_and_continues_with_the_new_provider(
+    school, lead_provider, other_lead_provider
+):
     ect = ect_at(school, lead_provider, schedule="ecf-reduced-september", school_finished_on=dt.date(2026, 7, 31))
     act(change_lead_provider, school_period=ect, lead_provider=other_lead_provider)
     old, new = training_of(ect)
     assert (old.lead_provider, old.finished_on) == (lead_provider, YESTERDAY)
     assert (new.lead_provider, new.partnership, new.started_on, new.finished_on) == (
-        other_lead_provider, None, TODAY, dt.date(2026, 7, 31)
+        other_lead_provider,
+        None,
+        TODAY,
+        dt.date(2026, 7, 31),
     )
     assert new.schedule == old.schedule
 
@@ -868,7 +998,9 @@ def test_SC13_a_lead_provider_is_needed(school, lead_provider):
     ]
 
 
-def test_SC14_out_of_a_frozen_cohort_into_2024_extended_and_the_year_is_recorded(school, lead_provider, other_lead_provider):
+def test_SC14_out_of_a_frozen_cohort_into_2024_extended_and_the_year_is_recorded(
+    school, lead_provider, other_lead_provider
+):
     ect = ect_at(school, lead_provider, cohort=2022, started_on=dt.date(2022, 9, 1))
     new = act(change_lead_provider, school_period=ect, lead_provider=other_lead_provider)
     assert new.schedule == factories.schedule("ecf-extended-september", 2024)
@@ -877,19 +1009,30 @@ def test_SC14_out_of_a_frozen_cohort_into_2024_extended_and_the_year_is_recorded
 
 # --- school cohort choices (P11 roll-over) ----------------------------------------------------------------------------
 
+
 def test_cohort_choice_is_recorded_then_replaced(school, lead_provider):
-    act(confirm_cohort_choice, school=school, cohort=factories.cohort(2025), programme_type=PROVIDER_LED,
-        lead_provider=lead_provider)
-    choice = act(confirm_cohort_choice, school=school, cohort=factories.cohort(2025), programme_type=SCHOOL_LED,
-                 lead_provider=lead_provider)
+    act(
+        confirm_cohort_choice,
+        school=school,
+        cohort=factories.cohort(2025),
+        programme_type=PROVIDER_LED,
+        lead_provider=lead_provider,
+    )
+    choice = act(
+        confirm_cohort_choice,
+        school=school,
+        cohort=factories.cohort(2025),
+        programme_type=SCHOOL_LED,
+        lead_provider=lead_provider,
+    )
     assert SchoolCohortChoice.objects.get(school=school, cohort_id=2025) == choice
     assert (choice.induction_programme_choice, choice.lead_provider) == (SCHOOL_LED, None)
 
 
 def test_cohort_choice_provider_led_needs_a_lead_provider(school):
-    assert failures(confirm_cohort_choice, school=school, cohort=factories.cohort(2025), programme_type=PROVIDER_LED) == [
-        ("lead_provider", "Select a lead provider")
-    ]
+    assert failures(
+        confirm_cohort_choice, school=school, cohort=factories.cohort(2025), programme_type=PROVIDER_LED
+    ) == [("lead_provider", "Select a lead provider")]
 
 
 def test_cohort_choice_for_a_closed_cohort_is_refused(school):
@@ -901,17 +1044,25 @@ def test_cohort_choice_for_a_closed_cohort_is_refused(school):
 def test_P11_keeping_previous_choices_copies_them_and_rolls_the_partnership_over(school, lead_provider):
     earlier = partnership(lead_provider, school=school, cohort=2024)
     pair(lead_provider, earlier.delivery_partner, 2025)
-    SchoolCohortChoice.objects.create(school=school, cohort_id=2024, induction_programme_choice=PROVIDER_LED,
-                                      lead_provider=lead_provider)
-    waiting = act(register_ect, **ect_details(school, started_on=dt.date(2026, 5, 1)), lead_provider=factories.LeadProviderFactory())
+    SchoolCohortChoice.objects.create(
+        school=school, cohort_id=2024, induction_programme_choice=PROVIDER_LED, lead_provider=lead_provider
+    )
+    waiting = act(
+        register_ect,
+        **ect_details(school, started_on=dt.date(2026, 5, 1)),
+        lead_provider=factories.LeadProviderFactory(),
+    )
     eoi = waiting_eoi(school, lead_provider)
 
-    choice = act(confirm_cohort_choice, school=school, cohort=factories.cohort(2025), programme_type=None,
-                 keep_previous=True)
+    choice = act(
+        confirm_cohort_choice, school=school, cohort=factories.cohort(2025), programme_type=None, keep_previous=True
+    )
 
     rolled = Partnership.objects.get(school=school, lead_provider=lead_provider, cohort_id=2025)
     assert (choice.induction_programme_choice, choice.lead_provider, choice.delivery_partner) == (
-        PROVIDER_LED, lead_provider, earlier.delivery_partner
+        PROVIDER_LED,
+        lead_provider,
+        earlier.delivery_partner,
     )
     assert rolled.rolled_over_from == earlier
     assert training_of(eoi)[0].partnership == rolled  # P9
@@ -919,11 +1070,13 @@ def test_P11_keeping_previous_choices_copies_them_and_rolls_the_partnership_over
 
 
 def test_P11_keeping_previous_choices_needs_an_earlier_choice(school):
-    assert failures(confirm_cohort_choice, school=school, cohort=factories.cohort(2025), programme_type=None,
-                    keep_previous=True) == [("keep_previous", "There is no earlier choice to keep. Select how your ECTs will be trained")]
+    assert failures(
+        confirm_cohort_choice, school=school, cohort=factories.cohort(2025), programme_type=None, keep_previous=True
+    ) == [("keep_previous", "There is no earlier choice to keep. Select how your ECTs will be trained")]
 
 
 # --- one transaction, participants locked ------------------------------------------------------------------------------
+
 
 @pytest.mark.django_db(transaction=True)
 def test_SC1_two_schools_registering_one_new_trn_at_once_make_one_teacher(lead_provider):

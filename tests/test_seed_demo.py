@@ -1,4 +1,5 @@
 """`manage.py seed_demo`: a small set already shows every state the API can, and reruns are safe."""
+
 import datetime as dt
 from collections import Counter
 from io import StringIO
@@ -12,8 +13,8 @@ from participants import status
 from participants.models import (
     InductionOutcome,
     InductionPeriod,
-    Mentorship,
     MentorFundingEndReason,
+    Mentorship,
     Participant,
     ParticipantIdChange,
     ParticipantStatus,
@@ -42,7 +43,9 @@ def demo(today):
 def induction_end_date(participant_id):
     """F15, from recorded induction periods only (O6)."""
     latest = (
-        InductionPeriod.objects.filter(participant_id=participant_id, outcome__isnull=False).order_by("-finished_on").first()
+        InductionPeriod.objects.filter(participant_id=participant_id, outcome__isnull=False)
+        .order_by("-finished_on")
+        .first()
     )
     return latest.finished_on if latest else None
 
@@ -51,15 +54,18 @@ def enrolment_statuses(today):
     """(enrolment, participant_status derived afresh from its training period) for every provider enrolment."""
     for enrolment in ProviderEnrolment.objects.select_related("training_period", "participant"):
         training = enrolment.training_period
-        yield enrolment, status.participant_status(
-            participant_type=enrolment.participant_type,
-            started_on=training.started_on,
-            finished_on=training.finished_on,
-            deferred_at=training.deferred_at,
-            withdrawn_at=training.withdrawn_at,
-            induction_end_date=induction_end_date(enrolment.participant_id),
-            mentor_funding_end_date=enrolment.participant.mentor_funding_end_date,
-            today=today,
+        yield (
+            enrolment,
+            status.participant_status(
+                participant_type=enrolment.participant_type,
+                started_on=training.started_on,
+                finished_on=training.finished_on,
+                deferred_at=training.deferred_at,
+                withdrawn_at=training.withdrawn_at,
+                induction_end_date=induction_end_date(enrolment.participant_id),
+                mentor_funding_end_date=enrolment.participant.mentor_funding_end_date,
+                today=today,
+            ),
         )
 
 
@@ -91,9 +97,13 @@ def test_V1_expressions_of_interest_and_school_led_training_are_invisible_to_pro
     assert expressions.exists() and school_led.exists()
     hidden = list(expressions.values_list("pk", flat=True)) + list(school_led.values_list("pk", flat=True))
     assert not ProviderEnrolment.objects.filter(training_period_id__in=hidden).exists()
-    only_expression = expressions.exclude(school_period__participant__school_periods__training_periods__partnership__isnull=False)
+    only_expression = expressions.exclude(
+        school_period__participant__school_periods__training_periods__partnership__isnull=False
+    )
     assert only_expression.exists()
-    assert not ProviderEnrolment.objects.filter(participant__school_periods__training_periods__in=only_expression).exists()
+    assert not ProviderEnrolment.objects.filter(
+        participant__school_periods__training_periods__in=only_expression
+    ).exists()
 
 
 def test_ID1_merged_participants_point_at_the_survivor_and_keep_id_change_records(demo):
@@ -188,13 +198,17 @@ def test_demo_data_keeps_periods_inside_each_other_and_pairs_providers_with_thei
     for training in TrainingPeriod.objects.select_related("school_period"):
         school = training.school_period
         assert school.started_on <= training.started_on
-        assert school.finished_on is None or (training.finished_on is not None and training.finished_on <= school.finished_on)
+        assert school.finished_on is None or (
+            training.finished_on is not None and training.finished_on <= school.finished_on
+        )
     for mentorship in Mentorship.objects.select_related("ect_school_period", "mentor_school_period"):
         assert mentorship.ect_school_period.school_id == mentorship.mentor_school_period.school_id
         for period in (mentorship.ect_school_period, mentorship.mentor_school_period):
             assert period.contains(mentorship.started_on)
             assert period.finished_on is None or (mentorship.finished_on or dt.date.max) <= period.finished_on
-    pairings = set(LeadProviderDeliveryPartnership.objects.values_list("lead_provider_id", "delivery_partner_id", "cohort_id"))
+    pairings = set(
+        LeadProviderDeliveryPartnership.objects.values_list("lead_provider_id", "delivery_partner_id", "cohort_id")
+    )
     partnerships = set(Partnership.objects.values_list("lead_provider_id", "delivery_partner_id", "cohort_id"))
     assert partnerships <= pairings
     assert set(Partnership.objects.values_list("cohort_id", flat=True)) == set(range(2021, 2027))
@@ -212,7 +226,9 @@ def snapshot():
     return {
         "schools": sorted(School.objects.values_list("api_id", "urn", "name", "induction_tutor_email")),
         "choices": sorted(
-            SchoolCohortChoice.objects.values_list("school__urn", "cohort_id", "lead_provider__name", "delivery_partner__name")
+            SchoolCohortChoice.objects.values_list(
+                "school__urn", "cohort_id", "lead_provider__name", "delivery_partner__name"
+            )
         ),
         "partnerships": sorted(
             Partnership.objects.values_list(
@@ -221,38 +237,71 @@ def snapshot():
         ),
         "participants": sorted(
             Participant.objects.values_list(
-                "api_id", "full_name", "trn", "date_of_birth", "ect_training_record_id", "mentor_training_record_id",
-                "ect_eligible_on", "mentor_eligible_on", "mentor_funding_end_date", "mentor_funding_end_reason",
-                "ect_payments_frozen_year", "retired_into__api_id", "created_at", "api_updated_at",
+                "api_id",
+                "full_name",
+                "trn",
+                "date_of_birth",
+                "ect_training_record_id",
+                "mentor_training_record_id",
+                "ect_eligible_on",
+                "mentor_eligible_on",
+                "mentor_funding_end_date",
+                "mentor_funding_end_reason",
+                "ect_payments_frozen_year",
+                "retired_into__api_id",
+                "created_at",
+                "api_updated_at",
             ),
             key=str,
         ),
         "school_periods": sorted(
             SchoolPeriod.objects.values_list(
-                "participant__api_id", "school__urn", "participant_type", "email", "working_pattern", "started_on", "finished_on"
+                "participant__api_id",
+                "school__urn",
+                "participant_type",
+                "email",
+                "working_pattern",
+                "started_on",
+                "finished_on",
             ),
             key=str,
         ),
         "training_periods": sorted(
             TrainingPeriod.objects.values_list(
-                "school_period__participant__api_id", "school_period__school__urn", "lead_provider__name",
-                "partnership__api_id", "schedule__cohort_id", "schedule__identifier", "started_on", "finished_on",
-                "deferred_at", "deferral_reason", "withdrawn_at", "withdrawal_reason",
+                "school_period__participant__api_id",
+                "school_period__school__urn",
+                "lead_provider__name",
+                "partnership__api_id",
+                "schedule__cohort_id",
+                "schedule__identifier",
+                "started_on",
+                "finished_on",
+                "deferred_at",
+                "deferral_reason",
+                "withdrawn_at",
+                "withdrawal_reason",
             ),
             key=str,
         ),
         "mentorships": sorted(
             Mentorship.objects.values_list(
-                "ect_school_period__participant__api_id", "mentor_school_period__participant__api_id", "started_on", "finished_on"
+                "ect_school_period__participant__api_id",
+                "mentor_school_period__participant__api_id",
+                "started_on",
+                "finished_on",
             ),
             key=str,
         ),
         "induction_periods": sorted(
             InductionPeriod.objects.values_list("participant__api_id", "started_on", "finished_on", "outcome"), key=str
         ),
-        "id_changes": sorted(ParticipantIdChange.objects.values_list("from_participant_id", "to_participant_id", "changed_at")),
+        "id_changes": sorted(
+            ParticipantIdChange.objects.values_list("from_participant_id", "to_participant_id", "changed_at")
+        ),
         "enrolments": sorted(
-            ProviderEnrolment.objects.values_list("participant__api_id", "lead_provider__name", "participant_type", "recorded_status"),
+            ProviderEnrolment.objects.values_list(
+                "participant__api_id", "lead_provider__name", "participant_type", "recorded_status"
+            ),
             key=str,
         ),
     }

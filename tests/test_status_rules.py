@@ -1,11 +1,12 @@
 """F10, F12 and F13 as pure functions of dates: no database rows, `today` passed in."""
+
 import datetime as dt
 
 import pytest
 
 from participants.status import eligible_for_funding, participant_status, training_status
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 TODAY = dt.date(2026, 1, 15)
 YESTERDAY = TODAY - dt.timedelta(days=1)
 TOMORROW = TODAY + dt.timedelta(days=1)
@@ -15,6 +16,7 @@ LATER = dt.datetime(2025, 12, 1, 9, 0, tzinfo=UTC)
 
 
 # --- F10 training_status ------------------------------------------------------------------------
+
 
 def test_F10_neither_deferred_nor_withdrawn_is_active():
     assert training_status(deferred_at=None, withdrawn_at=None) == "active"
@@ -45,6 +47,7 @@ def test_F10_later_wins_even_by_one_second():
 
 
 # --- F12 participant_status ---------------------------------------------------------------------
+
 
 def status(
     *,
@@ -94,9 +97,9 @@ def test_F12_rule1_precedes_rule2_completed_induction_but_withdrawn_is_left():
 
 
 def test_F12_rule1_precedes_rule2_mentor_with_funding_end_but_deferred_is_left():
-    assert status(
-        participant_type="mentor", deferred_at=EARLIER, mentor_funding_end_date=dt.date(2025, 10, 1)
-    ) == "left"
+    assert (
+        status(participant_type="mentor", deferred_at=EARLIER, mentor_funding_end_date=dt.date(2025, 10, 1)) == "left"
+    )
 
 
 def test_F12_rule1_precedes_rule4_withdrawn_before_a_future_start_is_left():
@@ -121,15 +124,21 @@ def test_F12_rule2_does_not_apply_when_induction_ended_after_the_training():
 
 
 def test_F12_rule2_mentor_with_funding_end_is_active_after_training_ended():
-    assert status(
-        participant_type="mentor", finished_on=dt.date(2025, 12, 31), mentor_funding_end_date=dt.date(2025, 11, 1)
-    ) == "active"
+    assert (
+        status(
+            participant_type="mentor", finished_on=dt.date(2025, 12, 31), mentor_funding_end_date=dt.date(2025, 11, 1)
+        )
+        == "active"
+    )
 
 
 def test_F12_rule2_mentor_with_funding_end_after_training_ended_is_left():
-    assert status(
-        participant_type="mentor", finished_on=dt.date(2025, 12, 31), mentor_funding_end_date=dt.date(2026, 1, 1)
-    ) == "left"
+    assert (
+        status(
+            participant_type="mentor", finished_on=dt.date(2025, 12, 31), mentor_funding_end_date=dt.date(2026, 1, 1)
+        )
+        == "left"
+    )
 
 
 def test_F12_rule2_an_ect_ignores_mentor_funding_end_date():
@@ -149,7 +158,7 @@ def test_O1_rule3_the_leaving_date_itself_is_still_leaving():
 
 
 def test_F12_rule1_deferred_or_withdrawn_today_is_left():
-    assert status(finished_on=TODAY, deferred_at=dt.datetime(2026, 1, 15, 9, 0, tzinfo=dt.timezone.utc)) == "left"
+    assert status(finished_on=TODAY, deferred_at=dt.datetime(2026, 1, 15, 9, 0, tzinfo=dt.UTC)) == "left"
 
 
 def test_F12_rule3_finishing_in_the_future_is_leaving():

@@ -1,4 +1,5 @@
 """The status task run by a real Celery worker through the real Redis broker (O1)."""
+
 import datetime as dt
 import os
 import subprocess
@@ -40,11 +41,31 @@ def worker():
         "REDIS_URL": settings.CELERY_BROKER_URL,
         "DJANGO_SETTINGS_MODULE": "config.settings",
     }
-    log = tempfile.TemporaryFile(mode="w+")  # a file, not a pipe: a chatty worker cannot fill it and stall
+    log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (closed below, after the worker stops); a file, not a pipe: a chatty worker cannot fill it and stall
     process = subprocess.Popen(
-        [str(CELERY), "-A", "config", "worker", "-Q", queue, "-n", f"{queue}@%h", "--pool", "solo", "--concurrency", "1",
-         "--without-heartbeat", "--without-gossip", "--without-mingle", "--loglevel", "INFO"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            str(CELERY),
+            "-A",
+            "config",
+            "worker",
+            "-Q",
+            queue,
+            "-n",
+            f"{queue}@%h",
+            "--pool",
+            "solo",
+            "--concurrency",
+            "1",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel",
+            "INFO",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         yield queue

@@ -1,4 +1,5 @@
 """Reads for /api/v3/participant-declarations: a provider's own declarations, as plain values."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -39,7 +40,20 @@ def rows(queryset):
         mentor_api_id=F("mentor__api_id"),
         lead_provider_name=F("lead_provider__name"),
     ).values(
-        "api_id", "participant_api_id", "participant_type", "declaration_type", "declaration_date", "payment_status",
-        "clawback_status", "api_updated_at", "created_at", "delivery_partner_api_id", "ineligible_for_funding_reason",
-        "mentor_api_id", "pupil_premium_uplift", "sparsity_uplift", "evidence_held", "lead_provider_name",
+        "api_id",
+        "participant_api_id",
+        "participant_type",
+        "declaration_type",
+        "declaration_date",
+        "payment_status",
+        "clawback_status",
+        "api_updated_at",
+        "created_at",
+        "delivery_partner_api_id",
+        "ineligible_for_funding_reason",
+        "mentor_api_id",
+        "pupil_premium_uplift",
+        "sparsity_uplift",
+        "evidence_held",
+        "lead_provider_name",
     )

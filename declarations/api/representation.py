@@ -1,4 +1,5 @@
 """The declaration document as the contract spells it (D30, D32)."""
+
 from __future__ import annotations
 
 from config.api.parsing import format_datetime

@@ -1,4 +1,5 @@
 """OpenAPI description of the declaration document; for the schema only."""
+
 from rest_framework import serializers
 
 from declarations.evidence import ALL as EVIDENCE

@@ -1,4 +1,5 @@
 """POST/GET /api/v3/participant-declarations, GET /{id}, PUT /{id}/void."""
+
 from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -51,9 +52,15 @@ def _one(lead_provider, id):
 
 class DeclarationList(LeadProviderView):
     @extend_schema(
-        operation_id="getDeclarations", tags=["Declarations"], parameters=[DECLARATIONS_FILTER, schema.PAGE],
-        responses={200: OpenApiResponse(DeclarationsResponseSerializer, description="OK"), 400: schema.BAD_REQUEST,
-                   401: schema.UNAUTHORISED, 429: schema.TOO_MANY},
+        operation_id="getDeclarations",
+        tags=["Declarations"],
+        parameters=[DECLARATIONS_FILTER, schema.PAGE],
+        responses={
+            200: OpenApiResponse(DeclarationsResponseSerializer, description="OK"),
+            400: schema.BAD_REQUEST,
+            401: schema.UNAUTHORISED,
+            429: schema.TOO_MANY,
+        },
     )
     def get(self, request):
         chosen = declaration_filters(self.filters())
@@ -62,9 +69,16 @@ class DeclarationList(LeadProviderView):
         return Response({"data": [declaration_document(row) for row in page.slice(queryset)]})
 
     @extend_schema(
-        operation_id="createDeclaration", tags=["Declarations"], request=DeclarationCreateSerializer,
-        responses={200: OpenApiResponse(DeclarationResponseSerializer, description="OK"), 400: schema.BAD_REQUEST,
-                   401: schema.UNAUTHORISED, 422: schema.UNPROCESSABLE, 429: schema.TOO_MANY},
+        operation_id="createDeclaration",
+        tags=["Declarations"],
+        request=DeclarationCreateSerializer,
+        responses={
+            200: OpenApiResponse(DeclarationResponseSerializer, description="OK"),
+            400: schema.BAD_REQUEST,
+            401: schema.UNAUTHORISED,
+            422: schema.UNPROCESSABLE,
+            429: schema.TOO_MANY,
+        },
     )
     def post(self, request):
         self.filters()
@@ -76,9 +90,15 @@ class DeclarationList(LeadProviderView):
 
 class DeclarationDetail(LeadProviderView):
     @extend_schema(
-        operation_id="getDeclaration", tags=["Declarations"], parameters=[schema.ID],
-        responses={200: OpenApiResponse(DeclarationResponseSerializer, description="OK"), 401: schema.UNAUTHORISED,
-                   404: schema.NOT_FOUND, 429: schema.TOO_MANY},
+        operation_id="getDeclaration",
+        tags=["Declarations"],
+        parameters=[schema.ID],
+        responses={
+            200: OpenApiResponse(DeclarationResponseSerializer, description="OK"),
+            401: schema.UNAUTHORISED,
+            404: schema.NOT_FOUND,
+            429: schema.TOO_MANY,
+        },
     )
     def get(self, request, id):
         self.filters()
@@ -87,9 +107,17 @@ class DeclarationDetail(LeadProviderView):
 
 class VoidDeclaration(LeadProviderView):
     @extend_schema(
-        operation_id="voidDeclaration", tags=["Declarations"], parameters=[schema.ID], request=None,
-        responses={200: OpenApiResponse(DeclarationResponseSerializer, description="OK"), 401: schema.UNAUTHORISED,
-                   404: schema.NOT_FOUND, 422: schema.UNPROCESSABLE, 429: schema.TOO_MANY},
+        operation_id="voidDeclaration",
+        tags=["Declarations"],
+        parameters=[schema.ID],
+        request=None,
+        responses={
+            200: OpenApiResponse(DeclarationResponseSerializer, description="OK"),
+            401: schema.UNAUTHORISED,
+            404: schema.NOT_FOUND,
+            422: schema.UNPROCESSABLE,
+            429: schema.TOO_MANY,
+        },
     )
     def put(self, request, id):
         self.filters()

@@ -7,37 +7,105 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('participants', '0001_initial'),
-        ('schools', '0001_initial'),
+        ("participants", "0001_initial"),
+        ("schools", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Declaration',
+            name="Declaration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('api_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('declaration_type', models.CharField(choices=[('started', 'started'), ('retained-1', 'retained-1'), ('retained-2', 'retained-2'), ('retained-3', 'retained-3'), ('retained-4', 'retained-4'), ('completed', 'completed'), ('extended-1', 'extended-1'), ('extended-2', 'extended-2'), ('extended-3', 'extended-3')], max_length=20)),
-                ('declaration_date', models.DateTimeField()),
-                ('evidence_held', models.CharField(blank=True, max_length=60, null=True)),
-                ('payment_status', models.CharField(choices=[('no_payment', 'Submitted'), ('eligible', 'Eligible'), ('payable', 'Payable'), ('paid', 'Paid'), ('voided', 'Voided'), ('ineligible', 'Ineligible')], default='no_payment', max_length=20)),
-                ('clawback_status', models.CharField(choices=[('no_clawback', 'No clawback'), ('awaiting_clawback', 'Awaiting clawback'), ('clawed_back', 'Clawed back')], default='no_clawback', max_length=20)),
-                ('ineligible_for_funding_reason', models.CharField(blank=True, max_length=40, null=True)),
-                ('pupil_premium_uplift', models.BooleanField(default=False)),
-                ('sparsity_uplift', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(default=config.clock.now)),
-                ('api_updated_at', models.DateTimeField(default=config.clock.now)),
-                ('delivery_partner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='schools.deliverypartner')),
-                ('mentor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='participants.participant')),
-                ('training_period', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='declarations', to='participants.trainingperiod')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("api_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "declaration_type",
+                    models.CharField(
+                        choices=[
+                            ("started", "started"),
+                            ("retained-1", "retained-1"),
+                            ("retained-2", "retained-2"),
+                            ("retained-3", "retained-3"),
+                            ("retained-4", "retained-4"),
+                            ("completed", "completed"),
+                            ("extended-1", "extended-1"),
+                            ("extended-2", "extended-2"),
+                            ("extended-3", "extended-3"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("declaration_date", models.DateTimeField()),
+                ("evidence_held", models.CharField(blank=True, max_length=60, null=True)),
+                (
+                    "payment_status",
+                    models.CharField(
+                        choices=[
+                            ("no_payment", "Submitted"),
+                            ("eligible", "Eligible"),
+                            ("payable", "Payable"),
+                            ("paid", "Paid"),
+                            ("voided", "Voided"),
+                            ("ineligible", "Ineligible"),
+                        ],
+                        default="no_payment",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "clawback_status",
+                    models.CharField(
+                        choices=[
+                            ("no_clawback", "No clawback"),
+                            ("awaiting_clawback", "Awaiting clawback"),
+                            ("clawed_back", "Clawed back"),
+                        ],
+                        default="no_clawback",
+                        max_length=20,
+                    ),
+                ),
+                ("ineligible_for_funding_reason", models.CharField(blank=True, max_length=40, null=True)),
+                ("pupil_premium_uplift", models.BooleanField(default=False)),
+                ("sparsity_uplift", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(default=config.clock.now)),
+                ("api_updated_at", models.DateTimeField(default=config.clock.now)),
+                (
+                    "delivery_partner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="schools.deliverypartner"
+                    ),
+                ),
+                (
+                    "mentor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="participants.participant",
+                    ),
+                ),
+                (
+                    "training_period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="declarations",
+                        to="participants.trainingperiod",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('clawback_status', 'no_clawback'), ('payment_status', 'paid'), _connector='OR'), name='only_paid_declarations_are_clawed_back')],
+                "ordering": ["created_at", "id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("clawback_status", "no_clawback"), ("payment_status", "paid"), _connector="OR"
+                        ),
+                        name="only_paid_declarations_are_clawed_back",
+                    )
+                ],
             },
         ),
     ]

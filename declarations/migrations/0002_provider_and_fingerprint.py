@@ -5,21 +5,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('declarations', '0001_initial'),
-        ('schools', '0002_school_choices_and_memberships'),
+        ("declarations", "0001_initial"),
+        ("schools", "0002_school_choices_and_memberships"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='declaration',
-            name='lead_provider',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='declarations', to='schools.leadprovider'),
+            model_name="declaration",
+            name="lead_provider",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="declarations",
+                to="schools.leadprovider",
+            ),
         ),
         migrations.AddField(
-            model_name='declaration',
-            name='request_fingerprint',
+            model_name="declaration",
+            name="request_fingerprint",
             field=models.CharField(blank=True, db_index=True, editable=False, max_length=64),
         ),
     ]

@@ -1,4 +1,5 @@
 """A lead provider moves a participant to another schedule or cohort (S1–S25, with O6)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -67,7 +68,9 @@ def _completed(participant, participant_type) -> bool:
 
 def _declarations_fall_outside(training: TrainingPeriod, schedule: Schedule) -> bool:
     milestones = {m.declaration_type: m for m in schedule.milestones.all()}
-    for declaration in Declaration.objects.filter(training_period=training).exclude(payment_status=PaymentStatus.VOIDED):
+    for declaration in Declaration.objects.filter(training_period=training).exclude(
+        payment_status=PaymentStatus.VOIDED
+    ):
         milestone = milestones.get(declaration.declaration_type)
         if milestone is None or window_error(milestone=milestone, declaration_date=declaration.declaration_date):
             return True
@@ -95,7 +98,10 @@ def _check_schedule(checks, *, identifier, target, training, participant_type, t
             (schedule.pk == training.schedule_id, SAME_SCHEDULE),
             (participant_type == ParticipantType.ECT and schedule.kind == "replacement", NOT_FOR_ECTS),
             (participant_type == ParticipantType.MENTOR and schedule.kind == "reduced", NOT_FOR_MENTORS),
-            (training.started_on >= today and _declarations_fall_outside(training, schedule), WOULD_INVALIDATE_DECLARATIONS),
+            (
+                training.started_on >= today and _declarations_fall_outside(training, schedule),
+                WOULD_INVALIDATE_DECLARATIONS,
+            ),
         ],
     )
     return schedule
@@ -125,8 +131,12 @@ def change_schedule(*, participant, lead_provider, course_identifier, schedule_i
         participant_type = enrolment.participant_type_for(course_identifier)
         target = _target_cohort(cohort, training)
         schedule = _check_schedule(
-            checks, identifier=schedule_identifier, target=target, training=training,
-            participant_type=participant_type, today=today,
+            checks,
+            identifier=schedule_identifier,
+            target=target,
+            training=training,
+            participant_type=participant_type,
+            today=today,
         )
         if training is None:
             checks.raise_if_any()
@@ -138,7 +148,8 @@ def change_schedule(*, participant, lead_provider, course_identifier, schedule_i
             [
                 (cohort_changes and new_partnership is None, NO_PARTNERSHIP_IN_COHORT),
                 (
-                    target.payments_frozen(now=now) and getattr(participant, _frozen_year_field(participant_type)) != target.year,
+                    target.payments_frozen(now=now)
+                    and getattr(participant, _frozen_year_field(participant_type)) != target.year,
                     FROZEN_COHORT,
                 ),
             ],
@@ -150,9 +161,14 @@ def change_schedule(*, participant, lead_provider, course_identifier, schedule_i
         induction_end = _induction_end_date(participant)
         if not checks.failed("participant_id"):
             current_status = status.participant_status(
-                participant_type=participant_type, started_on=training.started_on, finished_on=training.finished_on,
-                deferred_at=training.deferred_at, withdrawn_at=training.withdrawn_at,
-                induction_end_date=induction_end, mentor_funding_end_date=participant.mentor_funding_end_date, today=today,
+                participant_type=participant_type,
+                started_on=training.started_on,
+                finished_on=training.finished_on,
+                deferred_at=training.deferred_at,
+                withdrawn_at=training.withdrawn_at,
+                induction_end_date=induction_end,
+                mentor_funding_end_date=participant.mentor_funding_end_date,
+                today=today,
             )
             later_training = TrainingPeriod.objects.filter(
                 school_period__participant=participant,

@@ -1,4 +1,5 @@
 """A lead provider defers a participant's training (A10–A13)."""
+
 from __future__ import annotations
 
 from django.db import transaction
@@ -11,7 +12,9 @@ from participants.models import DeferralReason, TrainingPeriod
 
 REASONS = {value.replace("_", "-"): value for value in DeferralReason.values}
 ENTER_REASON = "Enter a '#/reason'."
-REASON_NOT_RECOGNISED = "The entered '#/reason' is not recognised for the given participant. Check details and try again."
+REASON_NOT_RECOGNISED = (
+    "The entered '#/reason' is not recognised for the given participant. Check details and try again."
+)
 ALREADY_DEFERRED = "The '#/participant_id' is already deferred."
 ALREADY_WITHDRAWN = "The '#/participant_id' is already withdrawn."
 NOT_STARTED = (
@@ -43,7 +46,9 @@ def defer(*, participant, lead_provider, course_identifier, reason, now) -> Trai
         )
         check_reason(checks, reason, REASONS)
         if training is not None:
-            training_status = status.training_status(deferred_at=training.deferred_at, withdrawn_at=training.withdrawn_at)
+            training_status = status.training_status(
+                deferred_at=training.deferred_at, withdrawn_at=training.withdrawn_at
+            )
             checks.first(
                 "participant_id",
                 [

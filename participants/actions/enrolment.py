@@ -1,4 +1,5 @@
 """What every provider action starts with: lock the participant, find the enrolment (A1–A3)."""
+
 from __future__ import annotations
 
 from django.db.models import Q
@@ -44,7 +45,9 @@ def training_period_for(checks: Checks, *, participant, lead_provider, course_id
 
 def other_training_periods(training_period: TrainingPeriod):
     """Training at the same school period other than this one."""
-    return TrainingPeriod.objects.filter(school_period_id=training_period.school_period_id).exclude(pk=training_period.pk)
+    return TrainingPeriod.objects.filter(school_period_id=training_period.school_period_id).exclude(
+        pk=training_period.pk
+    )
 
 
 def covering(day) -> Q:

@@ -1,4 +1,5 @@
 """A lead provider resumes a deferred or withdrawn participant (A30–A33, with O5)."""
+
 from __future__ import annotations
 
 from django.db import transaction
@@ -35,7 +36,11 @@ def resume(*, participant, lead_provider, course_identifier, now) -> TrainingPer
             checks.first(
                 "participant_id",
                 [
-                    (status.training_status(deferred_at=training.deferred_at, withdrawn_at=training.withdrawn_at) == status.ACTIVE, ALREADY_ACTIVE),
+                    (
+                        status.training_status(deferred_at=training.deferred_at, withdrawn_at=training.withdrawn_at)
+                        == status.ACTIVE,
+                        ALREADY_ACTIVE,
+                    ),
                     (others.filter(enrolment.covering(today)).exists(), ACTIVE_ELSEWHERE),
                     # O5: a later change by the school (new provider, school-led) is not the provider's to undo.
                     (others.filter(started_on__gt=training.started_on).exists(), SCHOOL_CHANGED_TRAINING),

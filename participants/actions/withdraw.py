@@ -1,4 +1,5 @@
 """A lead provider withdraws a participant from training (A20–A24)."""
+
 from __future__ import annotations
 
 from django.db import transaction
@@ -27,7 +28,9 @@ def withdraw(*, participant, lead_provider, course_identifier, reason, now) -> T
         )
         check_reason(checks, reason, REASONS)
         if training is not None:
-            training_status = status.training_status(deferred_at=training.deferred_at, withdrawn_at=training.withdrawn_at)
+            training_status = status.training_status(
+                deferred_at=training.deferred_at, withdrawn_at=training.withdrawn_at
+            )
             checks.first(
                 "participant_id",
                 [

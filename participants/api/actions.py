@@ -3,6 +3,7 @@
 Each view parses, calls its action's service and answers with the whole participant (C14 order:
 auth → filter shape → body envelope → visibility → the service's 422s).
 """
+
 from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
@@ -69,9 +70,7 @@ class ParticipantAction(LeadProviderView):
 
     def _visible_participant(self, id):
         api_id = uuid_or_none(id)
-        participant = (
-            reading.visible_participants(self.lead_provider).filter(api_id=api_id).first() if api_id else None
-        )
+        participant = reading.visible_participants(self.lead_provider).filter(api_id=api_id).first() if api_id else None
         if participant is None:
             raise NotFound()
         return participant
@@ -85,17 +84,30 @@ class DeferParticipant(ParticipantAction):
     permitted = ("reason", "course_identifier")
 
     @extend_schema(
-        operation_id="deferParticipant", tags=["Participants"], parameters=[schema.ID], responses=_responses(),
-        request=_request_body("ParticipantDefer", "participant-defer", {
-            "reason": serializers.ChoiceField(choices=DEFERRAL_REASONS), "course_identifier": _course(),
-        }),
+        operation_id="deferParticipant",
+        tags=["Participants"],
+        parameters=[schema.ID],
+        responses=_responses(),
+        request=_request_body(
+            "ParticipantDefer",
+            "participant-defer",
+            {
+                "reason": serializers.ChoiceField(choices=DEFERRAL_REASONS),
+                "course_identifier": _course(),
+            },
+        ),
     )
     def put(self, request, id):
         return super().put(request, id)
 
     def perform(self, participant, attrs, *, now):
-        defer(participant=participant, lead_provider=self.lead_provider, course_identifier=attrs["course_identifier"],
-              reason=attrs["reason"], now=now)
+        defer(
+            participant=participant,
+            lead_provider=self.lead_provider,
+            course_identifier=attrs["course_identifier"],
+            reason=attrs["reason"],
+            now=now,
+        )
 
 
 class WithdrawParticipant(ParticipantAction):
@@ -103,17 +115,30 @@ class WithdrawParticipant(ParticipantAction):
     permitted = ("reason", "course_identifier")
 
     @extend_schema(
-        operation_id="withdrawParticipant", tags=["Participants"], parameters=[schema.ID], responses=_responses(),
-        request=_request_body("ParticipantWithdraw", "participant-withdraw", {
-            "reason": serializers.ChoiceField(choices=WITHDRAWAL_REASONS), "course_identifier": _course(),
-        }),
+        operation_id="withdrawParticipant",
+        tags=["Participants"],
+        parameters=[schema.ID],
+        responses=_responses(),
+        request=_request_body(
+            "ParticipantWithdraw",
+            "participant-withdraw",
+            {
+                "reason": serializers.ChoiceField(choices=WITHDRAWAL_REASONS),
+                "course_identifier": _course(),
+            },
+        ),
     )
     def put(self, request, id):
         return super().put(request, id)
 
     def perform(self, participant, attrs, *, now):
-        withdraw(participant=participant, lead_provider=self.lead_provider, course_identifier=attrs["course_identifier"],
-                 reason=attrs["reason"], now=now)
+        withdraw(
+            participant=participant,
+            lead_provider=self.lead_provider,
+            course_identifier=attrs["course_identifier"],
+            reason=attrs["reason"],
+            now=now,
+        )
 
 
 class ResumeParticipant(ParticipantAction):
@@ -121,14 +146,22 @@ class ResumeParticipant(ParticipantAction):
     permitted = ("course_identifier",)
 
     @extend_schema(
-        operation_id="resumeParticipant", tags=["Participants"], parameters=[schema.ID], responses=_responses(),
+        operation_id="resumeParticipant",
+        tags=["Participants"],
+        parameters=[schema.ID],
+        responses=_responses(),
         request=_request_body("ParticipantResume", "participant-resume", {"course_identifier": _course()}),
     )
     def put(self, request, id):
         return super().put(request, id)
 
     def perform(self, participant, attrs, *, now):
-        resume(participant=participant, lead_provider=self.lead_provider, course_identifier=attrs["course_identifier"], now=now)
+        resume(
+            participant=participant,
+            lead_provider=self.lead_provider,
+            course_identifier=attrs["course_identifier"],
+            now=now,
+        )
 
 
 class ChangeSchedule(ParticipantAction):
@@ -136,18 +169,29 @@ class ChangeSchedule(ParticipantAction):
     permitted = ("schedule_identifier", "course_identifier", "cohort")
 
     @extend_schema(
-        operation_id="changeParticipantSchedule", tags=["Participants"], parameters=[schema.ID], responses=_responses(),
-        request=_request_body("ParticipantChangeSchedule", "participant-change-schedule", {
-            "schedule_identifier": serializers.ChoiceField(choices=list(SCHEDULE_IDENTIFIERS)),
-            "course_identifier": _course(),
-            "cohort": serializers.CharField(required=False),
-        }),
+        operation_id="changeParticipantSchedule",
+        tags=["Participants"],
+        parameters=[schema.ID],
+        responses=_responses(),
+        request=_request_body(
+            "ParticipantChangeSchedule",
+            "participant-change-schedule",
+            {
+                "schedule_identifier": serializers.ChoiceField(choices=list(SCHEDULE_IDENTIFIERS)),
+                "course_identifier": _course(),
+                "cohort": serializers.CharField(required=False),
+            },
+        ),
     )
     def put(self, request, id):
         return super().put(request, id)
 
     def perform(self, participant, attrs, *, now):
         change_schedule(
-            participant=participant, lead_provider=self.lead_provider, course_identifier=attrs["course_identifier"],
-            schedule_identifier=attrs["schedule_identifier"], cohort=attrs["cohort"], now=now,
+            participant=participant,
+            lead_provider=self.lead_provider,
+            course_identifier=attrs["course_identifier"],
+            schedule_identifier=attrs["schedule_identifier"],
+            cohort=attrs["cohort"],
+            now=now,
         )

@@ -4,6 +4,7 @@ The queries declare everything the representation needs, so a page costs the sam
 queries whatever its size: one for the participants, one for their enrolments, one for their
 ID changes. Rows come back as plain values and are shaped by `participants.api.representation`.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,7 +12,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, F, OuterRef, Q
 
-from participants.status import induction_dates
 from participants.models import (
     InductionPeriod,
     Mentorship,
@@ -21,6 +21,7 @@ from participants.models import (
     ProviderEnrolment,
     SchoolPeriod,
 )
+from participants.status import induction_dates
 from schools.models import LeadProvider, SchoolFundingEligibility
 
 TRAINING_STATUSES = ("active", "deferred", "withdrawn")
@@ -78,9 +79,20 @@ def visible_participants(lead_provider: LeadProvider, filters: ParticipantFilter
 
 
 PARTICIPANT_FIELDS = (
-    "id", "api_id", "full_name", "trn", "api_updated_at", "ect_training_record_id", "mentor_training_record_id",
-    "ect_eligible_on", "ect_exempt_on", "mentor_eligible_on", "mentor_funding_end_date", "mentor_funding_end_reason",
-    "ect_payments_frozen_year", "mentor_payments_frozen_year",
+    "id",
+    "api_id",
+    "full_name",
+    "trn",
+    "api_updated_at",
+    "ect_training_record_id",
+    "mentor_training_record_id",
+    "ect_eligible_on",
+    "ect_exempt_on",
+    "mentor_eligible_on",
+    "mentor_funding_end_date",
+    "mentor_funding_end_reason",
+    "ect_payments_frozen_year",
+    "mentor_payments_frozen_year",
 )
 
 
@@ -105,9 +117,22 @@ def _enrolment_values(lead_provider: LeadProvider, participant_ids):
             schedule_identifier=F("training_period__schedule__identifier"),
         )
         .values(
-            "participant_id", "participant_type", "started_on", "finished_on", "deferred_at", "deferral_reason",
-            "withdrawn_at", "withdrawal_reason", "school_period_id", "email", "school_id", "school_urn",
-            "delivery_partner_id", "cohort", "uplift_fees", "schedule_identifier",
+            "participant_id",
+            "participant_type",
+            "started_on",
+            "finished_on",
+            "deferred_at",
+            "deferral_reason",
+            "withdrawn_at",
+            "withdrawal_reason",
+            "school_period_id",
+            "email",
+            "school_id",
+            "school_urn",
+            "delivery_partner_id",
+            "cohort",
+            "uplift_fees",
+            "schedule_identifier",
         )
         .order_by("participant_id", "participant_type")
     )
@@ -153,17 +178,21 @@ def records(
         )
     )
     # F19: created_at of the earliest school period of the type; F20: the latest ECT period's pattern.
-    earliest = _first_by(school_periods, lambda p: (p["participant_id"], p["participant_type"]), lambda p: (p["started_on"], p["id"]))
+    earliest = _first_by(
+        school_periods, lambda p: (p["participant_id"], p["participant_type"]), lambda p: (p["started_on"], p["id"])
+    )
     latest_ect = _first_by(
         [p for p in school_periods if p["participant_type"] == ParticipantType.ECT],
         lambda p: p["participant_id"],
         lambda p: (-p["started_on"].toordinal(), -p["id"]),
     )
     # F4: the earliest mentorship of the training's school period that is current or still to come.
-    mentorships = Mentorship.objects.filter(
-        ect_school_period_id__in={e["school_period_id"] for e in enrolments}
-    ).filter(Q(finished_on__isnull=True) | Q(finished_on__gte=today)).values(
-        "ect_school_period_id", "started_on", "id", mentor_api_id=F("mentor_school_period__participant__api_id")
+    mentorships = (
+        Mentorship.objects.filter(ect_school_period_id__in={e["school_period_id"] for e in enrolments})
+        .filter(Q(finished_on__isnull=True) | Q(finished_on__gte=today))
+        .values(
+            "ect_school_period_id", "started_on", "id", mentor_api_id=F("mentor_school_period__participant__api_id")
+        )
     )
     mentor_of = _first_by(list(mentorships), lambda m: m["ect_school_period_id"], lambda m: (m["started_on"], m["id"]))
     uplifts = {
@@ -187,8 +216,10 @@ def records(
         )
         by_id[participant_id].enrolments.append(enrolment)
 
-    for change in ParticipantIdChange.objects.filter(participant_id__in=ids).order_by("changed_at", "id").values(
-        "participant_id", "from_participant_id", "to_participant_id", "changed_at"
+    for change in (
+        ParticipantIdChange.objects.filter(participant_id__in=ids)
+        .order_by("changed_at", "id")
+        .values("participant_id", "from_participant_id", "to_participant_id", "changed_at")
     ):
         by_id[change["participant_id"]].id_changes.append(change)
     return result
@@ -198,7 +229,9 @@ def surviving_participant_of(retired_api_id, lead_provider: LeadProvider):
     """O8: for a merged-away id, the participant it was merged into, if this provider sees that one."""
     survivor = (
         visible_participants(lead_provider)
-        .filter(Exists(ParticipantIdChange.objects.filter(participant=OuterRef("pk"), from_participant_id=retired_api_id)))
+        .filter(
+            Exists(ParticipantIdChange.objects.filter(participant=OuterRef("pk"), from_participant_id=retired_api_id))
+        )
         .values_list("api_id", flat=True)
         .first()
     )

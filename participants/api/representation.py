@@ -1,4 +1,5 @@
 """The participant document exactly as the lead provider API contract spells it (C3–C5, F1–F20)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,15 +17,23 @@ def _dasherised(value: str | None) -> str | None:
 def _withdrawal_and_deferral(enrolment: dict, training_status: str):
     """F11: only the object matching the training status is shown."""
     if training_status == status.WITHDRAWN:
-        return {"reason": _dasherised(enrolment["withdrawal_reason"]), "date": format_datetime(enrolment["withdrawn_at"])}, None
+        return {
+            "reason": _dasherised(enrolment["withdrawal_reason"]),
+            "date": format_datetime(enrolment["withdrawn_at"]),
+        }, None
     if training_status == status.DEFERRED:
-        return None, {"reason": _dasherised(enrolment["deferral_reason"]), "date": format_datetime(enrolment["deferred_at"])}
+        return None, {
+            "reason": _dasherised(enrolment["deferral_reason"]),
+            "date": format_datetime(enrolment["deferred_at"]),
+        }
     return None, None
 
 
 def enrolment_attributes(participant: dict, enrolment: dict, *, today: dt.date) -> dict:
     is_ect = enrolment["participant_type"] == ParticipantType.ECT
-    training_status = status.training_status(deferred_at=enrolment["deferred_at"], withdrawn_at=enrolment["withdrawn_at"])
+    training_status = status.training_status(
+        deferred_at=enrolment["deferred_at"], withdrawn_at=enrolment["withdrawn_at"]
+    )
     withdrawal, deferral = _withdrawal_and_deferral(enrolment, training_status)
     if is_ect:
         eligible = status.eligible_for_funding(

@@ -1,4 +1,5 @@
 """OpenAPI description of the participant document; used for the schema only, never to serialise."""
+
 from rest_framework import serializers
 
 from participants.models import DeferralReason, MentorFundingEndReason, WithdrawalReason

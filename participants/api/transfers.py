@@ -2,6 +2,7 @@
 
 Two queries per request whatever the page size: the page of participants, then their transfers.
 """
+
 from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -23,6 +24,7 @@ PARTICIPANT_VALUES = ("id", "api_id", "ect_training_record_id", "mentor_training
 
 # --- reading and representation -----------------------------------------------------------------------------------
 
+
 def participants_with_transfers(lead_provider):
     return Participant.objects.filter(pk__in=transfers.participant_ids_with_transfers(lead_provider))
 
@@ -35,7 +37,11 @@ def _side(side: transfers.Side | None) -> dict | None:
 
 def transfer_document(participant: dict, found: list[transfers.Transfer]) -> dict:
     def training_record_id(transfer):
-        column = "ect_training_record_id" if transfer.participant_type == ParticipantType.ECT else "mentor_training_record_id"
+        column = (
+            "ect_training_record_id"
+            if transfer.participant_type == ParticipantType.ECT
+            else "mentor_training_record_id"
+        )
         return str(participant[column])
 
     return {
@@ -66,6 +72,7 @@ def documents(lead_provider, participant_rows) -> list[dict]:
 
 
 # --- schema ----------------------------------------------------------------------------------------------------------
+
 
 class TransferSideSerializer(serializers.Serializer):
     school_urn = serializers.CharField()
@@ -103,12 +110,17 @@ class ParticipantTransfersResponseSerializer(serializers.Serializer):
 
 # --- views -----------------------------------------------------------------------------------------------------------
 
+
 class TransferList(LeadProviderView):
     @extend_schema(
-        operation_id="getTransfers", tags=["Transfers"], parameters=[TRANSFERS_FILTER, schema.PAGE, schema.SORT],
+        operation_id="getTransfers",
+        tags=["Transfers"],
+        parameters=[TRANSFERS_FILTER, schema.PAGE, schema.SORT],
         responses={
             200: OpenApiResponse(ParticipantTransfersResponseSerializer, description="OK"),
-            400: schema.BAD_REQUEST, 401: schema.UNAUTHORISED, 429: schema.TOO_MANY,
+            400: schema.BAD_REQUEST,
+            401: schema.UNAUTHORISED,
+            429: schema.TOO_MANY,
         },
     )
     def get(self, request):
@@ -117,23 +129,34 @@ class TransferList(LeadProviderView):
         ordering = ordering_from(request.query_params, columns=SORT_COLUMNS)
         queryset = participants_with_transfers(self.lead_provider)
         if (raw.get("updated_since") or "").strip():
-            queryset = queryset.filter(api_updated_at__gte=iso8601_moment(raw["updated_since"], filter_name="updated_since"))
+            queryset = queryset.filter(
+                api_updated_at__gte=iso8601_moment(raw["updated_since"], filter_name="updated_since")
+            )
         rows = page.slice(queryset.order_by(*ordering).values(*PARTICIPANT_VALUES))
         return Response({"data": documents(self.lead_provider, rows)})
 
 
 class ParticipantTransfers(LeadProviderView):
     @extend_schema(
-        operation_id="getTransfer", tags=["Transfers"], parameters=[schema.ID],
+        operation_id="getTransfer",
+        tags=["Transfers"],
+        parameters=[schema.ID],
         responses={
             200: OpenApiResponse(ParticipantTransferResponseSerializer, description="OK"),
-            400: schema.BAD_REQUEST, 401: schema.UNAUTHORISED, 404: schema.NOT_FOUND, 429: schema.TOO_MANY,
+            400: schema.BAD_REQUEST,
+            401: schema.UNAUTHORISED,
+            404: schema.NOT_FOUND,
+            429: schema.TOO_MANY,
         },
     )
     def get(self, request, id):
         self.filters()
         api_id = uuid_or_none(id)
-        rows = participants_with_transfers(self.lead_provider).filter(api_id=api_id).values(*PARTICIPANT_VALUES) if api_id else []
+        rows = (
+            participants_with_transfers(self.lead_provider).filter(api_id=api_id).values(*PARTICIPANT_VALUES)
+            if api_id
+            else []
+        )
         found = documents(self.lead_provider, rows)
         if not found:
             raise NotFound()

@@ -3,6 +3,7 @@
 With these, the `mentor_id` on an ECT's enrolment (F4) always names either a participant the provider
 trains as a mentor or an unfunded mentor. One query per request whatever the page size.
 """
+
 from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Subquery
@@ -23,6 +24,7 @@ UNFUNDED_MENTORS_FILTER = schema.filter_parameter({"updated_since": {"type": "st
 
 # --- reading and representation -----------------------------------------------------------------------------------
 
+
 def unfunded_mentors(lead_provider):
     """Anyone who has mentored an ECT at a school period with this provider's partnered training, at any
     time, and who has no mentor training with this provider (no mentor enrolment, V2)."""
@@ -33,7 +35,9 @@ def unfunded_mentors(lead_provider):
     trained_by_us = ProviderEnrolment.objects.filter(
         participant=OuterRef("pk"), lead_provider=lead_provider, participant_type=ParticipantType.MENTOR
     )
-    return Participant.objects.filter(retired_into__isnull=True).filter(Exists(mentored_our_ect), ~Exists(trained_by_us))
+    return Participant.objects.filter(retired_into__isnull=True).filter(
+        Exists(mentored_our_ect), ~Exists(trained_by_us)
+    )
 
 
 def rows(queryset):
@@ -61,6 +65,7 @@ def unfunded_mentor_document(row: dict) -> dict:
 
 # --- schema ----------------------------------------------------------------------------------------------------------
 
+
 class UnfundedMentorAttributesSerializer(serializers.Serializer):
     full_name = serializers.CharField()
     email = serializers.CharField(allow_null=True)
@@ -85,13 +90,17 @@ class UnfundedMentorsResponseSerializer(serializers.Serializer):
 
 # --- views -----------------------------------------------------------------------------------------------------------
 
+
 class UnfundedMentorList(LeadProviderView):
     @extend_schema(
-        operation_id="getUnfundedMentors", tags=["Unfunded Mentors"],
+        operation_id="getUnfundedMentors",
+        tags=["Unfunded Mentors"],
         parameters=[UNFUNDED_MENTORS_FILTER, schema.PAGE, schema.SORT],
         responses={
             200: OpenApiResponse(UnfundedMentorsResponseSerializer, description="OK"),
-            400: schema.BAD_REQUEST, 401: schema.UNAUTHORISED, 429: schema.TOO_MANY,
+            400: schema.BAD_REQUEST,
+            401: schema.UNAUTHORISED,
+            429: schema.TOO_MANY,
         },
     )
     def get(self, request):
@@ -100,17 +109,24 @@ class UnfundedMentorList(LeadProviderView):
         ordering = ordering_from(request.query_params, columns=SORT_COLUMNS)
         queryset = unfunded_mentors(self.lead_provider)
         if (raw.get("updated_since") or "").strip():
-            queryset = queryset.filter(api_updated_at__gte=iso8601_moment(raw["updated_since"], filter_name="updated_since"))
+            queryset = queryset.filter(
+                api_updated_at__gte=iso8601_moment(raw["updated_since"], filter_name="updated_since")
+            )
         found = page.slice(rows(queryset.order_by(*ordering)))
         return Response({"data": [unfunded_mentor_document(row) for row in found]})
 
 
 class UnfundedMentorDetail(LeadProviderView):
     @extend_schema(
-        operation_id="getUnfundedMentor", tags=["Unfunded Mentors"], parameters=[schema.ID],
+        operation_id="getUnfundedMentor",
+        tags=["Unfunded Mentors"],
+        parameters=[schema.ID],
         responses={
             200: OpenApiResponse(UnfundedMentorResponseSerializer, description="OK"),
-            400: schema.BAD_REQUEST, 401: schema.UNAUTHORISED, 404: schema.NOT_FOUND, 429: schema.TOO_MANY,
+            400: schema.BAD_REQUEST,
+            401: schema.UNAUTHORISED,
+            404: schema.NOT_FOUND,
+            429: schema.TOO_MANY,
         },
     )
     def get(self, request, id):

@@ -1,4 +1,5 @@
 """GET /api/v3/participants and /api/v3/participants/{id}."""
+
 from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -89,7 +90,9 @@ def find_visible(lead_provider, participant_id: str, *, today):
     api_id = uuid_or_none(participant_id)
     if api_id is None:
         raise NotFound()
-    found = reading.records(lead_provider, reading.visible_participants(lead_provider).filter(api_id=api_id), today=today)
+    found = reading.records(
+        lead_provider, reading.visible_participants(lead_provider).filter(api_id=api_id), today=today
+    )
     if found:
         return found[0]
     survivor = reading.surviving_participant_of(api_id, lead_provider)

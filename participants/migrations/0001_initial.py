@@ -10,219 +10,490 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('schedules', '0001_initial'),
-        ('schools', '0001_initial'),
+        ("schedules", "0001_initial"),
+        ("schools", "0001_initial"),
     ]
 
     operations = [
         # The no-overlap exclusion constraints compare ids with '=' inside a GiST index.
         BtreeGistExtension(),
         migrations.CreateModel(
-            name='Participant',
+            name="Participant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('api_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('full_name', models.CharField(max_length=200)),
-                ('trn', models.CharField(blank=True, max_length=7, null=True, unique=True, verbose_name='TRN')),
-                ('date_of_birth', models.DateField(blank=True, null=True)),
-                ('ect_training_record_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('mentor_training_record_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('ect_eligible_on', models.DateField(blank=True, null=True)),
-                ('ect_exempt_on', models.DateField(blank=True, null=True)),
-                ('mentor_eligible_on', models.DateField(blank=True, null=True)),
-                ('mentor_funding_end_date', models.DateField(blank=True, null=True)),
-                ('mentor_funding_end_reason', models.CharField(blank=True, choices=[('completed_declaration_received', 'Completed declaration received'), ('completed_during_early_roll_out', 'Completed during early roll-out'), ('started_not_completed', 'Started, not completed')], max_length=40, null=True)),
-                ('ect_payments_frozen_year', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('mentor_payments_frozen_year', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=config.clock.now)),
-                ('api_updated_at', models.DateTimeField(default=config.clock.now)),
-                ('retired_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='participants.participant')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("api_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("full_name", models.CharField(max_length=200)),
+                ("trn", models.CharField(blank=True, max_length=7, null=True, unique=True, verbose_name="TRN")),
+                ("date_of_birth", models.DateField(blank=True, null=True)),
+                ("ect_training_record_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("mentor_training_record_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("ect_eligible_on", models.DateField(blank=True, null=True)),
+                ("ect_exempt_on", models.DateField(blank=True, null=True)),
+                ("mentor_eligible_on", models.DateField(blank=True, null=True)),
+                ("mentor_funding_end_date", models.DateField(blank=True, null=True)),
+                (
+                    "mentor_funding_end_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("completed_declaration_received", "Completed declaration received"),
+                            ("completed_during_early_roll_out", "Completed during early roll-out"),
+                            ("started_not_completed", "Started, not completed"),
+                        ],
+                        max_length=40,
+                        null=True,
+                    ),
+                ),
+                ("ect_payments_frozen_year", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("mentor_payments_frozen_year", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=config.clock.now)),
+                ("api_updated_at", models.DateTimeField(default=config.clock.now)),
+                (
+                    "retired_into",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="participants.participant",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='InductionPeriod',
+            name="InductionPeriod",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_on', models.DateField()),
-                ('finished_on', models.DateField(blank=True, null=True)),
-                ('appropriate_body_name', models.CharField(blank=True, max_length=200)),
-                ('outcome', models.CharField(blank=True, choices=[('pass', 'Passed'), ('fail', 'Failed')], max_length=10, null=True)),
-                ('created_at', models.DateTimeField(default=config.clock.now)),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='induction_periods', to='participants.participant')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("started_on", models.DateField()),
+                ("finished_on", models.DateField(blank=True, null=True)),
+                ("appropriate_body_name", models.CharField(blank=True, max_length=200)),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True, choices=[("pass", "Passed"), ("fail", "Failed")], max_length=10, null=True
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=config.clock.now)),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="induction_periods",
+                        to="participants.participant",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['started_on', 'id'],
-                'abstract': False,
+                "ordering": ["started_on", "id"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='ParticipantIdChange',
+            name="ParticipantIdChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_participant_id', models.UUIDField(db_index=True)),
-                ('to_participant_id', models.UUIDField()),
-                ('changed_at', models.DateTimeField(default=config.clock.now)),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='id_changes', to='participants.participant')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("from_participant_id", models.UUIDField(db_index=True)),
+                ("to_participant_id", models.UUIDField()),
+                ("changed_at", models.DateTimeField(default=config.clock.now)),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="id_changes",
+                        to="participants.participant",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['changed_at', 'id'],
+                "ordering": ["changed_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='SchoolPeriod',
+            name="SchoolPeriod",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_on', models.DateField()),
-                ('finished_on', models.DateField(blank=True, null=True)),
-                ('participant_type', models.CharField(choices=[('ect', 'Early career teacher'), ('mentor', 'Mentor')], max_length=10)),
-                ('email', models.EmailField(blank=True, max_length=254, null=True)),
-                ('working_pattern', models.CharField(blank=True, choices=[('full_time', 'Full time'), ('part_time', 'Part time')], max_length=10, null=True)),
-                ('created_at', models.DateTimeField(default=config.clock.now)),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='school_periods', to='participants.participant')),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='school_periods', to='schools.school')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("started_on", models.DateField()),
+                ("finished_on", models.DateField(blank=True, null=True)),
+                (
+                    "participant_type",
+                    models.CharField(choices=[("ect", "Early career teacher"), ("mentor", "Mentor")], max_length=10),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254, null=True)),
+                (
+                    "working_pattern",
+                    models.CharField(
+                        blank=True,
+                        choices=[("full_time", "Full time"), ("part_time", "Part time")],
+                        max_length=10,
+                        null=True,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=config.clock.now)),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="school_periods",
+                        to="participants.participant",
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="school_periods", to="schools.school"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['started_on', 'id'],
-                'abstract': False,
+                "ordering": ["started_on", "id"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Mentorship',
+            name="Mentorship",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_on', models.DateField()),
-                ('finished_on', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=config.clock.now)),
-                ('ect_school_period', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mentorships', to='participants.schoolperiod')),
-                ('mentor_school_period', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mentees', to='participants.schoolperiod')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("started_on", models.DateField()),
+                ("finished_on", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=config.clock.now)),
+                (
+                    "ect_school_period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mentorships",
+                        to="participants.schoolperiod",
+                    ),
+                ),
+                (
+                    "mentor_school_period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mentees",
+                        to="participants.schoolperiod",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['started_on', 'id'],
-                'abstract': False,
+                "ordering": ["started_on", "id"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='TrainingPeriod',
+            name="TrainingPeriod",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_on', models.DateField()),
-                ('finished_on', models.DateField(blank=True, null=True)),
-                ('programme_type', models.CharField(choices=[('provider_led', 'Provider-led'), ('school_led', 'School-led')], default='provider_led', max_length=20)),
-                ('deferred_at', models.DateTimeField(blank=True, null=True)),
-                ('deferral_reason', models.CharField(blank=True, choices=[('bereavement', 'Bereavement'), ('long_term_sickness', 'Long-term sickness'), ('parental_leave', 'Parental leave'), ('career_break', 'Career break'), ('other', 'Other')], max_length=30, null=True)),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
-                ('withdrawal_reason', models.CharField(blank=True, choices=[('left_teaching_profession', 'Left teaching profession'), ('moved_school', 'Moved school'), ('mentor_no_longer_being_mentor', 'Mentor no longer being mentor'), ('switched_to_school_led', 'Switched to school-led'), ('changed_lead_provider', 'Changed lead provider'), ('other', 'Other')], max_length=40, null=True)),
-                ('created_at', models.DateTimeField(default=config.clock.now)),
-                ('lead_provider', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='training_periods', to='schools.leadprovider')),
-                ('partnership', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='training_periods', to='schools.partnership')),
-                ('schedule', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='schedules.schedule')),
-                ('school_period', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='training_periods', to='participants.schoolperiod')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("started_on", models.DateField()),
+                ("finished_on", models.DateField(blank=True, null=True)),
+                (
+                    "programme_type",
+                    models.CharField(
+                        choices=[("provider_led", "Provider-led"), ("school_led", "School-led")],
+                        default="provider_led",
+                        max_length=20,
+                    ),
+                ),
+                ("deferred_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "deferral_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("bereavement", "Bereavement"),
+                            ("long_term_sickness", "Long-term sickness"),
+                            ("parental_leave", "Parental leave"),
+                            ("career_break", "Career break"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                        null=True,
+                    ),
+                ),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "withdrawal_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("left_teaching_profession", "Left teaching profession"),
+                            ("moved_school", "Moved school"),
+                            ("mentor_no_longer_being_mentor", "Mentor no longer being mentor"),
+                            ("switched_to_school_led", "Switched to school-led"),
+                            ("changed_lead_provider", "Changed lead provider"),
+                            ("other", "Other"),
+                        ],
+                        max_length=40,
+                        null=True,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=config.clock.now)),
+                (
+                    "lead_provider",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="training_periods",
+                        to="schools.leadprovider",
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="training_periods",
+                        to="schools.partnership",
+                    ),
+                ),
+                (
+                    "schedule",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="schedules.schedule",
+                    ),
+                ),
+                (
+                    "school_period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="training_periods",
+                        to="participants.schoolperiod",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['started_on', 'id'],
-                'abstract': False,
+                "ordering": ["started_on", "id"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='ProviderEnrolment',
+            name="ProviderEnrolment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('participant_type', models.CharField(choices=[('ect', 'Early career teacher'), ('mentor', 'Mentor')], max_length=10)),
-                ('recorded_status', models.CharField(choices=[('joining', 'Joining'), ('active', 'Active'), ('leaving', 'Leaving'), ('left', 'Left')], max_length=10, null=True)),
-                ('lead_provider', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='schools.leadprovider')),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='provider_enrolments', to='participants.participant')),
-                ('training_period', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='participants.trainingperiod')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "participant_type",
+                    models.CharField(choices=[("ect", "Early career teacher"), ("mentor", "Mentor")], max_length=10),
+                ),
+                (
+                    "recorded_status",
+                    models.CharField(
+                        choices=[
+                            ("joining", "Joining"),
+                            ("active", "Active"),
+                            ("leaving", "Leaving"),
+                            ("left", "Left"),
+                        ],
+                        max_length=10,
+                        null=True,
+                    ),
+                ),
+                (
+                    "lead_provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="schools.leadprovider"
+                    ),
+                ),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="provider_enrolments",
+                        to="participants.participant",
+                    ),
+                ),
+                (
+                    "training_period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="participants.trainingperiod"
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='participant',
-            index=models.Index(fields=['api_updated_at', 'id'], name='participant_api_updated_idx'),
+            model_name="participant",
+            index=models.Index(fields=["api_updated_at", "id"], name="participant_api_updated_idx"),
         ),
         migrations.AddIndex(
-            model_name='participant',
-            index=models.Index(fields=['created_at', 'id'], name='participant_created_idx'),
+            model_name="participant",
+            index=models.Index(fields=["created_at", "id"], name="participant_created_idx"),
         ),
         migrations.AddConstraint(
-            model_name='participant',
-            constraint=models.CheckConstraint(condition=models.Q(('trn__regex', '^[0-9]{7}$'), ('trn__isnull', True), _connector='OR'), name='trn_is_seven_digits'),
+            model_name="participant",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("trn__regex", "^[0-9]{7}$"), ("trn__isnull", True), _connector="OR"),
+                name="trn_is_seven_digits",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='participant',
-            constraint=models.CheckConstraint(condition=models.Q(('mentor_funding_end_reason__isnull', True), ('mentor_funding_end_date__isnull', False), _connector='OR'), name='mentor_funding_end_reason_needs_date'),
+            model_name="participant",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("mentor_funding_end_reason__isnull", True),
+                    ("mentor_funding_end_date__isnull", False),
+                    _connector="OR",
+                ),
+                name="mentor_funding_end_reason_needs_date",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='inductionperiod',
-            constraint=models.CheckConstraint(condition=models.Q(('finished_on__isnull', True), ('finished_on__gte', models.F('started_on')), _connector='OR'), name='participants_inductionperiod_ends_after_start', violation_error_message='A period cannot end before it starts.'),
+            model_name="inductionperiod",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("finished_on__isnull", True), ("finished_on__gte", models.F("started_on")), _connector="OR"
+                ),
+                name="participants_inductionperiod_ends_after_start",
+                violation_error_message="A period cannot end before it starts.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='inductionperiod',
-            constraint=django.contrib.postgres.constraints.ExclusionConstraint(expressions=[('participant', '='), (config.periods.DateRange('started_on', 'finished_on'), '&&')], name='induction_periods_do_not_overlap'),
+            model_name="inductionperiod",
+            constraint=django.contrib.postgres.constraints.ExclusionConstraint(
+                expressions=[("participant", "="), (config.periods.DateRange("started_on", "finished_on"), "&&")],
+                name="induction_periods_do_not_overlap",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='inductionperiod',
-            constraint=models.CheckConstraint(condition=models.Q(('outcome__isnull', True), ('finished_on__isnull', False), _connector='OR'), name='induction_outcome_needs_end_date'),
+            model_name="inductionperiod",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("outcome__isnull", True), ("finished_on__isnull", False), _connector="OR"),
+                name="induction_outcome_needs_end_date",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='schoolperiod',
-            constraint=models.CheckConstraint(condition=models.Q(('finished_on__isnull', True), ('finished_on__gte', models.F('started_on')), _connector='OR'), name='participants_schoolperiod_ends_after_start', violation_error_message='A period cannot end before it starts.'),
+            model_name="schoolperiod",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("finished_on__isnull", True), ("finished_on__gte", models.F("started_on")), _connector="OR"
+                ),
+                name="participants_schoolperiod_ends_after_start",
+                violation_error_message="A period cannot end before it starts.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='schoolperiod',
-            constraint=django.contrib.postgres.constraints.ExclusionConstraint(condition=models.Q(('participant_type', 'ect')), expressions=[('participant', '='), (config.periods.DateRange('started_on', 'finished_on'), '&&')], name='ect_school_periods_do_not_overlap', violation_error_message='An ECT cannot be at two schools at once.'),
+            model_name="schoolperiod",
+            constraint=django.contrib.postgres.constraints.ExclusionConstraint(
+                condition=models.Q(("participant_type", "ect")),
+                expressions=[("participant", "="), (config.periods.DateRange("started_on", "finished_on"), "&&")],
+                name="ect_school_periods_do_not_overlap",
+                violation_error_message="An ECT cannot be at two schools at once.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='schoolperiod',
-            constraint=django.contrib.postgres.constraints.ExclusionConstraint(condition=models.Q(('participant_type', 'mentor')), expressions=[('participant', '='), ('school', '='), (config.periods.DateRange('started_on', 'finished_on'), '&&')], name='mentor_school_periods_do_not_overlap_at_a_school'),
+            model_name="schoolperiod",
+            constraint=django.contrib.postgres.constraints.ExclusionConstraint(
+                condition=models.Q(("participant_type", "mentor")),
+                expressions=[
+                    ("participant", "="),
+                    ("school", "="),
+                    (config.periods.DateRange("started_on", "finished_on"), "&&"),
+                ],
+                name="mentor_school_periods_do_not_overlap_at_a_school",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='schoolperiod',
-            constraint=models.CheckConstraint(condition=models.Q(('participant_type', 'ect'), ('working_pattern__isnull', True), _connector='OR'), name='working_pattern_only_for_ects'),
+            model_name="schoolperiod",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("participant_type", "ect"), ("working_pattern__isnull", True), _connector="OR"),
+                name="working_pattern_only_for_ects",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='mentorship',
-            constraint=models.CheckConstraint(condition=models.Q(('finished_on__isnull', True), ('finished_on__gte', models.F('started_on')), _connector='OR'), name='participants_mentorship_ends_after_start', violation_error_message='A period cannot end before it starts.'),
+            model_name="mentorship",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("finished_on__isnull", True), ("finished_on__gte", models.F("started_on")), _connector="OR"
+                ),
+                name="participants_mentorship_ends_after_start",
+                violation_error_message="A period cannot end before it starts.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='mentorship',
-            constraint=django.contrib.postgres.constraints.ExclusionConstraint(expressions=[('ect_school_period', '='), (config.periods.DateRange('started_on', 'finished_on'), '&&')], name='one_mentor_at_a_time', violation_error_message='An ECT has one mentor at a time.'),
+            model_name="mentorship",
+            constraint=django.contrib.postgres.constraints.ExclusionConstraint(
+                expressions=[("ect_school_period", "="), (config.periods.DateRange("started_on", "finished_on"), "&&")],
+                name="one_mentor_at_a_time",
+                violation_error_message="An ECT has one mentor at a time.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='trainingperiod',
-            index=models.Index(fields=['partnership', 'started_on'], name='training_partnership_idx'),
+            model_name="trainingperiod",
+            index=models.Index(fields=["partnership", "started_on"], name="training_partnership_idx"),
         ),
         migrations.AddConstraint(
-            model_name='trainingperiod',
-            constraint=models.CheckConstraint(condition=models.Q(('finished_on__isnull', True), ('finished_on__gte', models.F('started_on')), _connector='OR'), name='participants_trainingperiod_ends_after_start', violation_error_message='A period cannot end before it starts.'),
+            model_name="trainingperiod",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("finished_on__isnull", True), ("finished_on__gte", models.F("started_on")), _connector="OR"
+                ),
+                name="participants_trainingperiod_ends_after_start",
+                violation_error_message="A period cannot end before it starts.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trainingperiod',
-            constraint=django.contrib.postgres.constraints.ExclusionConstraint(expressions=[('school_period', '='), (config.periods.DateRange('started_on', 'finished_on'), '&&')], name='training_periods_do_not_overlap', violation_error_message='Training periods at one school cannot overlap.'),
+            model_name="trainingperiod",
+            constraint=django.contrib.postgres.constraints.ExclusionConstraint(
+                expressions=[("school_period", "="), (config.periods.DateRange("started_on", "finished_on"), "&&")],
+                name="training_periods_do_not_overlap",
+                violation_error_message="Training periods at one school cannot overlap.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trainingperiod',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('withdrawal_reason__isnull', True), ('withdrawn_at__isnull', True)), models.Q(('withdrawal_reason__isnull', False), ('withdrawn_at__isnull', False)), _connector='OR'), name='withdrawal_has_date_and_reason'),
+            model_name="trainingperiod",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("withdrawal_reason__isnull", True), ("withdrawn_at__isnull", True)),
+                    models.Q(("withdrawal_reason__isnull", False), ("withdrawn_at__isnull", False)),
+                    _connector="OR",
+                ),
+                name="withdrawal_has_date_and_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trainingperiod',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('deferral_reason__isnull', True), ('deferred_at__isnull', True)), models.Q(('deferral_reason__isnull', False), ('deferred_at__isnull', False)), _connector='OR'), name='deferral_has_date_and_reason'),
+            model_name="trainingperiod",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("deferral_reason__isnull", True), ("deferred_at__isnull", True)),
+                    models.Q(("deferral_reason__isnull", False), ("deferred_at__isnull", False)),
+                    _connector="OR",
+                ),
+                name="deferral_has_date_and_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trainingperiod',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('lead_provider__isnull', False), ('programme_type', 'provider_led'), ('schedule__isnull', False)), models.Q(('lead_provider__isnull', True), ('partnership__isnull', True), ('programme_type', 'school_led')), _connector='OR'), name='programme_type_matches_provider'),
+            model_name="trainingperiod",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("lead_provider__isnull", False),
+                        ("programme_type", "provider_led"),
+                        ("schedule__isnull", False),
+                    ),
+                    models.Q(
+                        ("lead_provider__isnull", True), ("partnership__isnull", True), ("programme_type", "school_led")
+                    ),
+                    _connector="OR",
+                ),
+                name="programme_type_matches_provider",
+            ),
         ),
         migrations.AddIndex(
-            model_name='providerenrolment',
-            index=models.Index(fields=['lead_provider', 'participant'], name='enrolment_provider_idx'),
+            model_name="providerenrolment",
+            index=models.Index(fields=["lead_provider", "participant"], name="enrolment_provider_idx"),
         ),
         migrations.AddConstraint(
-            model_name='providerenrolment',
-            constraint=models.UniqueConstraint(fields=('participant', 'lead_provider', 'participant_type'), name='one_enrolment_per_provider_and_type'),
+            model_name="providerenrolment",
+            constraint=models.UniqueConstraint(
+                fields=("participant", "lead_provider", "participant_type"), name="one_enrolment_per_provider_and_type"
+            ),
         ),
     ]

@@ -4,22 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('participants', '0001_initial'),
+        ("participants", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DailyStatusRun',
+            name="DailyStatusRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(unique=True)),
-                ('completed_at', models.DateTimeField()),
-                ('changed', models.PositiveIntegerField(default=0)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("day", models.DateField(unique=True)),
+                ("completed_at", models.DateTimeField()),
+                ("changed", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'ordering': ['-day'],
+                "ordering": ["-day"],
             },
         ),
     ]

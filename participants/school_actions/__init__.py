@@ -4,6 +4,7 @@ Each takes keyword-only arguments and `now`, runs in one transaction with the pa
 changes locked, and raises config.validation.ValidationFailed with (form field, message) pairs.
 The caller names the actor with config.changes.recording(actor=..., action=...).
 """
+
 from participants.school_actions.assign_mentor import assign_mentor
 from participants.school_actions.change_lead_provider import change_lead_provider
 from participants.school_actions.confirm_cohort_choice import confirm_cohort_choice

@@ -1,4 +1,5 @@
 """A school assigns a mentor to an ECT, or switches the ECT to another mentor (SC9, O10)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -29,7 +30,9 @@ def assign_mentor(*, ect_school_period, mentor_school_period, now) -> Mentorship
         checks = Checks()
         checks.first("mentor", mentor_rules(ect_school_period, mentor_school_period, today))
         checks.raise_if_any()
-        return assign(ect_school_period=ect_school_period, mentor_school_period=mentor_school_period, today=today, now=now)
+        return assign(
+            ect_school_period=ect_school_period, mentor_school_period=mentor_school_period, today=today, now=now
+        )
 
 
 def mentor_rules(ect: SchoolPeriod, mentor: SchoolPeriod, today: dt.date):
@@ -39,7 +42,10 @@ def mentor_rules(ect: SchoolPeriod, mentor: SchoolPeriod, today: dt.date):
     yield mentor.school_id != ect.school_id, DIFFERENT_SCHOOL
     yield _left_before(ect, today), ECT_LEFT
     yield _left_before(mentor, today), MENTOR_LEFT
-    yield mentor.finished_on is not None and mentor.finished_on < _mentoring_starts_on(ect, mentor, today), MENTOR_GONE_BEFORE_ECT_STARTS
+    yield (
+        mentor.finished_on is not None and mentor.finished_on < _mentoring_starts_on(ect, mentor, today),
+        MENTOR_GONE_BEFORE_ECT_STARTS,
+    )
 
 
 def _left_before(school_period: SchoolPeriod, today: dt.date) -> bool:
@@ -51,7 +57,11 @@ def _mentoring_starts_on(ect: SchoolPeriod, mentor: SchoolPeriod, today: dt.date
 
 
 def assign(
-    *, ect_school_period: SchoolPeriod, mentor_school_period: SchoolPeriod, today: dt.date, now: dt.datetime,
+    *,
+    ect_school_period: SchoolPeriod,
+    mentor_school_period: SchoolPeriod,
+    today: dt.date,
+    now: dt.datetime,
     train_mentor: bool = True,
 ) -> Mentorship:
     """SC9 once checked: the new mentorship replaces the current or next one; the mentor may start training.
@@ -60,7 +70,11 @@ def assign(
     """
     starts_on = _mentoring_starts_on(ect_school_period, mentor_school_period, today)
     replaced = list(ect_school_period.mentorships.filter(training.not_ended_by(starts_on)).order_by("started_on", "id"))
-    if replaced and replaced[0].mentor_school_period_id == mentor_school_period.pk and replaced[0].started_on <= starts_on:
+    if (
+        replaced
+        and replaced[0].mentor_school_period_id == mentor_school_period.pk
+        and replaced[0].started_on <= starts_on
+    ):
         return replaced[0]  # already their mentor: nothing changes
     for mentorship in replaced:
         if mentorship.started_on < starts_on:
@@ -81,7 +95,9 @@ def assign(
     return mentorship
 
 
-def _train_new_mentor(ect: SchoolPeriod, mentor: SchoolPeriod, *, switching: bool, today: dt.date, now: dt.datetime) -> None:
+def _train_new_mentor(
+    ect: SchoolPeriod, mentor: SchoolPeriod, *, switching: bool, today: dt.date, now: dt.datetime
+) -> None:
     """SC9: a provider-led ECT's mentor gets training once, if their funding has not ended."""
     ect_training = training.current_or_next(ect, today)
     if ect_training is None or ect_training.programme_type != ProgrammeType.PROVIDER_LED:
@@ -93,5 +109,10 @@ def _train_new_mentor(ect: SchoolPeriod, mentor: SchoolPeriod, *, switching: boo
     cohort = Cohort.objects.get(year=Cohort.year_containing(max(starts_on, today)))
     lead_provider = training.school_chosen_lead_provider(mentor.school, cohort) or ect_training.lead_provider
     training.start_mentor_training(
-        mentor_school_period=mentor, lead_provider=lead_provider, started_on=starts_on, now=now, mentee=ect, cohort=cohort
+        mentor_school_period=mentor,
+        lead_provider=lead_provider,
+        started_on=starts_on,
+        now=now,
+        mentee=ect,
+        cohort=cohort,
     )

@@ -1,4 +1,5 @@
 """A school moves an ECT's or mentor's training to another lead provider (SC13, SC14)."""
+
 from __future__ import annotations
 
 import datetime as dt

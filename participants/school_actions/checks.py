@@ -3,6 +3,7 @@
 Each `*_rules` function yields (failing?, message) pairs lazily, so `Checks.first` stops at the
 first failure and later rules never see input an earlier one rejected.
 """
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,4 +1,5 @@
 """A school confirms how its ECTs in a cohort will be trained, or keeps its earlier choice (P11)."""
+
 from __future__ import annotations
 
 from django.db import transaction
@@ -17,7 +18,14 @@ SELECT_HOW_TRAINED = "Select how your ECTs will be trained"
 
 
 def confirm_cohort_choice(
-    *, school, cohort, programme_type, lead_provider=None, delivery_partner=None, keep_previous=False, now,
+    *,
+    school,
+    cohort,
+    programme_type,
+    lead_provider=None,
+    delivery_partner=None,
+    keep_previous=False,
+    now,
 ) -> SchoolCohortChoice:
     with transaction.atomic(), changes.recording(now=now):
         # One change to a school's choices at a time.
@@ -29,7 +37,8 @@ def confirm_cohort_choice(
         if not keep_previous:
             checks.first("programme_type", [(programme_type not in Programme.values, SELECT_HOW_TRAINED)])
             checks.first(
-                "lead_provider", [(programme_type == Programme.PROVIDER_LED and lead_provider is None, SELECT_LEAD_PROVIDER)]
+                "lead_provider",
+                [(programme_type == Programme.PROVIDER_LED and lead_provider is None, SELECT_LEAD_PROVIDER)],
             )
         checks.raise_if_any()
 

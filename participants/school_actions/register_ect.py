@@ -1,4 +1,5 @@
 """A school registers an early career teacher (SC1–SC5, with O5)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -44,8 +45,17 @@ SELECT_WORKING_PATTERN = "Select if they work full time or part time"
 
 
 def register_ect(
-    *, school, full_name, trn, date_of_birth, email, started_on, working_pattern, programme_type,
-    lead_provider=None, now,
+    *,
+    school,
+    full_name,
+    trn,
+    date_of_birth,
+    email,
+    started_on,
+    working_pattern,
+    programme_type,
+    lead_provider=None,
+    now,
 ) -> SchoolPeriod:
     today = clock.london_date(now)
     with transaction.atomic(), changes.recording(now=now):
@@ -56,12 +66,16 @@ def register_ect(
         checks.first("date_of_birth", _date_of_birth_rules(date_of_birth, teacher, today))
         checks.first("email", email_rules(email, school=school, participant=teacher, today=today))
         checks.first(
-            "started_on", itertools.chain(start_rules(started_on, today=today), _not_before_earlier_school(teacher, school, started_on))
+            "started_on",
+            itertools.chain(
+                start_rules(started_on, today=today), _not_before_earlier_school(teacher, school, started_on)
+            ),
         )
         checks.first("working_pattern", [(working_pattern not in WorkingPattern.values, SELECT_WORKING_PATTERN)])
         checks.first("programme_type", [(programme_type not in ProgrammeType.values, SELECT_PROGRAMME)])
         checks.first(
-            "lead_provider", [(programme_type == ProgrammeType.PROVIDER_LED and lead_provider is None, SELECT_LEAD_PROVIDER)]
+            "lead_provider",
+            [(programme_type == ProgrammeType.PROVIDER_LED and lead_provider is None, SELECT_LEAD_PROVIDER)],
         )
         checks.raise_if_any()
 
@@ -91,11 +105,18 @@ def register_ect(
 def _open_ect_periods(teacher, started_on):
     """The teacher's ECT school periods still running on (or after) the new start date."""
     periods = SchoolPeriod.objects.filter(participant=teacher, participant_type=ParticipantType.ECT)
-    return periods.filter(training.not_ended_by(started_on)) if is_date(started_on) else periods.filter(finished_on__isnull=True)
+    return (
+        periods.filter(training.not_ended_by(started_on))
+        if is_date(started_on)
+        else periods.filter(finished_on__isnull=True)
+    )
 
 
 def _not_already_here(teacher, school, started_on):
-    yield teacher is not None and _open_ect_periods(teacher, started_on).filter(school=school).exists(), ALREADY_REGISTERED
+    yield (
+        teacher is not None and _open_ect_periods(teacher, started_on).filter(school=school).exists(),
+        ALREADY_REGISTERED,
+    )
 
 
 def _date_of_birth_rules(date_of_birth, teacher, today):
@@ -128,17 +149,27 @@ def registration_cohort(teacher, *, started_on: dt.date, today: dt.date, now: dt
     return Cohort.objects.get(year=year), False
 
 
-def _start_provider_led(school_period: SchoolPeriod, lead_provider, *, today: dt.date, now: dt.datetime) -> TrainingPeriod:
+def _start_provider_led(
+    school_period: SchoolPeriod, lead_provider, *, today: dt.date, now: dt.datetime
+) -> TrainingPeriod:
     teacher = school_period.participant
     cohort, reassigned = registration_cohort(teacher, started_on=school_period.started_on, today=today, now=now)
     # SC4: reassigned ECTs continue from the extended cohort's start rather than from today.
-    starts_on = max(school_period.started_on, cohort.started_on) if reassigned else training.training_starts_on(school_period, today)
+    starts_on = (
+        max(school_period.started_on, cohort.started_on)
+        if reassigned
+        else training.training_starts_on(school_period, today)
+    )
     schedule = default_schedules.default_schedule(
         participant=teacher, participant_type=ParticipantType.ECT, training_starts_on=starts_on, now=now, cohort=cohort
     )
     # P11: a reassigned ECT only joins a partnership that already exists in the new cohort.
     return training.start_provider_led(
-        school_period=school_period, lead_provider=lead_provider, schedule=schedule, started_on=starts_on, now=now,
+        school_period=school_period,
+        lead_provider=lead_provider,
+        schedule=schedule,
+        started_on=starts_on,
+        now=now,
         roll_over=not reassigned,
     )
 

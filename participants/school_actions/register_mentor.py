@@ -1,4 +1,5 @@
 """A school registers a mentor, optionally for one of its ECTs (SC6, O10)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -32,7 +33,16 @@ STARTED_ELSEWHERE_LATER = "The start date must be after they started mentoring a
 
 
 def register_mentor(
-    *, school, full_name, trn, email, started_on=None, mentee=None, lead_provider=None, mentoring_only_here=False, now,
+    *,
+    school,
+    full_name,
+    trn,
+    email,
+    started_on=None,
+    mentee=None,
+    lead_provider=None,
+    mentoring_only_here=False,
+    now,
 ) -> SchoolPeriod:
     today = clock.london_date(now)
     started_on = today if started_on is None else started_on
@@ -53,7 +63,9 @@ def register_mentor(
             ),
         )
         checks.first("mentee", _mentee_rules(mentee, school, today))
-        checks.first("mentor", [(teacher is not None and mentee is not None and mentee.participant_id == teacher.pk, OWN_MENTOR)])
+        checks.first(
+            "mentor", [(teacher is not None and mentee is not None and mentee.participant_id == teacher.pk, OWN_MENTOR)]
+        )
         checks.raise_if_any()
 
         teacher = find_or_create_teacher(trn=normalised_trn(trn), full_name=cleaned_name(full_name), now=now)
@@ -80,7 +92,9 @@ def register_mentor(
         if training.ever_trained_as_mentor(teacher):
             training.mark_mentor_eligible(teacher, today=today)
         if mentee is not None:
-            assign(ect_school_period=mentee, mentor_school_period=school_period, today=today, now=now, train_mentor=False)
+            assign(
+                ect_school_period=mentee, mentor_school_period=school_period, today=today, now=now, train_mentor=False
+            )
         return school_period
 
 
@@ -98,7 +112,10 @@ def _not_already_here(teacher, school, started_on):
 def _not_before_other_schools(teacher, school, started_on, mentoring_only_here):
     """Mentoring only here ends the other schools the day before, so they must have started before it."""
     others = _mentor_periods(teacher).exclude(school=school).filter(training.not_ended_by(started_on))
-    yield mentoring_only_here and teacher is not None and others.filter(started_on__gte=started_on).exists(), STARTED_ELSEWHERE_LATER
+    yield (
+        mentoring_only_here and teacher is not None and others.filter(started_on__gte=started_on).exists(),
+        STARTED_ELSEWHERE_LATER,
+    )
 
 
 def _mentee_rules(mentee, school, today):
@@ -133,7 +150,9 @@ def _may_train(teacher, school, mentoring_only_here: bool, today: dt.date) -> bo
 
 def _mentor_cohort(teacher, *, started_on: dt.date, today: dt.date, now: dt.datetime) -> Cohort:
     """SC6: the cohort of their previous mentor training unless it is frozen, else the one they start in."""
-    previous = default_schedules.previous_training(participant=teacher, participant_type=ParticipantType.MENTOR, now=now)
+    previous = default_schedules.previous_training(
+        participant=teacher, participant_type=ParticipantType.MENTOR, now=now
+    )
     if previous is not None and not previous.payments_frozen:
         return Cohort.objects.get(year=previous.cohort_year)
     return Cohort.objects.get(year=max(Cohort.year_containing(started_on), Cohort.year_containing(today)))

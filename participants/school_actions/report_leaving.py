@@ -1,4 +1,5 @@
 """A school reports that an ECT or mentor is leaving, or has left, on a date (SC7, SC8)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -31,7 +32,10 @@ def leaving_rules(school_period: SchoolPeriod, leaving_on):
     yield leaving_on < school_period.started_on, BEFORE_START
     # Training already removed for an earlier date cannot come back.
     reported = school_period.finished_on
-    yield reported is not None and leaving_on > reported, AFTER_REPORTED_DATE.format(day=long_date(reported or leaving_on))
+    yield (
+        reported is not None and leaving_on > reported,
+        AFTER_REPORTED_DATE.format(day=long_date(reported or leaving_on)),
+    )
     yield training.has_declarations(_training_starting(school_period, leaving_on)), training.TRAINING_ALREADY_DECLARED
 
 
@@ -65,7 +69,11 @@ def _training_starting(school_period: SchoolPeriod, day) -> list:
 
 def _mentorships(school_period: SchoolPeriod):
     field = "ect_school_period" if school_period.participant_type == ParticipantType.ECT else "mentor_school_period"
-    return Mentorship.objects.select_related("ect_school_period").filter(**{field: school_period}).order_by("started_on", "id")
+    return (
+        Mentorship.objects.select_related("ect_school_period")
+        .filter(**{field: school_period})
+        .order_by("started_on", "id")
+    )
 
 
 def _other_parties(school_period: SchoolPeriod) -> list:

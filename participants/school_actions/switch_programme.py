@@ -1,4 +1,5 @@
 """A school switches an ECT between provider-led and school-led training (SC10–SC12)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,13 +24,16 @@ def switch_programme(*, ect_school_period, programme_type, lead_provider=None, n
     today = clock.london_date(now)
     with transaction.atomic(), changes.recording(now=now):
         mentorship = _current_mentorship(ect_school_period, today)
-        training.lock(ect_school_period.participant, *([mentorship.mentor_school_period.participant] if mentorship else []))
+        training.lock(
+            ect_school_period.participant, *([mentorship.mentor_school_period.participant] if mentorship else [])
+        )
         ect_school_period = training.fresh(ect_school_period)
         replaced = _training_to_replace(ect_school_period, today)
         checks = Checks()
         checks.first("programme_type", programme_rules(ect_school_period, programme_type, replaced, today))
         checks.first(
-            "lead_provider", [(programme_type == ProgrammeType.PROVIDER_LED and lead_provider is None, SELECT_LEAD_PROVIDER)]
+            "lead_provider",
+            [(programme_type == ProgrammeType.PROVIDER_LED and lead_provider is None, SELECT_LEAD_PROVIDER)],
         )
         checks.raise_if_any()
         if programme_type == ProgrammeType.SCHOOL_LED:
@@ -73,10 +77,16 @@ def _to_provider_led(school_period, replaced, lead_provider, *, today, now) -> T
     for period in replaced:
         training.end_or_remove(period, today=today)
     starts_on = training.training_starts_on(school_period, today)
-    previous = default_schedules.previous_training(participant=participant, participant_type=ParticipantType.ECT, now=now)
+    previous = default_schedules.previous_training(
+        participant=participant, participant_type=ParticipantType.ECT, now=now
+    )
     cohort = Cohort.objects.get(year=previous.cohort_year) if previous and not previous.payments_frozen else None
     schedule = default_schedules.default_schedule(
-        participant=participant, participant_type=ParticipantType.ECT, training_starts_on=starts_on, now=now, cohort=cohort
+        participant=participant,
+        participant_type=ParticipantType.ECT,
+        training_starts_on=starts_on,
+        now=now,
+        cohort=cohort,
     )
     if previous is not None and previous.payments_frozen:
         participant.ect_payments_frozen_year = previous.cohort_year
@@ -99,7 +109,10 @@ def _train_current_mentor(school_period: SchoolPeriod, lead_provider, *, today, 
     if mentor.training_periods.filter(programme_type=ProgrammeType.PROVIDER_LED).exists():
         return
     training.start_mentor_training(
-        mentor_school_period=mentor, lead_provider=lead_provider, started_on=max(today, mentor.started_on), now=now,
+        mentor_school_period=mentor,
+        lead_provider=lead_provider,
+        started_on=max(today, mentor.started_on),
+        now=now,
         mentee=school_period,
     )
 

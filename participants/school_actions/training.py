@@ -2,6 +2,7 @@
 
 Every change is a model save or delete, so config.changes audits it and moves api_updated_at.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -83,7 +84,12 @@ def partnership_for(*, school, lead_provider, cohort: Cohort, roll_over: bool, n
 
 
 def start_provider_led(
-    *, school_period: SchoolPeriod, lead_provider, schedule: Schedule, started_on: dt.date, now: dt.datetime,
+    *,
+    school_period: SchoolPeriod,
+    lead_provider,
+    schedule: Schedule,
+    started_on: dt.date,
+    now: dt.datetime,
     roll_over: bool = False,
 ) -> TrainingPeriod:
     """Provider-led training in the schedule's cohort: with the provider's partnership, else only an EOI."""
@@ -149,8 +155,13 @@ def mark_mentor_eligible(mentor: Participant, *, today: dt.date) -> None:
 
 
 def start_mentor_training(
-    *, mentor_school_period: SchoolPeriod, lead_provider, started_on: dt.date, now: dt.datetime,
-    mentee: SchoolPeriod | None = None, cohort: Cohort | None = None,
+    *,
+    mentor_school_period: SchoolPeriod,
+    lead_provider,
+    started_on: dt.date,
+    now: dt.datetime,
+    mentee: SchoolPeriod | None = None,
+    cohort: Cohort | None = None,
 ) -> TrainingPeriod:
     """Provider-led mentor training (mentors never roll partnerships over, P11) and eligibility (O10)."""
     mentor = mentor_school_period.participant
@@ -164,7 +175,11 @@ def start_mentor_training(
         mentor_school_period=mentor_school_period,
     )
     training = start_provider_led(
-        school_period=mentor_school_period, lead_provider=lead_provider, schedule=schedule, started_on=started_on, now=now
+        school_period=mentor_school_period,
+        lead_provider=lead_provider,
+        schedule=schedule,
+        started_on=started_on,
+        now=now,
     )
     mark_mentor_eligible(mentor, today=clock.london_date(now))
     return training

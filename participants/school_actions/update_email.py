@@ -1,4 +1,5 @@
 """A school changes the email address it holds for an ECT or mentor (SC7a)."""
+
 from __future__ import annotations
 
 from django.db import transaction

@@ -1,4 +1,5 @@
 """A school corrects a participant's name (SC7a, O9)."""
+
 from __future__ import annotations
 
 from django.db import transaction

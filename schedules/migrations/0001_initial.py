@@ -5,64 +5,120 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Cohort',
+            name="Cohort",
             fields=[
-                ('year', models.PositiveSmallIntegerField(primary_key=True, serialize=False)),
-                ('started_on', models.DateField(help_text="A cohort's contract period runs from 1 June to 31 May.")),
-                ('finished_on', models.DateField()),
-                ('payments_frozen_at', models.DateTimeField(blank=True, null=True)),
-                ('mentor_funding', models.BooleanField(default=False)),
-                ('detailed_evidence_types', models.BooleanField(default=False)),
-                ('uplift_fees', models.BooleanField(default=False)),
+                ("year", models.PositiveSmallIntegerField(primary_key=True, serialize=False)),
+                ("started_on", models.DateField(help_text="A cohort's contract period runs from 1 June to 31 May.")),
+                ("finished_on", models.DateField()),
+                ("payments_frozen_at", models.DateTimeField(blank=True, null=True)),
+                ("mentor_funding", models.BooleanField(default=False)),
+                ("detailed_evidence_types", models.BooleanField(default=False)),
+                ("uplift_fees", models.BooleanField(default=False)),
             ],
             options={
-                'ordering': ['year'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('finished_on__gt', models.F('started_on'))), name='cohort_ends_after_start')],
+                "ordering": ["year"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("finished_on__gt", models.F("started_on"))), name="cohort_ends_after_start"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Schedule',
+            name="Schedule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('identifier', models.CharField(choices=[('ecf-standard-september', 'ecf-standard-september'), ('ecf-standard-january', 'ecf-standard-january'), ('ecf-standard-april', 'ecf-standard-april'), ('ecf-extended-september', 'ecf-extended-september'), ('ecf-extended-january', 'ecf-extended-january'), ('ecf-extended-april', 'ecf-extended-april'), ('ecf-reduced-september', 'ecf-reduced-september'), ('ecf-reduced-january', 'ecf-reduced-january'), ('ecf-reduced-april', 'ecf-reduced-april'), ('ecf-replacement-september', 'ecf-replacement-september'), ('ecf-replacement-january', 'ecf-replacement-january'), ('ecf-replacement-april', 'ecf-replacement-april')], max_length=40)),
-                ('name', models.CharField(blank=True, max_length=100)),
-                ('cohort', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='schedules', to='schedules.cohort')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "identifier",
+                    models.CharField(
+                        choices=[
+                            ("ecf-standard-september", "ecf-standard-september"),
+                            ("ecf-standard-january", "ecf-standard-january"),
+                            ("ecf-standard-april", "ecf-standard-april"),
+                            ("ecf-extended-september", "ecf-extended-september"),
+                            ("ecf-extended-january", "ecf-extended-january"),
+                            ("ecf-extended-april", "ecf-extended-april"),
+                            ("ecf-reduced-september", "ecf-reduced-september"),
+                            ("ecf-reduced-january", "ecf-reduced-january"),
+                            ("ecf-reduced-april", "ecf-reduced-april"),
+                            ("ecf-replacement-september", "ecf-replacement-september"),
+                            ("ecf-replacement-january", "ecf-replacement-january"),
+                            ("ecf-replacement-april", "ecf-replacement-april"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                ("name", models.CharField(blank=True, max_length=100)),
+                (
+                    "cohort",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="schedules", to="schedules.cohort"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['cohort_id', 'identifier'],
+                "ordering": ["cohort_id", "identifier"],
             },
         ),
         migrations.CreateModel(
-            name='Milestone',
+            name="Milestone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('declaration_type', models.CharField(choices=[('started', 'started'), ('retained-1', 'retained-1'), ('retained-2', 'retained-2'), ('retained-3', 'retained-3'), ('retained-4', 'retained-4'), ('completed', 'completed'), ('extended-1', 'extended-1'), ('extended-2', 'extended-2'), ('extended-3', 'extended-3')], max_length=20)),
-                ('start_date', models.DateField()),
-                ('deadline', models.DateField(blank=True, null=True)),
-                ('schedule', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='milestones', to='schedules.schedule')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "declaration_type",
+                    models.CharField(
+                        choices=[
+                            ("started", "started"),
+                            ("retained-1", "retained-1"),
+                            ("retained-2", "retained-2"),
+                            ("retained-3", "retained-3"),
+                            ("retained-4", "retained-4"),
+                            ("completed", "completed"),
+                            ("extended-1", "extended-1"),
+                            ("extended-2", "extended-2"),
+                            ("extended-3", "extended-3"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("start_date", models.DateField()),
+                ("deadline", models.DateField(blank=True, null=True)),
+                (
+                    "schedule",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="milestones", to="schedules.schedule"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['schedule_id', 'start_date', 'declaration_type'],
+                "ordering": ["schedule_id", "start_date", "declaration_type"],
             },
         ),
         migrations.AddConstraint(
-            model_name='schedule',
-            constraint=models.UniqueConstraint(fields=('cohort', 'identifier'), name='schedule_identifier_unique_in_cohort'),
+            model_name="schedule",
+            constraint=models.UniqueConstraint(
+                fields=("cohort", "identifier"), name="schedule_identifier_unique_in_cohort"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='milestone',
-            constraint=models.UniqueConstraint(fields=('schedule', 'declaration_type'), name='milestone_unique_per_schedule'),
+            model_name="milestone",
+            constraint=models.UniqueConstraint(
+                fields=("schedule", "declaration_type"), name="milestone_unique_per_schedule"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='milestone',
-            constraint=models.CheckConstraint(condition=models.Q(('deadline__isnull', True), ('deadline__gte', models.F('start_date')), _connector='OR'), name='milestone_deadline_after_start'),
+            model_name="milestone",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("deadline__isnull", True), ("deadline__gte", models.F("start_date")), _connector="OR"
+                ),
+                name="milestone_deadline_after_start",
+            ),
         ),
     ]

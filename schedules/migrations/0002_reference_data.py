@@ -4,7 +4,11 @@ from django.db import migrations
 def load_reference_data(apps, schema_editor):
     from schedules import reference
 
-    reference.load(apps.get_model("schedules", "Cohort"), apps.get_model("schedules", "Schedule"), apps.get_model("schedules", "Milestone"))
+    reference.load(
+        apps.get_model("schedules", "Cohort"),
+        apps.get_model("schedules", "Schedule"),
+        apps.get_model("schedules", "Milestone"),
+    )
 
 
 class Migration(migrations.Migration):

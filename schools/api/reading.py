@@ -3,6 +3,7 @@
 Each read is one query that returns plain values with everything its document needs, so a page
 costs the same whatever its size. Documents are shaped by `schools.api.representation`.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,8 +25,8 @@ from schools.models import (
     SchoolCohortChoice,
 )
 
-
 # --- schools -------------------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class SchoolFilters:
@@ -45,7 +46,9 @@ def schools(lead_provider: LeadProvider, filters: SchoolFilters):
     choice = SchoolCohortChoice.objects.filter(school=OuterRef("pk"), cohort_id=cohort)
     # Training registered with this provider for the cohort that is still waiting for a partnership (P9).
     waiting = TrainingPeriod.objects.filter(
-        school_period__school=OuterRef("pk"), lead_provider=lead_provider, partnership__isnull=True,
+        school_period__school=OuterRef("pk"),
+        lead_provider=lead_provider,
+        partnership__isnull=True,
         schedule__cohort_id=cohort,
     )
     queryset = (
@@ -77,8 +80,17 @@ def schools(lead_provider: LeadProvider, filters: SchoolFilters):
 
 
 SCHOOL_VALUES = (
-    "api_id", "name", "urn", "in_partnership", "induction_programme_choice", "named_by_school",
-    "has_waiting_training", "induction_tutor_name", "induction_tutor_email", "created_at", "last_changed_at",
+    "api_id",
+    "name",
+    "urn",
+    "in_partnership",
+    "induction_programme_choice",
+    "named_by_school",
+    "has_waiting_training",
+    "induction_tutor_name",
+    "induction_tutor_email",
+    "created_at",
+    "last_changed_at",
 )
 
 
@@ -88,9 +100,12 @@ def school_rows(queryset):
 
 # --- delivery partners ---------------------------------------------------------------------------------------------
 
+
 def delivery_partners(lead_provider: LeadProvider, *, cohorts: tuple[int, ...] | None = None):
     """The delivery partners working with this provider (in any of `cohorts`), with all the cohorts they do."""
-    pairings = LeadProviderDeliveryPartnership.objects.filter(lead_provider=lead_provider, delivery_partner=OuterRef("pk"))
+    pairings = LeadProviderDeliveryPartnership.objects.filter(
+        lead_provider=lead_provider, delivery_partner=OuterRef("pk")
+    )
     matching = pairings if cohorts is None else pairings.filter(cohort_id__in=cohorts)
     return DeliveryPartner.objects.filter(Exists(matching)).annotate(
         cohorts=ArraySubquery(pairings.order_by("cohort_id").values("cohort_id"))
@@ -102,6 +117,7 @@ def delivery_partner_rows(queryset):
 
 
 # --- partnerships --------------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class PartnershipFilters:
@@ -132,9 +148,7 @@ def partnership_rows(queryset, *, today: dt.date):
         .annotate(people=Count("school_period__participant", distinct=True))
         .values("people")
     )
-    return queryset.annotate(
-        participants_currently_training=Coalesce(Subquery(training_today), 0)
-    ).values(
+    return queryset.annotate(participants_currently_training=Coalesce(Subquery(training_today), 0)).values(
         "api_id",
         "cohort_id",
         "school__urn",

@@ -1,4 +1,5 @@
 """School, delivery partner and partnership documents exactly as the contract spells them (C3–C5)."""
+
 from __future__ import annotations
 
 from config.api.parsing import format_datetime
@@ -19,7 +20,8 @@ def school_document(row: dict, *, cohort: int) -> dict:
             "in_partnership": row["in_partnership"],
             "induction_programme_choice": row["induction_programme_choice"],
             # The school named this provider (for the cohort, or on training it registered) and no partnership yet.
-            "expression_of_interest": not row["in_partnership"] and (row["named_by_school"] or row["has_waiting_training"]),
+            "expression_of_interest": not row["in_partnership"]
+            and (row["named_by_school"] or row["has_waiting_training"]),
             "induction_tutor_name": _or_none(row["induction_tutor_name"]),
             "induction_tutor_email": _or_none(row["induction_tutor_email"]),
             "created_at": format_datetime(row["created_at"]),

@@ -1,4 +1,5 @@
 """OpenAPI description of the school, delivery partner and partnership documents; for the schema only."""
+
 from rest_framework import serializers
 
 from schools.models import SchoolCohortChoice

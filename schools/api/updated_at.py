@@ -4,6 +4,7 @@ A school's document takes the latest of the school's, its cohort choice's and th
 timestamps (see `schools.api.reading`); the listeners here keep those timestamps honest whoever saves
 the rows (portal, admin, services), and audit the choices and pairings as every other change is audited.
 """
+
 from __future__ import annotations
 
 from config import changes

@@ -3,6 +3,7 @@
 Views parse filters and bodies, call `schools.partnerships` for changes and render what `schools.api.reading`
 loads. Check order as for participants (C14): auth → filter shape → body envelope → lookup (404) → 422s.
 """
+
 from __future__ import annotations
 
 import re
@@ -86,9 +87,12 @@ CHANGE_ERRORS = {**SHOW_ERRORS, 422: schema.UNPROCESSABLE}
 
 # --- schools -------------------------------------------------------------------------------------------------------
 
+
 class SchoolList(LeadProviderView):
     @extend_schema(
-        operation_id="getSchools", tags=["Schools"], parameters=[SCHOOLS_FILTER, schema.PAGE, schema.SORT],
+        operation_id="getSchools",
+        tags=["Schools"],
+        parameters=[SCHOOLS_FILTER, schema.PAGE, schema.SORT],
         responses={200: _ok(SchoolsResponseSerializer), **LIST_ERRORS},
     )
     def get(self, request):
@@ -101,7 +105,9 @@ class SchoolList(LeadProviderView):
 
 class SchoolDetail(LeadProviderView):
     @extend_schema(
-        operation_id="getSchool", tags=["Schools"], parameters=[schema.ID, SCHOOL_FILTER],
+        operation_id="getSchool",
+        tags=["Schools"],
+        parameters=[schema.ID, SCHOOL_FILTER],
         responses={200: _ok(SchoolResponseSerializer), **SHOW_ERRORS},
     )
     def get(self, request, id):
@@ -116,9 +122,11 @@ class SchoolDetail(LeadProviderView):
 
 # --- delivery partners ---------------------------------------------------------------------------------------------
 
+
 class DeliveryPartnerList(LeadProviderView):
     @extend_schema(
-        operation_id="getDeliveryPartners", tags=["Delivery Partners"],
+        operation_id="getDeliveryPartners",
+        tags=["Delivery Partners"],
         parameters=[DELIVERY_PARTNERS_FILTER, schema.PAGE, schema.SORT],
         responses={200: _ok(DeliveryPartnersResponseSerializer), **LIST_ERRORS},
     )
@@ -127,12 +135,16 @@ class DeliveryPartnerList(LeadProviderView):
         page = page_from(request.query_params)
         ordering = ordering_from(request.query_params, columns=TIMESTAMP_SORT)
         queryset = reading.delivery_partners(self.lead_provider, cohorts=cohorts).order_by(*ordering)
-        return Response({"data": [delivery_partner_document(row) for row in page.slice(reading.delivery_partner_rows(queryset))]})
+        return Response(
+            {"data": [delivery_partner_document(row) for row in page.slice(reading.delivery_partner_rows(queryset))]}
+        )
 
 
 class DeliveryPartnerDetail(LeadProviderView):
     @extend_schema(
-        operation_id="getDeliveryPartner", tags=["Delivery Partners"], parameters=[schema.ID],
+        operation_id="getDeliveryPartner",
+        tags=["Delivery Partners"],
+        parameters=[schema.ID],
         responses={200: _ok(DeliveryPartnerResponseSerializer), **SHOW_ERRORS},
     )
     def get(self, request, id):
@@ -146,6 +158,7 @@ class DeliveryPartnerDetail(LeadProviderView):
 
 
 # --- partnerships --------------------------------------------------------------------------------------------------
+
 
 def _partnership_document(lead_provider, api_id, *, today) -> dict:
     row = reading.partnership_rows(reading.partnerships(lead_provider).filter(api_id=api_id), today=today).first()
@@ -164,7 +177,9 @@ def _own_partnership(lead_provider, id):
 
 class PartnershipList(LeadProviderView):
     @extend_schema(
-        operation_id="getPartnerships", tags=["Partnerships"], parameters=[PARTNERSHIPS_FILTER, schema.PAGE, schema.SORT],
+        operation_id="getPartnerships",
+        tags=["Partnerships"],
+        parameters=[PARTNERSHIPS_FILTER, schema.PAGE, schema.SORT],
         responses={200: _ok(PartnershipsResponseSerializer), **LIST_ERRORS},
     )
     def get(self, request):
@@ -176,24 +191,36 @@ class PartnershipList(LeadProviderView):
         return Response({"data": [partnership_document(row) for row in rows]})
 
     @extend_schema(
-        operation_id="createPartnership", tags=["Partnerships"], request=PartnershipCreateSerializer,
-        responses={200: _ok(PartnershipResponseSerializer), 400: schema.BAD_REQUEST, 401: schema.UNAUTHORISED,
-                   422: schema.UNPROCESSABLE, 429: schema.TOO_MANY},
+        operation_id="createPartnership",
+        tags=["Partnerships"],
+        request=PartnershipCreateSerializer,
+        responses={
+            200: _ok(PartnershipResponseSerializer),
+            400: schema.BAD_REQUEST,
+            401: schema.UNAUTHORISED,
+            422: schema.UNPROCESSABLE,
+            429: schema.TOO_MANY,
+        },
     )
     def post(self, request):
         self.filters()
         attrs = attributes(request, ("cohort", "school_id", "delivery_partner_id"))
         with self.acting("create_partnership"):
             partnership = partnership_services.create(
-                lead_provider=self.lead_provider, cohort=attrs["cohort"], school_id=attrs["school_id"],
-                delivery_partner_id=attrs["delivery_partner_id"], now=clock.now(),
+                lead_provider=self.lead_provider,
+                cohort=attrs["cohort"],
+                school_id=attrs["school_id"],
+                delivery_partner_id=attrs["delivery_partner_id"],
+                now=clock.now(),
             )
         return Response({"data": _partnership_document(self.lead_provider, partnership.api_id, today=self.today())})
 
 
 class PartnershipDetail(LeadProviderView):
     @extend_schema(
-        operation_id="getPartnership", tags=["Partnerships"], parameters=[schema.ID],
+        operation_id="getPartnership",
+        tags=["Partnerships"],
+        parameters=[schema.ID],
         responses={200: _ok(PartnershipResponseSerializer), **SHOW_ERRORS},
     )
     def get(self, request, id):
@@ -204,8 +231,11 @@ class PartnershipDetail(LeadProviderView):
         return Response({"data": _partnership_document(self.lead_provider, api_id, today=self.today())})
 
     @extend_schema(
-        operation_id="updatePartnership", tags=["Partnerships"], parameters=[schema.ID],
-        request=PartnershipUpdateSerializer, responses={200: _ok(PartnershipResponseSerializer), **CHANGE_ERRORS},
+        operation_id="updatePartnership",
+        tags=["Partnerships"],
+        parameters=[schema.ID],
+        request=PartnershipUpdateSerializer,
+        responses={200: _ok(PartnershipResponseSerializer), **CHANGE_ERRORS},
     )
     def put(self, request, id):
         self.filters()

@@ -7,113 +7,197 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('schedules', '0001_initial'),
+        ("schedules", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DeliveryPartner',
+            name="DeliveryPartner",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('api_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("api_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("name", models.CharField(max_length=200, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='LeadProvider',
+            name="LeadProvider",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('api_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("api_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("name", models.CharField(max_length=200, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='School',
+            name="School",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('api_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('urn', models.CharField(max_length=10, unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('induction_tutor_name', models.CharField(blank=True, max_length=200)),
-                ('induction_tutor_email', models.EmailField(blank=True, max_length=254)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("api_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("urn", models.CharField(max_length=10, unique=True)),
+                ("name", models.CharField(max_length=200)),
+                ("induction_tutor_name", models.CharField(blank=True, max_length=200)),
+                ("induction_tutor_email", models.EmailField(blank=True, max_length=254)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='ApiToken',
+            name="ApiToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('hashed_token', models.CharField(editable=False, max_length=64, unique=True)),
-                ('description', models.CharField(blank=True, max_length=200)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('last_used_at', models.DateTimeField(blank=True, null=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('lead_provider', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to='schools.leadprovider')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("hashed_token", models.CharField(editable=False, max_length=64, unique=True)),
+                ("description", models.CharField(blank=True, max_length=200)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("last_used_at", models.DateTimeField(blank=True, null=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "lead_provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="api_tokens",
+                        to="schools.leadprovider",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'API token',
+                "verbose_name": "API token",
             },
         ),
         migrations.CreateModel(
-            name='LeadProviderDeliveryPartnership',
+            name="LeadProviderDeliveryPartnership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('cohort', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='schedules.cohort')),
-                ('delivery_partner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lead_provider_pairings', to='schools.deliverypartner')),
-                ('lead_provider', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='delivery_partnerships', to='schools.leadprovider')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("cohort", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to="schedules.cohort")),
+                (
+                    "delivery_partner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lead_provider_pairings",
+                        to="schools.deliverypartner",
+                    ),
+                ),
+                (
+                    "lead_provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="delivery_partnerships",
+                        to="schools.leadprovider",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('lead_provider', 'delivery_partner', 'cohort'), name='one_pairing_per_provider_partner_cohort')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("lead_provider", "delivery_partner", "cohort"),
+                        name="one_pairing_per_provider_partner_cohort",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Partnership',
+            name="Partnership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('api_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('created_by', models.CharField(choices=[('lead_provider', 'Lead provider (API)'), ('school_roll_over', 'School roll-over'), ('support', 'Support staff')], default='lead_provider', max_length=20)),
-                ('created_at', models.DateTimeField(default=config.clock.now)),
-                ('updated_at', models.DateTimeField(default=config.clock.now)),
-                ('cohort', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='partnerships', to='schedules.cohort')),
-                ('delivery_partner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='partnerships', to='schools.deliverypartner')),
-                ('lead_provider', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='partnerships', to='schools.leadprovider')),
-                ('rolled_over_from', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='schools.partnership')),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='partnerships', to='schools.school')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("api_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "created_by",
+                    models.CharField(
+                        choices=[
+                            ("lead_provider", "Lead provider (API)"),
+                            ("school_roll_over", "School roll-over"),
+                            ("support", "Support staff"),
+                        ],
+                        default="lead_provider",
+                        max_length=20,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=config.clock.now)),
+                ("updated_at", models.DateTimeField(default=config.clock.now)),
+                (
+                    "cohort",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="partnerships", to="schedules.cohort"
+                    ),
+                ),
+                (
+                    "delivery_partner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="partnerships",
+                        to="schools.deliverypartner",
+                    ),
+                ),
+                (
+                    "lead_provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="partnerships",
+                        to="schools.leadprovider",
+                    ),
+                ),
+                (
+                    "rolled_over_from",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="schools.partnership",
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="partnerships", to="schools.school"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('school', 'lead_provider', 'cohort'), name='one_partnership_per_school_provider_cohort')],
+                "ordering": ["created_at", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("school", "lead_provider", "cohort"), name="one_partnership_per_school_provider_cohort"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SchoolFundingEligibility',
+            name="SchoolFundingEligibility",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('pupil_premium_uplift', models.BooleanField(default=False)),
-                ('sparsity_uplift', models.BooleanField(default=False)),
-                ('cohort', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='schedules.cohort')),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='funding_eligibilities', to='schools.school')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("pupil_premium_uplift", models.BooleanField(default=False)),
+                ("sparsity_uplift", models.BooleanField(default=False)),
+                ("cohort", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to="schedules.cohort")),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="funding_eligibilities",
+                        to="schools.school",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'school funding eligibilities',
-                'constraints': [models.UniqueConstraint(fields=('school', 'cohort'), name='one_funding_eligibility_per_school_cohort')],
+                "verbose_name_plural": "school funding eligibilities",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("school", "cohort"), name="one_funding_eligibility_per_school_cohort"
+                    )
+                ],
             },
         ),
     ]

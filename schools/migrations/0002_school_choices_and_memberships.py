@@ -7,40 +7,102 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('schedules', '0002_reference_data'),
-        ('schools', '0001_initial'),
+        ("schedules", "0002_reference_data"),
+        ("schools", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SchoolCohortChoice',
+            name="SchoolCohortChoice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('induction_programme_choice', models.CharField(choices=[('provider_led', 'Provider-led'), ('school_led', 'School-led'), ('not_yet_known', 'Not yet known')], default='not_yet_known', max_length=20)),
-                ('created_at', models.DateTimeField(default=config.clock.now)),
-                ('updated_at', models.DateTimeField(default=config.clock.now)),
-                ('cohort', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='schedules.cohort')),
-                ('delivery_partner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='schools.deliverypartner')),
-                ('lead_provider', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='schools.leadprovider')),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cohort_choices', to='schools.school')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "induction_programme_choice",
+                    models.CharField(
+                        choices=[
+                            ("provider_led", "Provider-led"),
+                            ("school_led", "School-led"),
+                            ("not_yet_known", "Not yet known"),
+                        ],
+                        default="not_yet_known",
+                        max_length=20,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=config.clock.now)),
+                ("updated_at", models.DateTimeField(default=config.clock.now)),
+                (
+                    "cohort",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="schedules.cohort"
+                    ),
+                ),
+                (
+                    "delivery_partner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="schools.deliverypartner",
+                    ),
+                ),
+                (
+                    "lead_provider",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="schools.leadprovider",
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="cohort_choices", to="schools.school"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('school', 'cohort'), name='one_choice_per_school_cohort'), models.CheckConstraint(condition=models.Q(('induction_programme_choice', 'provider_led'), ('lead_provider__isnull', True), _connector='OR'), name='only_provider_led_choices_name_a_provider')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("school", "cohort"), name="one_choice_per_school_cohort"),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("induction_programme_choice", "provider_led"),
+                            ("lead_provider__isnull", True),
+                            _connector="OR",
+                        ),
+                        name="only_provider_led_choices_name_a_provider",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SchoolMembership',
+            name="SchoolMembership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=config.clock.now)),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='schools.school')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='school_memberships', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=config.clock.now)),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="memberships", to="schools.school"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="school_memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('user', 'school'), name='one_membership_per_user_school')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "school"), name="one_membership_per_user_school")
+                ],
             },
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('schools', '0002_school_choices_and_memberships'),
+        ("schools", "0002_school_choices_and_memberships"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='school',
-            name='eligible_for_training',
+            model_name="school",
+            name="eligible_for_training",
             field=models.BooleanField(default=True),
         ),
     ]

@@ -1,4 +1,5 @@
 """Template helpers for the portal's GOV.UK form fields."""
+
 from django import template
 
 register = template.Library()

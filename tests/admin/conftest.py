@@ -1,4 +1,5 @@
 """Support staff in their groups, each with a signed-in browser (Django's test client)."""
+
 import pytest
 from django.contrib.auth.models import Group, User
 from django.test import Client

@@ -1,4 +1,5 @@
 """Addresses of admin pages and what a person reads on them."""
+
 import html as html_escapes
 import re
 

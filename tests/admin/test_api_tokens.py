@@ -1,4 +1,5 @@
 """Support staff issue lead provider API tokens (shown once, only a digest kept) and revoke them (C2)."""
+
 import datetime as dt
 import re
 
@@ -11,7 +12,7 @@ from schools import tokens
 from schools.models import ApiToken
 from tests.admin.pages import admin_url, flashed, text
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 ISSUED_AT = dt.datetime(2026, 1, 15, 10, 0, tzinfo=UTC)
 REVOKED_AT = dt.datetime(2026, 1, 16, 10, 0, tzinfo=UTC)
 
@@ -53,10 +54,15 @@ def test_C2_issuing_is_audited_to_the_staff_user_without_the_token_or_its_digest
 
     [event] = AuditEvent.objects.filter(model="schools.ApiToken")
     assert (event.action, event.event, event.actor_label, event.occurred_at) == (
-        "issue_api_token", "created", "editor", ISSUED_AT
+        "issue_api_token",
+        "created",
+        "editor",
+        ISSUED_AT,
     )
     assert event.changes == {
-        "lead_provider": [None, lead_provider.pk], "description": [None, "Production"], "revoked_at": [None, None]
+        "lead_provider": [None, lead_provider.pk],
+        "description": [None, "Production"],
+        "revoked_at": [None, None],
     }
     assert token not in str(event.changes) and tokens.digest(token) not in str(event.changes)
 

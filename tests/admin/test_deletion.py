@@ -1,4 +1,5 @@
 """Support staff delete a participant who never started, when nothing billable was declared; otherwise they are told why not."""
+
 import datetime as dt
 
 import pytest
@@ -11,7 +12,7 @@ from tests import factories
 from tests.admin.pages import admin_url, flashed, text
 from tests.builders import trained_participant
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 DELETED_AT = dt.datetime(2026, 1, 15, 16, 0, tzinfo=UTC)
 NEXT_TERM = dt.date(2026, 4, 20)
 
@@ -23,8 +24,11 @@ def delete(client, participant):
 
 def declaration_on(training, payment_status):
     return Declaration.objects.create(
-        training_period=training, lead_provider=training.lead_provider, declaration_type="started",
-        declaration_date=dt.datetime(2026, 4, 21, 9, 0, tzinfo=UTC), payment_status=payment_status,
+        training_period=training,
+        lead_provider=training.lead_provider,
+        declaration_type="started",
+        declaration_date=dt.datetime(2026, 4, 21, 9, 0, tzinfo=UTC),
+        payment_status=payment_status,
         delivery_partner=training.partnership.delivery_partner,
     )
 
@@ -48,7 +52,9 @@ def test_V4_a_participant_who_never_started_is_deleted_after_confirming_and_disa
     assert deleted.status_code == 302
     assert flashed(deleted) == [f"{participant} was deleted."]
     assert not Participant.objects.filter(pk=participant.pk).exists()
-    assert not SchoolPeriod.objects.exists() and not TrainingPeriod.objects.exists() and not Declaration.objects.exists()
+    assert (
+        not SchoolPeriod.objects.exists() and not TrainingPeriod.objects.exists() and not Declaration.objects.exists()
+    )
     assert api.get(f"/api/v3/participants/{participant.api_id}").status_code == 404
 
 
@@ -59,7 +65,8 @@ def test_deletion_is_audited_to_the_staff_user_for_every_row_it_removes(editor, 
 
     events = AuditEvent.objects.filter(action="delete_participant")
     assert {(e.model, e.event) for e in events} == {
-        ("participants.Participant", "deleted"), ("participants.SchoolPeriod", "deleted"),
+        ("participants.Participant", "deleted"),
+        ("participants.SchoolPeriod", "deleted"),
         ("participants.TrainingPeriod", "deleted"),
     }
     assert {(e.actor_kind, e.actor_label, e.occurred_at) for e in events} == {("support_user", "editor", DELETED_AT)}
@@ -130,5 +137,8 @@ def test_participants_cannot_be_deleted_in_bulk(editor, starting_next_term):
 
     assert b"delete_selected" not in response.content
     with clock.travel_to(DELETED_AT):
-        editor.post(admin_url(Participant, "changelist"), {"action": "delete_selected", "_selected_action": [participant.pk], "post": "yes"})
+        editor.post(
+            admin_url(Participant, "changelist"),
+            {"action": "delete_selected", "_selected_action": [participant.pk], "post": "yes"},
+        )
     assert Participant.objects.filter(pk=participant.pk).exists()

@@ -1,4 +1,5 @@
 """Support staff record induction periods for appropriate bodies (O9); eligibility and induction dates follow (F13–F15, D31)."""
+
 import datetime as dt
 
 import pytest
@@ -11,7 +12,7 @@ from tests import factories
 from tests.admin.pages import admin_url, text
 from tests.builders import trained_participant
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 RECORDED_AT = dt.datetime(2026, 1, 15, 15, 0, tzinfo=UTC)
 
 
@@ -67,8 +68,11 @@ def test_F14_a_teacher_who_is_only_a_mentor_is_not_made_eligible_as_an_ect(edito
 def test_D31_recording_induction_makes_their_submitted_declarations_eligible(editor, lead_provider, ect):
     training = ect.school_periods.get().training_periods.get()
     declaration = Declaration.objects.create(
-        training_period=training, lead_provider=lead_provider, declaration_type="started",
-        declaration_date=dt.datetime(2025, 10, 1, 9, 0, tzinfo=UTC), delivery_partner=training.partnership.delivery_partner,
+        training_period=training,
+        lead_provider=lead_provider,
+        declaration_type="started",
+        declaration_date=dt.datetime(2025, 10, 1, 9, 0, tzinfo=UTC),
+        delivery_partner=training.partnership.delivery_partner,
     )
 
     record(editor, ect, started_on=dt.date(2025, 9, 1))
@@ -91,7 +95,12 @@ def test_F13_eligibility_never_reverts_when_induction_is_later_corrected_to_end_
     record(editor, ect, started_on=dt.date(2025, 9, 1))
     period = InductionPeriod.objects.get(participant=ect)
     url = admin_url(InductionPeriod, "change", period.pk)
-    form = {"appropriate_body_name": "North", "started_on": "2025-09-01", "finished_on": "2026-01-10", "outcome": "fail"}
+    form = {
+        "appropriate_body_name": "North",
+        "started_on": "2025-09-01",
+        "finished_on": "2026-01-10",
+        "outcome": "fail",
+    }
 
     assert editor.post(url, form).status_code == 302
 
@@ -116,8 +125,16 @@ def test_F13_a_first_eligible_date_already_set_is_not_moved_by_a_new_period(edit
     "fields, field, message",
     [
         ({}, "started_on", "Enter the date the induction period started"),
-        ({"started_on": "2025-09-01", "finished_on": "2025-08-01"}, "finished_on", "The end date must be on or after the start date"),
-        ({"started_on": "2025-09-01", "outcome": "pass"}, "outcome", "Enter the date the induction period ended to record its outcome"),
+        (
+            {"started_on": "2025-09-01", "finished_on": "2025-08-01"},
+            "finished_on",
+            "The end date must be on or after the start date",
+        ),
+        (
+            {"started_on": "2025-09-01", "outcome": "pass"},
+            "outcome",
+            "Enter the date the induction period ended to record its outcome",
+        ),
         (
             {"started_on": "2025-09-01", "finished_on": "2026-07-31", "outcome": "pass"},
             "outcome",
@@ -151,7 +168,8 @@ def test_O9_the_recording_is_audited_to_the_staff_user_and_moves_updated_at(edit
     assert ect.api_updated_at == RECORDED_AT
     events = AuditEvent.objects.filter(action="record_induction_period")
     assert {(e.model, e.event) for e in events} == {
-        ("participants.InductionPeriod", "created"), ("participants.Participant", "updated"),
+        ("participants.InductionPeriod", "created"),
+        ("participants.Participant", "updated"),
     }
     assert {e.actor_label for e in events} == {"editor"}
 

@@ -1,4 +1,5 @@
 """Support staff merge a duplicate into the participant who stays, with a preview first (ID1–ID3, V8, O8)."""
+
 import datetime as dt
 
 import pytest
@@ -11,7 +12,7 @@ from tests import factories
 from tests.admin.pages import admin_url, text
 from tests.builders import trained_participant
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 MERGED_AT = dt.datetime(2026, 1, 15, 14, 0, tzinfo=UTC)
 
 
@@ -34,13 +35,18 @@ def teacher_twice(lead_provider, today):
     survivor, ect_training = trained_participant(lead_provider, email="ada@school-one.example")
     duplicate, mentor_training = trained_participant(lead_provider, participant_type=ParticipantType.MENTOR)
     Declaration.objects.create(
-        training_period=mentor_training, lead_provider=lead_provider, declaration_type="started",
+        training_period=mentor_training,
+        lead_provider=lead_provider,
+        declaration_type="started",
         declaration_date=dt.datetime(2025, 10, 1, 9, 0, tzinfo=UTC),
         delivery_partner=mentor_training.partnership.delivery_partner,
     )
-    factories.InductionPeriodFactory(participant=duplicate, started_on=dt.date(2024, 9, 1), finished_on=dt.date(2024, 12, 31))
+    factories.InductionPeriodFactory(
+        participant=duplicate, started_on=dt.date(2024, 9, 1), finished_on=dt.date(2024, 12, 31)
+    )
     earlier = ParticipantIdChange.objects.create(
-        participant=duplicate, from_participant_id=factories.ParticipantFactory().api_id,
+        participant=duplicate,
+        from_participant_id=factories.ParticipantFactory().api_id,
         to_participant_id=duplicate.api_id,
     )
     return survivor, duplicate, earlier
@@ -78,14 +84,19 @@ def test_ID1_confirming_moves_periods_declarations_inductions_and_id_changes_and
     assert response.status_code == 302
     assert response["Location"] == admin_url(Participant, "history", survivor.pk)
     assert set(SchoolPeriod.objects.filter(participant=survivor).values_list("participant_type", flat=True)) == {
-        "ect", "mentor"
+        "ect",
+        "mentor",
     }
     assert Declaration.objects.get().training_period.school_period.participant == survivor
     assert InductionPeriod.objects.get().participant == survivor
     earlier.refresh_from_db()
     assert earlier.participant == survivor
     retired = ParticipantIdChange.objects.get(from_participant_id=duplicate_api_id)
-    assert (retired.participant, retired.to_participant_id, retired.changed_at) == (survivor, survivor.api_id, MERGED_AT)
+    assert (retired.participant, retired.to_participant_id, retired.changed_at) == (
+        survivor,
+        survivor.api_id,
+        MERGED_AT,
+    )
     duplicate.refresh_from_db()
     assert duplicate.retired_into == survivor
     assert (duplicate.full_name, duplicate.trn, duplicate.date_of_birth) == ("Merged participant", None, None)
@@ -105,7 +116,9 @@ def test_ID1_both_ids_updated_at_move_and_the_merge_is_audited_to_the_staff_user
     events = AuditEvent.objects.filter(action="merge_participants")
     assert {(e.actor_kind, e.actor_label, e.occurred_at) for e in events} == {("support_user", "editor", MERGED_AT)}
     assert {e.model for e in events} >= {
-        "participants.SchoolPeriod", "participants.InductionPeriod", "participants.ParticipantIdChange",
+        "participants.SchoolPeriod",
+        "participants.InductionPeriod",
+        "participants.ParticipantIdChange",
         "participants.Participant",
     }
 
@@ -120,7 +133,9 @@ def test_ID1_declarations_moved_across_now_name_the_survivor_and_show_as_updated
     assert declaration["attributes"]["updated_at"] == "2026-01-15T14:00:00Z"
 
 
-def test_ID1_an_ect_mentored_by_the_duplicate_now_names_the_survivor_as_mentor(editor, api, lead_provider, teacher_twice):
+def test_ID1_an_ect_mentored_by_the_duplicate_now_names_the_survivor_as_mentor(
+    editor, api, lead_provider, teacher_twice
+):
     survivor, duplicate, _ = teacher_twice
     mentor_period = duplicate.school_periods.get()
     mentee, mentee_training = trained_participant(lead_provider, school=mentor_period.school)
@@ -186,7 +201,9 @@ def test_ID1_a_merge_that_would_overlap_ect_periods_is_refused_with_a_clear_mess
         assert "This merge cannot be done" in text(response)
         assert "An ECT cannot be at two schools at once" in text(response)
         assert 'name="confirmed"' not in response.content.decode()
-    assert "An ECT cannot be at two schools at once" in " ".join(str(e) for e in confirmed.context["form"].non_field_errors())
+    assert "An ECT cannot be at two schools at once" in " ".join(
+        str(e) for e in confirmed.context["form"].non_field_errors()
+    )
     duplicate.refresh_from_db()
     assert duplicate.retired_into is None
     assert duplicate.school_periods.count() == 1
@@ -197,7 +214,9 @@ def test_ID1_a_merge_that_would_overlap_induction_periods_is_refused(editor, lea
     survivor, _ = trained_participant(lead_provider)
     duplicate = factories.ParticipantFactory()
     factories.InductionPeriodFactory(participant=survivor, started_on=dt.date(2025, 9, 1))
-    factories.InductionPeriodFactory(participant=duplicate, started_on=dt.date(2025, 10, 1), finished_on=dt.date(2025, 12, 1))
+    factories.InductionPeriodFactory(
+        participant=duplicate, started_on=dt.date(2025, 10, 1), finished_on=dt.date(2025, 12, 1)
+    )
 
     response = confirm(editor, duplicate, survivor)
 
@@ -209,7 +228,9 @@ def test_ID1_mentor_periods_at_different_schools_may_overlap_but_not_at_the_same
     survivor, training = trained_participant(lead_provider, participant_type=ParticipantType.MENTOR)
     elsewhere, _ = trained_participant(lead_provider, participant_type=ParticipantType.MENTOR)
     same_school, _ = trained_participant(
-        lead_provider, participant_type=ParticipantType.MENTOR, school=training.school_period.school,
+        lead_provider,
+        participant_type=ParticipantType.MENTOR,
+        school=training.school_period.school,
         started_on=dt.date(2025, 11, 1),
     )
 
@@ -227,7 +248,9 @@ def test_ID1_a_participant_cannot_be_merged_into_itself(editor, lead_provider, t
     assert participant.retired_into is None
 
 
-def test_ID1_a_retired_participant_cannot_be_merged_again_and_nothing_merges_into_one(editor, lead_provider, teacher_twice):
+def test_ID1_a_retired_participant_cannot_be_merged_again_and_nothing_merges_into_one(
+    editor, lead_provider, teacher_twice
+):
     survivor, duplicate, _ = teacher_twice
     confirm(editor, duplicate, survivor)
     third, _ = trained_participant(lead_provider, participant_type=ParticipantType.MENTOR)
@@ -265,8 +288,11 @@ def test_F13_D31_the_first_eligibility_of_either_record_carries_to_the_survivor_
     survivor, training = trained_participant(lead_provider, participant_type=ParticipantType.MENTOR)
     duplicate = factories.ParticipantFactory(mentor_eligible_on=dt.date(2025, 9, 1))
     submitted = Declaration.objects.create(
-        training_period=training, lead_provider=lead_provider, declaration_type="started",
-        declaration_date=dt.datetime(2025, 10, 1, 9, 0, tzinfo=UTC), delivery_partner=training.partnership.delivery_partner,
+        training_period=training,
+        lead_provider=lead_provider,
+        declaration_type="started",
+        declaration_date=dt.datetime(2025, 10, 1, 9, 0, tzinfo=UTC),
+        delivery_partner=training.partnership.delivery_partner,
     )
 
     confirm(editor, duplicate, survivor)

@@ -1,4 +1,5 @@
 """Support staff find a participant however they are asked about them, and read their whole history on one page."""
+
 import datetime as dt
 
 import pytest
@@ -13,7 +14,7 @@ from tests import factories
 from tests.admin.pages import admin_url, text
 from tests.builders import trained_participant
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 DEFERRED_AT = dt.datetime(2026, 1, 15, 13, 0, tzinfo=UTC)
 
 
@@ -50,7 +51,9 @@ def test_a_participant_is_found_by_name_trn_email_participant_id_or_training_rec
 
 def test_a_retired_participant_id_finds_the_retired_record_and_the_survivor(reader, ada):
     retired = factories.ParticipantFactory(retired_into=ada)
-    ParticipantIdChange.objects.create(participant=ada, from_participant_id=retired.api_id, to_participant_id=ada.api_id)
+    ParticipantIdChange.objects.create(
+        participant=ada, from_participant_id=retired.api_id, to_participant_id=ada.api_id
+    )
     ParticipantIdChange.objects.create(
         participant=ada, from_participant_id=factories.ParticipantFactory().api_id, to_participant_id=ada.api_id
     )
@@ -72,13 +75,22 @@ def full_record(lead_provider, today):
     delivery_partner = factories.DeliveryPartnerFactory(name="Northern Delivery Partner")
     first_school = factories.SchoolFactory(name="Hilltop Primary")
     later_school = factories.SchoolFactory(name="Valley Academy")
-    factories.PartnershipFactory(school=first_school, lead_provider=lead_provider, delivery_partner=delivery_partner, cohort_id=2024)
+    factories.PartnershipFactory(
+        school=first_school, lead_provider=lead_provider, delivery_partner=delivery_partner, cohort_id=2024
+    )
     participant, first = trained_participant(
-        lead_provider, school=first_school, cohort=2024, started_on=dt.date(2024, 9, 1),
-        finished_on=dt.date(2025, 7, 31), school_finished_on=dt.date(2025, 7, 31),
+        lead_provider,
+        school=first_school,
+        cohort=2024,
+        started_on=dt.date(2024, 9, 1),
+        finished_on=dt.date(2025, 7, 31),
+        school_finished_on=dt.date(2025, 7, 31),
     )
     _, later = trained_participant(
-        lead_provider, participant=participant, school=later_school, started_on=dt.date(2025, 9, 1),
+        lead_provider,
+        participant=participant,
+        school=later_school,
+        started_on=dt.date(2025, 9, 1),
         schedule="ecf-extended-september",
     )
     mentor, _ = trained_participant(lead_provider, participant_type=ParticipantType.MENTOR, school=later_school)
@@ -86,11 +98,15 @@ def full_record(lead_provider, today):
     factories.MentorshipFactory(ect_school_period=later.school_period, mentor_school_period=mentor.school_periods.get())
     factories.InductionPeriodFactory(participant=participant, appropriate_body_name="North Teaching School Hub")
     Declaration.objects.create(
-        training_period=first, lead_provider=lead_provider, declaration_type="retained-1",
-        declaration_date=dt.datetime(2025, 1, 10, 9, 0, tzinfo=UTC), delivery_partner=delivery_partner,
+        training_period=first,
+        lead_provider=lead_provider,
+        declaration_type="retained-1",
+        declaration_date=dt.datetime(2025, 1, 10, 9, 0, tzinfo=UTC),
+        delivery_partner=delivery_partner,
     )
     ParticipantIdChange.objects.create(
-        participant=participant, from_participant_id="6a2f3c1e-0000-4000-8000-000000000001",
+        participant=participant,
+        from_participant_id="6a2f3c1e-0000-4000-8000-000000000001",
         to_participant_id=participant.api_id,
     )
     with changes.recording(actor=Actor.lead_provider(lead_provider), action="defer", now=DEFERRED_AT):
@@ -101,16 +117,28 @@ def full_record(lead_provider, today):
     return participant
 
 
-def test_the_history_page_shows_schools_training_mentors_inductions_declarations_id_changes_and_changes(reader, full_record):
+def test_the_history_page_shows_schools_training_mentors_inductions_declarations_id_changes_and_changes(
+    reader, full_record
+):
     response = reader.get(admin_url(Participant, "history", full_record.pk))
 
     page = text(response)
     assert response.status_code == 200
     for expected in (
-        "Early career teacher at Hilltop Primary", "Early career teacher at Valley Academy", "Ambition Institute",
-        "Northern Delivery Partner (2024)", "ecf-extended-september (2025)", "deferred", "Parental leave",
-        "Mentored by Margaret Mentor", "North Teaching School Hub", "Declaration retained-1", "submitted",
-        "6a2f3c1e-0000-4000-8000-000000000001", "defer", "deferral_reason: — → parental_leave",
+        "Early career teacher at Hilltop Primary",
+        "Early career teacher at Valley Academy",
+        "Ambition Institute",
+        "Northern Delivery Partner (2024)",
+        "ecf-extended-september (2025)",
+        "deferred",
+        "Parental leave",
+        "Mentored by Margaret Mentor",
+        "North Teaching School Hub",
+        "Declaration retained-1",
+        "submitted",
+        "6a2f3c1e-0000-4000-8000-000000000001",
+        "defer",
+        "deferral_reason: — → parental_leave",
     ):
         assert expected in page, expected
 
@@ -120,7 +148,7 @@ def test_the_history_page_lists_schools_and_changes_oldest_first(reader, full_re
 
     page = text(response)
     assert page.index("Hilltop Primary") < page.index("Valley Academy")
-    changes_section = page[page.index("Changes, oldest first"):]
+    changes_section = page[page.index("Changes, oldest first") :]
     assert changes_section.index("created") < changes_section.index("Ambition Institute (Lead provider) defer")
     events = response.context["history"].events
     assert events[-1].action == "defer"
@@ -130,7 +158,10 @@ def test_the_history_page_lists_schools_and_changes_oldest_first(reader, full_re
 def test_the_history_page_costs_the_same_queries_however_long_the_history(reader, lead_provider, today):
     short, _ = trained_participant(lead_provider)
     longer, _ = trained_participant(
-        lead_provider, cohort=2024, started_on=dt.date(2024, 9, 1), school_finished_on=dt.date(2025, 7, 31),
+        lead_provider,
+        cohort=2024,
+        started_on=dt.date(2024, 9, 1),
+        school_finished_on=dt.date(2025, 7, 31),
         finished_on=dt.date(2025, 7, 31),
     )
     trained_participant(lead_provider, participant=longer, started_on=dt.date(2025, 9, 1))

@@ -1,4 +1,5 @@
 """Support staff move declarations to payable and paid, and close cohorts, after confirming (O11, D31)."""
+
 import datetime as dt
 
 import pytest
@@ -10,7 +11,7 @@ from schedules.models import Cohort
 from tests.admin.pages import admin_url, flashed, text
 from tests.builders import trained_participant
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 MOVED_AT = dt.datetime(2026, 1, 20, 9, 0, tzinfo=UTC)
 
 
@@ -19,8 +20,11 @@ def declarations(lead_provider, today):
     def declared(payment_status):
         _, training = trained_participant(lead_provider)
         return Declaration.objects.create(
-            training_period=training, lead_provider=lead_provider, declaration_type="started",
-            declaration_date=dt.datetime(2025, 10, 1, 9, 0, tzinfo=UTC), payment_status=payment_status,
+            training_period=training,
+            lead_provider=lead_provider,
+            declaration_type="started",
+            declaration_date=dt.datetime(2025, 10, 1, 9, 0, tzinfo=UTC),
+            payment_status=payment_status,
             delivery_partner=training.partnership.delivery_partner,
         )
 
@@ -64,7 +68,9 @@ def test_O11_moving_payment_status_is_audited_to_the_staff_user(editor, declarat
 
     [event] = AuditEvent.objects.filter(model="declarations.Declaration", action="move_declarations_to_payable")
     assert (event.actor_label, event.occurred_at, event.changes) == (
-        "editor", MOVED_AT, {"payment_status": ["eligible", "payable"]}
+        "editor",
+        MOVED_AT,
+        {"payment_status": ["eligible", "payable"]},
     )
 
 

@@ -1,4 +1,5 @@
 """The read-only support group sees everything and changes nothing; the editing group can change, through the services."""
+
 import datetime as dt
 
 import pytest
@@ -15,21 +16,27 @@ from tests import factories
 from tests.admin.pages import admin_url
 from tests.builders import trained_participant
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 @pytest.fixture
 def participant(lead_provider, today):
     participant, training = trained_participant(lead_provider, started_on=dt.date(2026, 4, 20))
     Declaration.objects.create(
-        training_period=training, lead_provider=lead_provider, declaration_type="started",
-        declaration_date=dt.datetime(2026, 4, 21, 9, 0, tzinfo=UTC), payment_status=PaymentStatus.ELIGIBLE,
+        training_period=training,
+        lead_provider=lead_provider,
+        declaration_type="started",
+        declaration_date=dt.datetime(2026, 4, 21, 9, 0, tzinfo=UTC),
+        payment_status=PaymentStatus.ELIGIBLE,
         delivery_partner=training.partnership.delivery_partner,
     )
     return participant
 
 
-@pytest.mark.parametrize("model", [Participant, InductionPeriod, Declaration, School, Partnership, LeadProvider, Cohort, ApiToken, AuditEvent])
+@pytest.mark.parametrize(
+    "model",
+    [Participant, InductionPeriod, Declaration, School, Partnership, LeadProvider, Cohort, ApiToken, AuditEvent],
+)
 def test_the_read_only_group_can_open_lists_and_records(reader, participant, lead_provider, model):
     factories.InductionPeriodFactory(participant=participant)
     ApiToken.objects.create(lead_provider=lead_provider, hashed_token="0" * 64)
@@ -66,7 +73,9 @@ def test_the_read_only_group_gets_403_on_every_support_action(reader, participan
 
     refused = [
         reader.get(admin_url(Participant, "merge", other.pk)),
-        reader.post(admin_url(Participant, "merge", other.pk), {"destination": str(participant.api_id), "confirmed": "yes"}),
+        reader.post(
+            admin_url(Participant, "merge", other.pk), {"destination": str(participant.api_id), "confirmed": "yes"}
+        ),
         reader.get(admin_url(Participant, "record_induction", participant.pk)),
         reader.post(admin_url(Participant, "record_induction", participant.pk), {"started_on": "2025-09-01"}),
         reader.post(admin_url(ApiToken, "issue"), {"lead_provider": lead_provider.pk}),
@@ -75,7 +84,9 @@ def test_the_read_only_group_gets_403_on_every_support_action(reader, participan
             admin_url(Declaration, "changelist"),
             {"action": "move_to_payable", "_selected_action": [declaration.pk], "confirmed": "yes"},
         ),
-        reader.post(admin_url(Cohort, "changelist"), {"action": "close", "_selected_action": [cohort.pk], "confirmed": "yes"}),
+        reader.post(
+            admin_url(Cohort, "changelist"), {"action": "close", "_selected_action": [cohort.pk], "confirmed": "yes"}
+        ),
     ]
 
     assert [response.status_code for response in refused] == [403] * len(refused)
@@ -120,6 +131,12 @@ def test_system_written_rows_are_read_only_for_the_editing_group_too():
 def test_the_read_only_group_holds_only_view_permissions_for_every_model_of_ours():
     from django.apps import apps
 
-    ours = [m for m in apps.get_models() if m._meta.app_label in {"core", "participants", "schools", "schedules", "declarations"}]
-    granted = set(Group.objects.get(name=READ_ONLY_GROUP).permissions.values_list("content_type__app_label", "codename"))
+    ours = [
+        m
+        for m in apps.get_models()
+        if m._meta.app_label in {"core", "participants", "schools", "schedules", "declarations"}
+    ]
+    granted = set(
+        Group.objects.get(name=READ_ONLY_GROUP).permissions.values_list("content_type__app_label", "codename")
+    )
     assert granted == {(m._meta.app_label, f"view_{m._meta.model_name}") for m in ours}

@@ -1,4 +1,5 @@
 """Helpers to hold real responses against the OpenAPI document the service serves."""
+
 import yaml
 from django.test import Client
 from openapi_core import OpenAPI

@@ -1,4 +1,5 @@
 """POST/GET /api/v3/participant-declarations and PUT /{id}/void (DOMAIN.md D, with O3, O11, O14)."""
+
 import datetime as dt
 
 import pytest
@@ -11,7 +12,7 @@ from tests import factories
 from tests.builders import trained_participant
 from tests.conftest import ProviderClient, concurrently
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def declare(api, participant, **attributes):
@@ -20,7 +21,9 @@ def declare(api, participant, **attributes):
     attributes.setdefault("declaration_date", "2025-10-01T10:00:00Z")
     attributes.setdefault("course_identifier", "ecf-induction")
     attributes.setdefault("evidence_held", "training-event-attended")
-    return api.post("/api/v3/participant-declarations", {"data": {"type": "participant-declaration", "attributes": attributes}})
+    return api.post(
+        "/api/v3/participant-declarations", {"data": {"type": "participant-declaration", "attributes": attributes}}
+    )
 
 
 def errors(response):
@@ -47,24 +50,41 @@ def ect_2023(lead_provider, today):
 
 @pytest.fixture
 def mentor(lead_provider, today):
-    participant, _ = trained_participant(lead_provider, participant_type=ParticipantType.MENTOR, started_on=dt.date(2025, 9, 1))
+    participant, _ = trained_participant(
+        lead_provider, participant_type=ParticipantType.MENTOR, started_on=dt.date(2025, 9, 1)
+    )
     Participant.objects.filter(pk=participant.pk).update(mentor_eligible_on=dt.date(2025, 9, 1))
     return participant
 
 
 # --- creation and shape -------------------------------------------------------------------------------
 
+
 def test_D1_D32_declaration_document(api, ect, lead_provider):
     training = ect.school_periods.get().training_periods.get()
-    mentor_period = factories.SchoolPeriodFactory(school=training.school_period.school, participant_type=ParticipantType.MENTOR)
+    mentor_period = factories.SchoolPeriodFactory(
+        school=training.school_period.school, participant_type=ParticipantType.MENTOR
+    )
     factories.MentorshipFactory(ect_school_period=training.school_period, mentor_school_period=mentor_period)
     response = declare(api, ect)
     data = response.json()["data"]
     assert data["type"] == "participant-declaration"
     assert list(data["attributes"]) == [
-        "participant_id", "declaration_type", "declaration_date", "course_identifier", "state", "updated_at",
-        "created_at", "delivery_partner_id", "statement_id", "clawback_statement_id", "ineligible_for_funding_reason",
-        "mentor_id", "uplift_paid", "evidence_held", "lead_provider_name",
+        "participant_id",
+        "declaration_type",
+        "declaration_date",
+        "course_identifier",
+        "state",
+        "updated_at",
+        "created_at",
+        "delivery_partner_id",
+        "statement_id",
+        "clawback_statement_id",
+        "ineligible_for_funding_reason",
+        "mentor_id",
+        "uplift_paid",
+        "evidence_held",
+        "lead_provider_name",
     ]
     shown = data["attributes"]
     assert shown["participant_id"] == str(ect.api_id)
@@ -74,7 +94,11 @@ def test_D1_D32_declaration_document(api, ect, lead_provider):
     assert shown["delivery_partner_id"] == str(training.partnership.delivery_partner.api_id)
     assert shown["mentor_id"] == str(mentor_period.participant.api_id)
     assert shown["lead_provider_name"] == lead_provider.name
-    assert (shown["statement_id"], shown["clawback_statement_id"], shown["ineligible_for_funding_reason"]) == (None, None, None)
+    assert (shown["statement_id"], shown["clawback_statement_id"], shown["ineligible_for_funding_reason"]) == (
+        None,
+        None,
+        None,
+    )
     assert shown["evidence_held"] == "training-event-attended"
 
 
@@ -105,6 +129,7 @@ def test_O3_concurrent_exact_copies_create_one_declaration(lead_provider):
     with clock.travel_to(dt.datetime(2026, 1, 15, 12, 0, tzinfo=UTC)):
         participant, _ = trained_participant(lead_provider, started_on=dt.date(2025, 9, 1))
     api = ProviderClient(lead_provider)
+
     def attempt():
         response = declare(api, participant)
         return response.status_code, response.json()["data"]["id"]
@@ -130,13 +155,16 @@ def test_D12_a_voided_declaration_does_not_block_a_new_one(api, ect):
 
 # --- validation ---------------------------------------------------------------------------------------
 
+
 def test_D10_participant_id_is_required(api, ect):
     assert errors(declare(api, ect, participant_id="")) == [("participant_id", "Enter a '#/participant_id'.")]
 
 
 def test_D10_D22_unknown_or_other_providers_participant_is_not_recognised(api, other_api, ect):
     message = "Your update cannot be made as the '#/participant_id' is not recognised. Check participant details and try again."
-    assert errors(declare(api, ect, participant_id="00000000-0000-0000-0000-000000000000")) == [("participant_id", message)]
+    assert errors(declare(api, ect, participant_id="00000000-0000-0000-0000-000000000000")) == [
+        ("participant_id", message)
+    ]
     assert errors(declare(other_api, ect)) == [("participant_id", message)]
 
 
@@ -150,7 +178,10 @@ def test_D11_presence_checks_accumulate(api, ect):
 
 def test_D11_course_the_participant_does_not_have(api, ect):
     assert errors(declare(api, ect, course_identifier="ecf-mentor")) == [
-        ("course_identifier", "The entered '#/course_identifier' is not recognised for the given participant. Check details and try again.")
+        (
+            "course_identifier",
+            "The entered '#/course_identifier' is not recognised for the given participant. Check details and try again.",
+        )
     ]
 
 
@@ -162,60 +193,91 @@ def test_D13_future_date(api, ect):
 
 def test_D13_before_the_milestone_start(api, ect_2023):
     assert errors(declare(api, ect_2023, declaration_date="2023-05-31T22:59:59Z")) == [
-        ("declaration_date", "Declaration date must be on or after the milestone start date for the same declaration type.")
+        (
+            "declaration_date",
+            "Declaration date must be on or after the milestone start date for the same declaration type.",
+        )
     ]
     # 2023-06-01 00:00 London is 2023-05-31 23:00 UTC: inside the window.
     assert attrs(declare(api, ect_2023, declaration_date="2023-05-31T23:00:00Z"))["declaration_type"] == "started"
 
 
 def test_D13_after_the_milestone_deadline_day(api, ect_2023):
-    assert errors(declare(api, ect_2023, declaration_type="retained-1", declaration_date="2024-04-01T10:00:00+01:00")) == [
+    assert errors(
+        declare(api, ect_2023, declaration_type="retained-1", declaration_date="2024-04-01T10:00:00+01:00")
+    ) == [
         ("declaration_date", "Declaration date must be on or before the milestone date for the same declaration type.")
     ]
-    assert attrs(declare(api, ect_2023, declaration_type="retained-1", declaration_date="2024-03-31T22:30:00Z"))["state"] == "submitted"
+    assert (
+        attrs(declare(api, ect_2023, declaration_type="retained-1", declaration_date="2024-03-31T22:30:00Z"))["state"]
+        == "submitted"
+    )
 
 
 @pytest.mark.parametrize("value", ["2025-10-01", "foo", "2025-13-45T10:00:00Z"])
 def test_D13_O14_non_rfc3339_dates_are_a_422(api, ect, value):
-    assert errors(declare(api, ect, declaration_date=value)) == [("declaration_date", "Enter a valid RCF3339 '#/declaration_date'.")]
+    assert errors(declare(api, ect, declaration_date=value)) == [
+        ("declaration_date", "Enter a valid RCF3339 '#/declaration_date'.")
+    ]
 
 
 def test_D14_mentors_from_2025_only_declare_started_and_completed(api, mentor):
-    assert ("declaration_type", "You cannot send retained or extended declarations for participants who began their mentor training after June 2025. Resubmit this declaration with either a started or completed declaration.") in errors(
-        declare(api, mentor, course_identifier="ecf-mentor", declaration_type="retained-1")
-    )
+    assert (
+        "declaration_type",
+        "You cannot send retained or extended declarations for participants who began their mentor training after June 2025. Resubmit this declaration with either a started or completed declaration.",
+    ) in errors(declare(api, mentor, course_identifier="ecf-mentor", declaration_type="retained-1"))
 
 
 def test_D15_evidence_is_required_after_started_outside_detailed_cohorts(api, ect_2023):
-    assert errors(declare(api, ect_2023, declaration_type="retained-1", declaration_date="2024-02-01T10:00:00Z", evidence_held=None)) == [
-        ("evidence_held", "Enter a '#/evidence_held' value for this participant.")
-    ]
+    assert errors(
+        declare(
+            api, ect_2023, declaration_type="retained-1", declaration_date="2024-02-01T10:00:00Z", evidence_held=None
+        )
+    ) == [("evidence_held", "Enter a '#/evidence_held' value for this participant.")]
 
 
 def test_D15_started_evidence_is_discarded_outside_detailed_cohorts(api, ect_2023):
-    assert attrs(declare(api, ect_2023, declaration_date="2023-10-01T10:00:00Z", evidence_held="anything"))["evidence_held"] is None
+    assert (
+        attrs(declare(api, ect_2023, declaration_date="2023-10-01T10:00:00Z", evidence_held="anything"))[
+            "evidence_held"
+        ]
+        is None
+    )
 
 
 def test_D15_detailed_cohorts_require_the_right_evidence(api, ect):
-    assert errors(declare(api, ect, evidence_held=None)) == [("evidence_held", "Enter a '#/evidence_held' value for this participant.")]
+    assert errors(declare(api, ect, evidence_held=None)) == [
+        ("evidence_held", "Enter a '#/evidence_held' value for this participant.")
+    ]
     assert errors(declare(api, ect, evidence_held="75-percent-engagement-met")) == [
         ("evidence_held", "Enter an available '#/evidence_held' type for this participant.")
     ]
-    assert attrs(declare(api, ect, evidence_held="materials-engaged-with-offline"))["evidence_held"] == "materials-engaged-with-offline"
+    assert (
+        attrs(declare(api, ect, evidence_held="materials-engaged-with-offline"))["evidence_held"]
+        == "materials-engaged-with-offline"
+    )
 
 
 def test_D16_withdrawn_participant_only_declares_before_the_withdrawal(api, lead_provider, today):
     withdrawn_at = dt.datetime(2025, 11, 3, 9, 0, tzinfo=UTC)
-    participant, _ = trained_participant(lead_provider, finished_on=dt.date(2025, 11, 3), withdrawn_at=withdrawn_at, withdrawal_reason="other")
+    participant, _ = trained_participant(
+        lead_provider, finished_on=dt.date(2025, 11, 3), withdrawn_at=withdrawn_at, withdrawal_reason="other"
+    )
     assert errors(declare(api, participant, declaration_date="2025-11-03T09:00:00Z")) == [
-        ("participant_id", "This participant withdrew from this course on 2025-11-03T09:00:00Z. Enter a '#/declaration_date' that's on or before the withdrawal date.")
+        (
+            "participant_id",
+            "This participant withdrew from this course on 2025-11-03T09:00:00Z. Enter a '#/declaration_date' that's on or before the withdrawal date.",
+        )
     ]
     assert attrs(declare(api, participant, declaration_date="2025-11-03T08:59:59Z"))["state"] == "submitted"
 
 
 def test_D17_deferred_participant_can_declare(api, lead_provider, today):
     participant, _ = trained_participant(
-        lead_provider, finished_on=dt.date(2025, 11, 3), deferred_at=dt.datetime(2025, 11, 3, tzinfo=UTC), deferral_reason="other"
+        lead_provider,
+        finished_on=dt.date(2025, 11, 3),
+        deferred_at=dt.datetime(2025, 11, 3, tzinfo=UTC),
+        deferral_reason="other",
     )
     assert attrs(declare(api, participant, declaration_date="2025-12-01T10:00:00Z"))["state"] == "submitted"
 
@@ -224,8 +286,14 @@ def test_D18_D19_frozen_cohort_refuses_declarations(api, lead_provider, today):
     participant, _ = trained_participant(lead_provider, cohort=2022, started_on=dt.date(2022, 9, 1))
     Participant.objects.filter(pk=participant.pk).update(ect_eligible_on=dt.date(2022, 9, 1))
     assert errors(declare(api, participant, declaration_date="2022-10-01T10:00:00Z")) == [
-        ("cohort", "You cannot submit declarations for the 2022 cohort. The funding contract for this cohort has ended. Get in touch if you need to discuss this with us."),
-        ("cohort", "You cannot submit or void declarations for the 2022 cohort. The funding contract for this cohort has ended. Get in touch if you need to discuss this with us."),
+        (
+            "cohort",
+            "You cannot submit declarations for the 2022 cohort. The funding contract for this cohort has ended. Get in touch if you need to discuss this with us.",
+        ),
+        (
+            "cohort",
+            "You cannot submit or void declarations for the 2022 cohort. The funding contract for this cohort has ended. Get in touch if you need to discuss this with us.",
+        ),
     ]
 
 
@@ -238,14 +306,22 @@ def test_D20_extended_declarations_need_an_extended_schedule(api, ect):
 def test_D21_dates_follow_the_order_of_declaration_types(api, ect):
     declare(api, ect, declaration_date="2025-10-01T10:00:00Z")
     assert errors(declare(api, ect, declaration_type="retained-1", declaration_date="2025-09-30T10:00:00Z")) == [
-        ("declaration_date", "This '#/declaration_date' is invalid. Check that it is in sequence with existing declaration dates for this participant.")
+        (
+            "declaration_date",
+            "This '#/declaration_date' is invalid. Check that it is in sequence with existing declaration dates for this participant.",
+        )
     ]
-    assert attrs(declare(api, ect, declaration_type="retained-1", declaration_date="2025-10-01T10:00:00Z"))["state"] == "submitted"
+    assert (
+        attrs(declare(api, ect, declaration_type="retained-1", declaration_date="2025-10-01T10:00:00Z"))["state"]
+        == "submitted"
+    )
 
 
 def test_D26_D27_delivery_partner_is_frozen_and_uplifts_copied_for_started(api, lead_provider, today):
     participant, training = trained_participant(lead_provider, cohort=2022, started_on=dt.date(2022, 9, 1))
-    SchoolFundingEligibility.objects.create(school=training.partnership.school, cohort_id=2022, pupil_premium_uplift=True)
+    SchoolFundingEligibility.objects.create(
+        school=training.partnership.school, cohort_id=2022, pupil_premium_uplift=True
+    )
     with clock.travel_to(dt.datetime(2022, 10, 2, 12, 0, tzinfo=UTC)):
         response = declare(api, participant, declaration_date="2022-10-01T10:00:00Z")
     original_partner = str(training.partnership.delivery_partner.api_id)
@@ -260,18 +336,36 @@ def test_D26_D27_delivery_partner_is_frozen_and_uplifts_copied_for_started(api, 
 
 # --- mentor completion --------------------------------------------------------------------------------
 
+
 def test_D40_mentor_completed_declaration_ends_funding_and_void_restores_it(api, mentor):
-    completed = declare(api, mentor, course_identifier="ecf-mentor", declaration_type="completed",
-                        declaration_date="2025-12-01T10:00:00Z", evidence_held="75-percent-engagement-met")
+    completed = declare(
+        api,
+        mentor,
+        course_identifier="ecf-mentor",
+        declaration_type="completed",
+        declaration_date="2025-12-01T10:00:00Z",
+        evidence_held="75-percent-engagement-met",
+    )
     assert attrs(completed)["state"] == "eligible"
     enrolment = api.get(f"/api/v3/participants/{mentor.api_id}").json()["data"]["attributes"]["ecf_enrolments"][0]
     assert enrolment["mentor_funding_end_date"] == "2025-12-01"
     assert enrolment["mentor_ineligible_for_funding_reason"] == "completed_declaration_received"
     assert enrolment["eligible_for_funding"] is True
     assert enrolment["participant_status"] == "active"
-    change = api.put(f"/api/v3/participants/{mentor.api_id}/change-schedule", {"data": {"type": "participant-change-schedule", "attributes": {"schedule_identifier": "ecf-extended-september", "course_identifier": "ecf-mentor"}}})
+    change = api.put(
+        f"/api/v3/participants/{mentor.api_id}/change-schedule",
+        {
+            "data": {
+                "type": "participant-change-schedule",
+                "attributes": {"schedule_identifier": "ecf-extended-september", "course_identifier": "ecf-mentor"},
+            }
+        },
+    )
     assert change.status_code == 422
-    assert change.json()["errors"][0]["detail"] == "You cannot change this participant's schedule as they have completed their training or induction."
+    assert (
+        change.json()["errors"][0]["detail"]
+        == "You cannot change this participant's schedule as they have completed their training or induction."
+    )
 
     api.put(f"/api/v3/participant-declarations/{completed.json()['data']['id']}/void")
     enrolment = api.get(f"/api/v3/participants/{mentor.api_id}").json()["data"]["attributes"]["ecf_enrolments"][0]
@@ -280,6 +374,7 @@ def test_D40_mentor_completed_declaration_ends_funding_and_void_restores_it(api,
 
 
 # --- void ---------------------------------------------------------------------------------------------
+
 
 def test_D37_void_submitted_then_already_voided(api, ect):
     declaration_id = declare(api, ect).json()["data"]["id"]
@@ -301,11 +396,18 @@ def test_D36_void_paid_is_awaiting_clawback_then_refunded(api, ect):
 def test_D36_O11_paid_declaration_in_a_closed_cohort_cannot_be_clawed_back(api, lead_provider, today):
     participant, training = trained_participant(lead_provider, cohort=2022, started_on=dt.date(2022, 9, 1))
     declaration = Declaration.objects.create(
-        training_period=training, lead_provider=lead_provider, declaration_type="started",
-        declaration_date=dt.datetime(2022, 10, 1, tzinfo=UTC), delivery_partner=training.partnership.delivery_partner, payment_status="paid",
+        training_period=training,
+        lead_provider=lead_provider,
+        declaration_type="started",
+        declaration_date=dt.datetime(2022, 10, 1, tzinfo=UTC),
+        delivery_partner=training.partnership.delivery_partner,
+        payment_status="paid",
     )
     assert errors(api.put(f"/api/v3/participant-declarations/{declaration.api_id}/void")) == [
-        ("participant_declaration_id", "You cannot submit or void declarations for the 2022 cohort. The funding contract for this cohort has ended. Get in touch if you need to discuss this with us")
+        (
+            "participant_declaration_id",
+            "You cannot submit or void declarations for the 2022 cohort. The funding contract for this cohort has ended. Get in touch if you need to discuss this with us",
+        )
     ]
 
 
@@ -317,6 +419,7 @@ def test_D35_another_providers_declaration_cannot_be_voided_or_read(api, other_a
 
 
 # --- listing ------------------------------------------------------------------------------------------
+
 
 def test_D39_filters(api, ect, ect_2023, lead_provider):
     newer = declare(api, ect).json()["data"]
@@ -336,7 +439,10 @@ def test_D39_filters(api, ect, ect_2023, lead_provider):
     assert listed({"page[per_page]": "1", "page[page]": "2"}) == [older["id"]]
 
 
-@pytest.mark.parametrize("name, value", [("cohort", "x"), ("participant_id", "nope"), ("delivery_partner_id", "1,2"), ("updated_since", "soon")])
+@pytest.mark.parametrize(
+    "name, value",
+    [("cohort", "x"), ("participant_id", "nope"), ("delivery_partner_id", "1,2"), ("updated_since", "soon")],
+)
 def test_O4_invalid_declaration_filters_are_400(api, today, name, value):
     response = api.get("/api/v3/participant-declarations", {f"filter[{name}]": value})
     assert response.status_code == 400
@@ -347,7 +453,12 @@ def test_S24_declarations_stay_with_the_schedule_they_were_made_under(api, ect):
     started = attrs(declare(api, ect))
     change = api.put(
         f"/api/v3/participants/{ect.api_id}/change-schedule",
-        {"data": {"type": "participant-change-schedule", "attributes": {"schedule_identifier": "ecf-extended-september", "course_identifier": "ecf-induction"}}},
+        {
+            "data": {
+                "type": "participant-change-schedule",
+                "attributes": {"schedule_identifier": "ecf-extended-september", "course_identifier": "ecf-induction"},
+            }
+        },
     )
     assert change.status_code == 200
     retained = attrs(declare(api, ect, declaration_type="retained-1", declaration_date="2026-01-15T09:00:00Z"))

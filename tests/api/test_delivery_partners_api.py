@@ -1,4 +1,5 @@
 """GET /api/v3/delivery-partners and /{id}: the delivery partners a provider works with, by cohort (issue #5)."""
+
 import datetime as dt
 import uuid
 
@@ -13,12 +14,14 @@ from schools.models import DeliveryPartner, LeadProviderDeliveryPartnership
 from tests import factories
 from tests.api.openapi import served_document, validate
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def pair(lead_provider, delivery_partner, *cohorts):
     for cohort in cohorts:
-        LeadProviderDeliveryPartnership.objects.create(lead_provider=lead_provider, delivery_partner=delivery_partner, cohort_id=cohort)
+        LeadProviderDeliveryPartnership.objects.create(
+            lead_provider=lead_provider, delivery_partner=delivery_partner, cohort_id=cohort
+        )
 
 
 def partner(name=None):
@@ -37,7 +40,9 @@ def test_C2_delivery_partners_need_a_token(client, path):
     assert response.json() == {"error": "HTTP Token: Access denied"}
 
 
-def test_every_delivery_partner_attribute_with_the_cohorts_it_works_with_this_provider(api, lead_provider, other_lead_provider, today):
+def test_every_delivery_partner_attribute_with_the_cohorts_it_works_with_this_provider(
+    api, lead_provider, other_lead_provider, today
+):
     north = partner("North Partners")
     pair(lead_provider, north, 2025, 2023)
     pair(other_lead_provider, north, 2024)
@@ -48,19 +53,23 @@ def test_every_delivery_partner_attribute_with_the_cohorts_it_works_with_this_pr
     response = api.get(f"/api/v3/delivery-partners/{north.api_id}")
 
     assert response.status_code == 200
-    assert response.json() == {"data": {
-        "id": str(north.api_id),
-        "type": "delivery-partner",
-        "attributes": {
-            "name": "North Partners",
-            "cohort": ["2023", "2025"],
-            "created_at": "2023-05-01T08:00:00Z",
-            "updated_at": "2025-05-01T00:00:00Z",
-        },
-    }}
+    assert response.json() == {
+        "data": {
+            "id": str(north.api_id),
+            "type": "delivery-partner",
+            "attributes": {
+                "name": "North Partners",
+                "cohort": ["2023", "2025"],
+                "created_at": "2023-05-01T08:00:00Z",
+                "updated_at": "2025-05-01T00:00:00Z",
+            },
+        }
+    }
 
 
-def test_only_delivery_partners_working_with_this_provider_are_listed_or_shown(api, other_api, lead_provider, other_lead_provider, today):
+def test_only_delivery_partners_working_with_this_provider_are_listed_or_shown(
+    api, other_api, lead_provider, other_lead_provider, today
+):
     ours, theirs, nobodys = partner(), partner(), partner()
     pair(lead_provider, ours, 2025)
     pair(other_lead_provider, theirs, 2025)
@@ -70,7 +79,9 @@ def test_only_delivery_partners_working_with_this_provider_are_listed_or_shown(a
     for hidden in (theirs, nobodys):
         response = api.get(f"/api/v3/delivery-partners/{hidden.api_id}")
         assert response.status_code == 404
-        assert response.json() == {"errors": [{"title": "Resource not found", "detail": "Nothing could be found for the provided details"}]}
+        assert response.json() == {
+            "errors": [{"title": "Resource not found", "detail": "Nothing could be found for the provided details"}]
+        }
     assert api.get("/api/v3/delivery-partners/not-a-uuid").status_code == 404
 
 
@@ -83,15 +94,29 @@ def test_filter_cohort_keeps_every_cohort_in_the_document(api, lead_provider, to
 
     assert ids(response) == [str(both.api_id)]
     assert response.json()["data"][0]["attributes"]["cohort"] == ["2024", "2025"]
-    assert ids(api.get("/api/v3/delivery-partners", {"filter[cohort]": "2023,2025"})) == [str(both.api_id), str(older.api_id)]
+    assert ids(api.get("/api/v3/delivery-partners", {"filter[cohort]": "2023,2025"})) == [
+        str(both.api_id),
+        str(older.api_id),
+    ]
     assert ids(api.get("/api/v3/delivery-partners", {"filter[cohort]": "2030"})) == []
 
 
-@pytest.mark.parametrize("params, title, detail", [
-    ({"filter[cohort]": "2025,abc"}, "Bad request", "The filter '#/cohort' must be a year or a comma-separated list of years, for example 2024,2025"),
-    ({"filter": "x"}, "Bad parameter", "Filter must be a hash"),
-    ({"page[page]": "abc"}, "Bad request", "The '#/page[page]' and '#/page[per_page]' parameter values must be a valid positive number"),
-])
+@pytest.mark.parametrize(
+    "params, title, detail",
+    [
+        (
+            {"filter[cohort]": "2025,abc"},
+            "Bad request",
+            "The filter '#/cohort' must be a year or a comma-separated list of years, for example 2024,2025",
+        ),
+        ({"filter": "x"}, "Bad parameter", "Filter must be a hash"),
+        (
+            {"page[page]": "abc"},
+            "Bad request",
+            "The '#/page[page]' and '#/page[per_page]' parameter values must be a valid positive number",
+        ),
+    ],
+)
 def test_O4_C11_Q7_bad_parameters_are_400(api, today, params, title, detail):
     response = api.get("/api/v3/delivery-partners", params)
     assert response.status_code == 400
@@ -100,7 +125,7 @@ def test_O4_C11_Q7_bad_parameters_are_400(api, today, params, title, detail):
 
 def test_Q7_Q8_delivery_partners_page_and_sort(api, lead_provider, today):
     made = [partner() for _ in range(3)]
-    for day, each in zip((2, 1, 3), made):
+    for day, each in zip((2, 1, 3), made, strict=True):
         pair(lead_provider, each, 2025)
         DeliveryPartner.objects.filter(pk=each.pk).update(
             created_at=dt.datetime(2025, 1, day, tzinfo=UTC), updated_at=dt.datetime(2025, 2, 4 - day, tzinfo=UTC)

@@ -1,4 +1,5 @@
 """The served OpenAPI document: valid, true to real responses, and conformant with the reference contract."""
+
 from pathlib import Path
 
 import pytest
@@ -34,11 +35,17 @@ def test_real_responses_validate_against_the_served_document(document, api, lead
     import datetime as dt
 
     participant, training = trained_participant(lead_provider)
-    mentor, _ = trained_participant(lead_provider, participant_type=ParticipantType.MENTOR, school=training.school_period.school)
-    factories.MentorshipFactory(ect_school_period=training.school_period, mentor_school_period=mentor.school_periods.get())
+    mentor, _ = trained_participant(
+        lead_provider, participant_type=ParticipantType.MENTOR, school=training.school_period.school
+    )
+    factories.MentorshipFactory(
+        ect_school_period=training.school_period, mentor_school_period=mentor.school_periods.get()
+    )
     trained_participant(
-        lead_provider, finished_on=dt.date(2025, 11, 1),
-        withdrawn_at=dt.datetime(2025, 11, 1, tzinfo=dt.timezone.utc), withdrawal_reason="moved_school",
+        lead_provider,
+        finished_on=dt.date(2025, 11, 1),
+        withdrawn_at=dt.datetime(2025, 11, 1, tzinfo=dt.UTC),
+        withdrawal_reason="moved_school",
     )
     openapi = OpenAPI.from_dict(document)
     for response in [
@@ -52,6 +59,7 @@ def test_real_responses_validate_against_the_served_document(document, api, lead
 
 
 # --- conformance with the reference contract ------------------------------------------------------
+
 
 def _resolve(document, schema):
     while isinstance(schema, dict) and "$ref" in schema:
@@ -77,7 +85,10 @@ def _shape(document, schema, depth=0):
     if "enum" in schema:
         _merge(shape, {"enum": sorted(str(v) for v in schema["enum"] if v is not None)})
     if "properties" in schema:
-        _merge(shape, {"properties": {name: _shape(document, sub, depth + 1) for name, sub in schema["properties"].items()}})
+        _merge(
+            shape,
+            {"properties": {name: _shape(document, sub, depth + 1) for name, sub in schema["properties"].items()}},
+        )
     if "items" in schema:
         items = _shape(document, schema["items"], depth + 1)
         # Items of plain values carry no names or enums (the contract's DeliveryPartner cohort omits them).
@@ -134,8 +145,14 @@ def test_conformance_every_reference_participant_path_is_served(document, path, 
 
 @pytest.mark.parametrize("path, method", [(p, m) for p, m, _ in _reference_operations()])
 def test_conformance_parameters_match_the_reference(document, path, method):
-    reference = {p["name"]: (p["in"], p.get("style"), _shape(REFERENCE, p["schema"])) for p in _resolve(REFERENCE, REFERENCE["paths"][path][method]).get("parameters", [])}
-    served = {p["name"]: (p["in"], p.get("style"), _shape(document, p["schema"])) for p in document["paths"][path][method].get("parameters", [])}
+    reference = {
+        p["name"]: (p["in"], p.get("style"), _shape(REFERENCE, p["schema"]))
+        for p in _resolve(REFERENCE, REFERENCE["paths"][path][method]).get("parameters", [])
+    }
+    served = {
+        p["name"]: (p["in"], p.get("style"), _shape(document, p["schema"]))
+        for p in document["paths"][path][method].get("parameters", [])
+    }
     assert served == reference
 
 
@@ -159,4 +176,6 @@ def test_conformance_request_bodies_match_the_reference(document, path, method):
     def body_shape(doc, operation):
         return _shape(doc, operation["requestBody"]["content"]["application/json"]["schema"])
 
-    assert body_shape(document, document["paths"][path][method]) == body_shape(REFERENCE, REFERENCE["paths"][path][method])
+    assert body_shape(document, document["paths"][path][method]) == body_shape(
+        REFERENCE, REFERENCE["paths"][path][method]
+    )

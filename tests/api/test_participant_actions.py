@@ -1,4 +1,5 @@
 """PUT defer / withdraw / resume / change-schedule (DOMAIN.md A, S, C14, with O5 and O6)."""
+
 import datetime as dt
 
 import pytest
@@ -11,7 +12,7 @@ from tests import factories
 from tests.builders import partnership, trained_participant
 from tests.conftest import ProviderClient, concurrently
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 TODAY = dt.date(2026, 1, 15)  # the `today` fixture's London date
 
 
@@ -26,7 +27,9 @@ def errors(response):
 
 def enrolment(response, participant_type="ect"):
     assert response.status_code == 200, response.content
-    return next(e for e in response.json()["data"]["attributes"]["ecf_enrolments"] if e["participant_type"] == participant_type)
+    return next(
+        e for e in response.json()["data"]["attributes"]["ecf_enrolments"] if e["participant_type"] == participant_type
+    )
 
 
 def put(api, participant, action, **attributes):
@@ -41,19 +44,29 @@ def ect(lead_provider, today):
 
 @pytest.fixture
 def mentor(lead_provider, today):
-    participant, _ = trained_participant(lead_provider, participant_type=ParticipantType.MENTOR, started_on=dt.date(2025, 9, 1))
+    participant, _ = trained_participant(
+        lead_provider, participant_type=ParticipantType.MENTOR, started_on=dt.date(2025, 9, 1)
+    )
     return participant
 
 
 # --- C10/C14: envelope and order of checks -----------------------------------------------------------
 
+
 def test_C14_malformed_body_for_unknown_participant_is_400(api, today):
     response = api.put("/api/v3/participants/00000000-0000-0000-0000-000000000000/defer", {"nodata": 1})
     assert response.status_code == 400
-    assert response.json() == {"errors": [{"title": "Bad request", "detail": "Correct json data structure required. See API docs for reference."}]}
+    assert response.json() == {
+        "errors": [
+            {"title": "Bad request", "detail": "Correct json data structure required. See API docs for reference."}
+        ]
+    }
 
 
-@pytest.mark.parametrize("raw", ["{not json", '{"data": {}}', '{"data": {"attributes": "x"}}', '{"data": {"attributes": {"colour": "red"}}}', "[]"])
+@pytest.mark.parametrize(
+    "raw",
+    ["{not json", '{"data": {}}', '{"data": {"attributes": "x"}}', '{"data": {"attributes": {"colour": "red"}}}', "[]"],
+)
 def test_C10_missing_envelope_or_invalid_json_is_400(api, ect, raw):
     response = api.put(f"/api/v3/participants/{ect.api_id}/defer", raw)
     assert response.status_code == 400
@@ -75,11 +88,15 @@ def test_A2_course_identifier_is_required_and_errors_accumulate(api, ect):
 
 def test_A3_course_without_an_enrolment_is_not_recognised(api, ect):
     assert errors(put(api, ect, "defer", reason="other", course_identifier="ecf-mentor")) == [
-        ("course_identifier", "The entered '#/course_identifier' is not recognised for the given participant. Check details and try again."),
+        (
+            "course_identifier",
+            "The entered '#/course_identifier' is not recognised for the given participant. Check details and try again.",
+        ),
     ]
 
 
 # --- defer --------------------------------------------------------------------------------------------
+
 
 def test_A10_reason_is_required(api, ect):
     assert errors(put(api, ect, "defer", course_identifier="ecf-induction")) == [("reason", "Enter a '#/reason'.")]
@@ -120,25 +137,34 @@ def test_A11_withdrawn_participant_cannot_be_deferred(api, ect):
 def test_A11_joining_participant_cannot_be_deferred(api, lead_provider, today):
     joining, _ = trained_participant(lead_provider, started_on=dt.date(2026, 2, 1))
     assert errors(put(api, joining, "defer", reason="other", course_identifier="ecf-induction")) == [
-        ("participant_id", "You cannot defer #/participant_id. This is because they have not been training with you for at least one day.")
+        (
+            "participant_id",
+            "You cannot defer #/participant_id. This is because they have not been training with you for at least one day.",
+        )
     ]
 
 
 def test_A11_cannot_defer_on_the_day_training_started(api, lead_provider, today):
     started_today, _ = trained_participant(lead_provider, started_on=TODAY)
     assert errors(put(api, started_today, "defer", reason="other", course_identifier="ecf-induction")) == [
-        ("participant_id", "You cannot defer or withdraw this participant today. You need to try again tomorrow as the training was recently changed for this participant.")
+        (
+            "participant_id",
+            "You cannot defer or withdraw this participant today. You need to try again tomorrow as the training was recently changed for this participant.",
+        )
     ]
 
 
 def test_A12_leaving_participant_can_be_deferred(api, lead_provider, today):
-    leaving, _ = trained_participant(lead_provider, finished_on=dt.date(2026, 3, 31), school_finished_on=dt.date(2026, 3, 31))
+    leaving, _ = trained_participant(
+        lead_provider, finished_on=dt.date(2026, 3, 31), school_finished_on=dt.date(2026, 3, 31)
+    )
     shown = enrolment(put(api, leaving, "defer", reason="other", course_identifier="ecf-induction"))
     assert shown["training_status"] == "deferred"
     assert TrainingPeriod.objects.get(school_period__participant=leaving).finished_on == TODAY
 
 
 # --- withdraw -----------------------------------------------------------------------------------------
+
 
 def test_A20_withdrawal_reasons_are_the_withdrawal_list(api, ect):
     assert errors(put(api, ect, "withdraw", reason="parental-leave", course_identifier="ecf-induction")) == [
@@ -167,30 +193,40 @@ def test_A21_already_withdrawn(api, ect):
 def test_A21_joining_participant_cannot_be_withdrawn(api, lead_provider, today):
     joining, _ = trained_participant(lead_provider, started_on=dt.date(2026, 2, 1))
     assert errors(put(api, joining, "withdraw", reason="other", course_identifier="ecf-induction")) == [
-        ("participant_id", "You cannot withdraw #/participant_id. This is because they have not been training with you for at least one day.")
+        (
+            "participant_id",
+            "You cannot withdraw #/participant_id. This is because they have not been training with you for at least one day.",
+        )
     ]
 
 
 def test_A23_mentor_only_reason_is_refused_for_an_ect(api, ect):
-    assert errors(put(api, ect, "withdraw", reason="mentor-no-longer-being-mentor", course_identifier="ecf-induction")) == [
-        ("reason", "You cannot withdraw an ECT for this reason. The ECT is not a mentor.")
-    ]
+    assert errors(
+        put(api, ect, "withdraw", reason="mentor-no-longer-being-mentor", course_identifier="ecf-induction")
+    ) == [("reason", "You cannot withdraw an ECT for this reason. The ECT is not a mentor.")]
 
 
 def test_A23_mentor_only_reason_is_accepted_for_a_mentor(api, mentor):
-    shown = enrolment(put(api, mentor, "withdraw", reason="mentor-no-longer-being-mentor", course_identifier="ecf-mentor"), "mentor")
+    shown = enrolment(
+        put(api, mentor, "withdraw", reason="mentor-no-longer-being-mentor", course_identifier="ecf-mentor"), "mentor"
+    )
     assert shown["withdrawal"]["reason"] == "mentor-no-longer-being-mentor"
 
 
 def test_A4_action_on_one_enrolment_leaves_the_other_untouched(api, lead_provider, today):
-    participant, training = trained_participant(lead_provider, participant_type=ParticipantType.MENTOR, started_on=dt.date(2025, 9, 1))
-    trained_participant(lead_provider, participant=participant, school=training.school_period.school, started_on=dt.date(2025, 9, 2))
+    participant, training = trained_participant(
+        lead_provider, participant_type=ParticipantType.MENTOR, started_on=dt.date(2025, 9, 1)
+    )
+    trained_participant(
+        lead_provider, participant=participant, school=training.school_period.school, started_on=dt.date(2025, 9, 2)
+    )
     response = put(api, participant, "defer", reason="other", course_identifier="ecf-mentor")
     assert enrolment(response, "mentor")["training_status"] == "deferred"
     assert enrolment(response, "ect")["training_status"] == "active"
 
 
 # --- resume -------------------------------------------------------------------------------------------
+
 
 def test_A30_1_active_participant_cannot_be_resumed(api, ect):
     assert errors(put(api, ect, "resume", course_identifier="ecf-induction")) == [
@@ -201,7 +237,10 @@ def test_A30_1_active_participant_cannot_be_resumed(api, ect):
 def test_A30_3_cannot_resume_on_the_day_of_deferral(api, ect):
     put(api, ect, "defer", reason="other", course_identifier="ecf-induction")
     assert errors(put(api, ect, "resume", course_identifier="ecf-induction")) == [
-        ("participant_id", "You cannot resume a participant on the same day they were withdrawn or deferred. Resume them tomorrow or later.")
+        (
+            "participant_id",
+            "You cannot resume a participant on the same day they were withdrawn or deferred. Resume them tomorrow or later.",
+        )
     ]
 
 
@@ -212,9 +251,14 @@ def test_A32_resume_creates_new_training_from_today_and_A33_blocks_same_day_defe
     assert (shown["training_status"], shown["participant_status"]) == ("active", "active")
     assert shown["withdrawal"] is None
     periods = list(TrainingPeriod.objects.filter(school_period__participant=ect).order_by("started_on"))
-    assert [(p.started_on, p.finished_on) for p in periods] == [(dt.date(2025, 9, 1), dt.date(2026, 1, 10)), (TODAY, None)]
+    assert [(p.started_on, p.finished_on) for p in periods] == [
+        (dt.date(2025, 9, 1), dt.date(2026, 1, 10)),
+        (TODAY, None),
+    ]
     assert periods[0].withdrawn_at is not None  # the old period keeps its history
-    assert errors(put(api, ect, "defer", reason="other", course_identifier="ecf-induction"))[0][1].startswith("You cannot defer or withdraw this participant today")
+    assert errors(put(api, ect, "defer", reason="other", course_identifier="ecf-induction"))[0][1].startswith(
+        "You cannot defer or withdraw this participant today"
+    )
 
 
 def test_A30_2_cannot_resume_while_training_with_another_provider(api, ect, other_lead_provider):
@@ -222,7 +266,8 @@ def test_A30_2_cannot_resume_while_training_with_another_provider(api, ect, othe
         put(api, ect, "defer", reason="other", course_identifier="ecf-induction")
     training = TrainingPeriod.objects.get(school_period__participant=ect)
     factories.TrainingPeriodFactory(
-        school_period=training.school_period, partnership=partnership(other_lead_provider, school=training.school_period.school),
+        school_period=training.school_period,
+        partnership=partnership(other_lead_provider, school=training.school_period.school),
         started_on=dt.date(2026, 1, 12),
     )
     assert errors(put(api, ect, "resume", course_identifier="ecf-induction")) == [
@@ -235,7 +280,8 @@ def test_O5_cannot_resume_when_the_school_changed_provider_from_a_future_date(ap
         put(api, ect, "defer", reason="other", course_identifier="ecf-induction")
     training = TrainingPeriod.objects.get(school_period__participant=ect)
     factories.TrainingPeriodFactory(
-        school_period=training.school_period, partnership=partnership(other_lead_provider, school=training.school_period.school),
+        school_period=training.school_period,
+        partnership=partnership(other_lead_provider, school=training.school_period.school),
         started_on=dt.date(2026, 2, 1),
     )
     assert errors(put(api, ect, "resume", course_identifier="ecf-induction"))[0][1].startswith(
@@ -256,6 +302,7 @@ def test_O5_cannot_resume_once_the_school_reported_leaving_even_in_the_future(ap
 
 # --- change schedule ----------------------------------------------------------------------------------
 
+
 def change(api, participant, **attributes):
     attributes.setdefault("course_identifier", "ecf-induction")
     return put(api, participant, "change-schedule", **attributes)
@@ -263,12 +310,17 @@ def change(api, participant, **attributes):
 
 def test_S3_1_blank_schedule(api, ect):
     assert errors(change(api, ect, schedule_identifier="")) == [
-        ("schedule_identifier", "The property '#/schedule_identifier' must be present and correspond to a valid schedule.")
+        (
+            "schedule_identifier",
+            "The property '#/schedule_identifier' must be present and correspond to a valid schedule.",
+        )
     ]
 
 
 def test_S3_2_unknown_schedule_identifier(api, ect):
-    assert errors(change(api, ect, schedule_identifier="ecf-fancy-may")) == [("schedule_identifier", "Enter a valid schedule identifier.")]
+    assert errors(change(api, ect, schedule_identifier="ecf-fancy-may")) == [
+        ("schedule_identifier", "Enter a valid schedule identifier.")
+    ]
 
 
 def test_S3_4_same_schedule_is_refused(api, ect):
@@ -302,7 +354,10 @@ def test_S20_change_closes_old_training_yesterday_and_continues_today(api, ect):
 
 def test_S21_S16_joining_participant_is_changed_in_place(api, lead_provider, today):
     joining, _ = trained_participant(lead_provider, started_on=dt.date(2026, 2, 1))
-    assert enrolment(change(api, joining, schedule_identifier="ecf-standard-january"))["schedule_identifier"] == "ecf-standard-january"
+    assert (
+        enrolment(change(api, joining, schedule_identifier="ecf-standard-january"))["schedule_identifier"]
+        == "ecf-standard-january"
+    )
     assert TrainingPeriod.objects.filter(school_period__participant=joining).count() == 1
 
 
@@ -310,7 +365,9 @@ def test_S3_7_same_day_change_cannot_strand_a_declaration(api, ect, lead_provide
     change(api, ect, schedule_identifier="ecf-standard-january")  # training now starts today
     training = TrainingPeriod.objects.get(school_period__participant=ect, started_on=TODAY)
     Declaration.objects.create(
-        training_period=training, declaration_type="started", declaration_date=dt.datetime(2026, 1, 15, 9, 0, tzinfo=UTC),
+        training_period=training,
+        declaration_type="started",
+        declaration_date=dt.datetime(2026, 1, 15, 9, 0, tzinfo=UTC),
         delivery_partner=training.partnership.delivery_partner,
     )
     # The 2025 April schedule's milestones start in April 2026, after the declaration.
@@ -322,14 +379,19 @@ def test_S3_7_same_day_change_cannot_strand_a_declaration(api, ect, lead_provide
 
 def test_S10_1_cohort_change_needs_a_partnership_in_that_cohort(api, ect):
     assert errors(change(api, ect, schedule_identifier="ecf-standard-september", cohort="2024")) == [
-        ("cohort", "You cannot change a participant to this contract_period as you do not have a partnership with the school for the contract_period. Contact the DfE for assistance.")
+        (
+            "cohort",
+            "You cannot change a participant to this contract_period as you do not have a partnership with the school for the contract_period. Contact the DfE for assistance.",
+        )
     ]
 
 
 def test_S11_cohort_change_uses_the_partnership_with_the_same_delivery_partner(api, ect, lead_provider):
     school = ect.school_periods.get().school
     current = TrainingPeriod.objects.get(school_period__participant=ect).partnership
-    factories.PartnershipFactory(school=school, lead_provider=lead_provider, cohort_id=2024, delivery_partner=current.delivery_partner)
+    factories.PartnershipFactory(
+        school=school, lead_provider=lead_provider, cohort_id=2024, delivery_partner=current.delivery_partner
+    )
     shown = enrolment(change(api, ect, schedule_identifier="ecf-standard-september", cohort="2024"))
     assert (shown["cohort"], shown["delivery_partner_id"]) == ("2024", str(current.delivery_partner.api_id))
 
@@ -338,7 +400,10 @@ def test_S10_2_nobody_moves_into_a_frozen_cohort_unless_they_came_from_it(api, e
     school = ect.school_periods.get().school
     factories.PartnershipFactory(school=school, lead_provider=lead_provider, cohort_id=2022)
     assert errors(change(api, ect, schedule_identifier="ecf-standard-september", cohort="2022")) == [
-        ("cohort", "You cannot move a participant to a payments frozen cohort unless they previously belonged to that cohort.")
+        (
+            "cohort",
+            "You cannot move a participant to a payments frozen cohort unless they previously belonged to that cohort.",
+        )
     ]
     Participant.objects.filter(pk=ect.pk).update(ect_payments_frozen_year=2022)
     assert enrolment(change(api, ect, schedule_identifier="ecf-standard-september", cohort="2022"))["cohort"] == "2022"
@@ -355,22 +420,39 @@ def test_S23_moving_out_of_a_frozen_cohort_sets_cohort_changed_after_payments_fr
 
 
 def test_O6_S15_1_completed_induction_blocks_schedule_change(api, ect):
-    factories.InductionPeriodFactory(participant=ect, started_on=dt.date(2024, 9, 1), finished_on=dt.date(2025, 12, 1), outcome="pass")
+    factories.InductionPeriodFactory(
+        participant=ect, started_on=dt.date(2024, 9, 1), finished_on=dt.date(2025, 12, 1), outcome="pass"
+    )
     assert errors(change(api, ect, schedule_identifier="ecf-extended-september")) == [
-        ("participant_id", "You cannot change this participant's schedule as they have completed their training or induction.")
+        (
+            "participant_id",
+            "You cannot change this participant's schedule as they have completed their training or induction.",
+        )
     ]
 
 
 def test_S22_completed_ect_may_move_to_a_reduced_schedule_in_place(api, ect):
-    factories.InductionPeriodFactory(participant=ect, started_on=dt.date(2024, 9, 1), finished_on=dt.date(2025, 12, 1), outcome="pass")
-    assert enrolment(change(api, ect, schedule_identifier="ecf-reduced-september"))["schedule_identifier"] == "ecf-reduced-september"
+    factories.InductionPeriodFactory(
+        participant=ect, started_on=dt.date(2024, 9, 1), finished_on=dt.date(2025, 12, 1), outcome="pass"
+    )
+    assert (
+        enrolment(change(api, ect, schedule_identifier="ecf-reduced-september"))["schedule_identifier"]
+        == "ecf-reduced-september"
+    )
     assert TrainingPeriod.objects.filter(school_period__participant=ect).count() == 1
 
 
 def test_S15_1_mentor_with_completed_training_cannot_change_schedule(api, mentor):
-    Participant.objects.filter(pk=mentor.pk).update(mentor_funding_end_date=dt.date(2025, 12, 1), mentor_funding_end_reason="completed_declaration_received")
-    assert errors(change(api, mentor, schedule_identifier="ecf-extended-september", course_identifier="ecf-mentor")) == [
-        ("participant_id", "You cannot change this participant's schedule as they have completed their training or induction.")
+    Participant.objects.filter(pk=mentor.pk).update(
+        mentor_funding_end_date=dt.date(2025, 12, 1), mentor_funding_end_reason="completed_declaration_received"
+    )
+    assert errors(
+        change(api, mentor, schedule_identifier="ecf-extended-september", course_identifier="ecf-mentor")
+    ) == [
+        (
+            "participant_id",
+            "You cannot change this participant's schedule as they have completed their training or induction.",
+        )
     ]
 
 
@@ -378,7 +460,10 @@ def test_S15_2_left_participant_cannot_change_schedule(api, ect):
     with clock.travel_to(dt.datetime(2026, 1, 10, 12, 0, tzinfo=UTC)):
         put(api, ect, "defer", reason="other", course_identifier="ecf-induction")
     assert errors(change(api, ect, schedule_identifier="ecf-extended-september")) == [
-        ("participant_id", "You cannot change this participant's schedule. This is because the participant has a 'left' participant_status, so they are not training with you currently.")
+        (
+            "participant_id",
+            "You cannot change this participant's schedule. This is because the participant has a 'left' participant_status, so they are not training with you currently.",
+        )
     ]
 
 
@@ -387,18 +472,27 @@ def test_S15_4_due_to_start_with_another_provider(api, ect, other_lead_provider)
     training.finished_on = dt.date(2026, 1, 31)
     training.save()
     factories.TrainingPeriodFactory(
-        school_period=training.school_period, partnership=partnership(other_lead_provider, school=training.school_period.school),
+        school_period=training.school_period,
+        partnership=partnership(other_lead_provider, school=training.school_period.school),
         started_on=dt.date(2026, 2, 1),
     )
     assert errors(change(api, ect, schedule_identifier="ecf-extended-september")) == [
-        ("participant_id", "You cannot change this participant's schedule as they are due to start with another lead provider in the future.")
+        (
+            "participant_id",
+            "You cannot change this participant's schedule as they are due to start with another lead provider in the future.",
+        )
     ]
 
 
 def test_S2_errors_from_different_groups_accumulate(api, ect):
-    factories.InductionPeriodFactory(participant=ect, started_on=dt.date(2024, 9, 1), finished_on=dt.date(2025, 12, 1), outcome="pass")
-    assert [title for title, _ in errors(change(api, ect, schedule_identifier="ecf-extended-september", cohort="2024"))] == [
-        "cohort", "participant_id",
+    factories.InductionPeriodFactory(
+        participant=ect, started_on=dt.date(2024, 9, 1), finished_on=dt.date(2025, 12, 1), outcome="pass"
+    )
+    assert [
+        title for title, _ in errors(change(api, ect, schedule_identifier="ecf-extended-september", cohort="2024"))
+    ] == [
+        "cohort",
+        "participant_id",
     ]
 
 
@@ -413,6 +507,7 @@ def test_actions_are_documented_in_the_openapi_document(client):
 
 
 # --- concurrency: one transaction, participant locked -------------------------------------------------
+
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_deferrals_of_one_participant_only_one_succeeds(lead_provider):

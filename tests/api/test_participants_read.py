@@ -1,4 +1,5 @@
 """GET /api/v3/participants and /{id}: fields (F), visibility (V), filters (Q), errors (C)."""
+
 import datetime as dt
 import uuid
 
@@ -8,18 +9,15 @@ from django.test.utils import CaptureQueriesContext
 
 from config import changes, clock
 from participants.models import (
-    InductionPeriod,
     Participant,
     ParticipantIdChange,
     ParticipantType,
-    SchoolPeriod,
-    TrainingPeriod,
 )
 from schools.models import ApiToken, SchoolFundingEligibility
 from tests import factories
 from tests.builders import partnership, trained_participant
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def enrolments(response, participant_type="ect"):
@@ -32,6 +30,7 @@ def ids(response):
 
 
 # --- C2: authentication -------------------------------------------------------------------------
+
 
 def test_C2_missing_token_is_401_access_denied(client):
     response = client.get("/api/v3/participants")
@@ -69,6 +68,7 @@ def test_C2_auth_is_checked_before_filters(client):
 
 # --- C3/F: the document ---------------------------------------------------------------------------
 
+
 def test_F_every_enrolment_field_for_an_active_ect(api, lead_provider, today):
     participant, training = trained_participant(lead_provider, email="ect@school.example")
     participant.ect_eligible_on = dt.date(2025, 9, 1)
@@ -88,7 +88,11 @@ def test_F_every_enrolment_field_for_an_active_ect(api, lead_provider, today):
     assert data["id"] == str(participant.api_id)
     assert data["type"] == "participant"
     assert list(data["attributes"]) == [
-        "full_name", "teacher_reference_number", "ecf_enrolments", "participant_id_changes", "updated_at",
+        "full_name",
+        "teacher_reference_number",
+        "ecf_enrolments",
+        "participant_id_changes",
+        "updated_at",
     ]
     assert data["attributes"]["full_name"] == participant.full_name
     assert data["attributes"]["teacher_reference_number"] == participant.trn
@@ -138,7 +142,12 @@ def test_F2_name_falls_back_to_unknown(api, lead_provider, today):
 
 
 def test_F6_email_is_the_one_from_the_registration_that_owns_the_training(api, lead_provider, today):
-    participant, _ = trained_participant(lead_provider, email="first@school.example", school_finished_on=dt.date(2025, 12, 31), finished_on=dt.date(2025, 12, 31))
+    participant, _ = trained_participant(
+        lead_provider,
+        email="first@school.example",
+        school_finished_on=dt.date(2025, 12, 31),
+        finished_on=dt.date(2025, 12, 31),
+    )
     factories.SchoolPeriodFactory(participant=participant, email="second@other.example", started_on=dt.date(2026, 1, 1))
     [enrolment] = enrolments(api.get(f"/api/v3/participants/{participant.api_id}"))
     assert enrolment["email"] == "first@school.example"
@@ -148,8 +157,12 @@ def test_F10_F11_withdrawn_after_deferral_shows_only_withdrawal(api, lead_provid
     deferred_at = dt.datetime(2025, 11, 1, 9, 0, tzinfo=UTC)
     withdrawn_at = dt.datetime(2025, 12, 1, 9, 30, 15, 123000, tzinfo=UTC)
     participant, _ = trained_participant(
-        lead_provider, finished_on=dt.date(2025, 11, 1), deferred_at=deferred_at, deferral_reason="career_break",
-        withdrawn_at=withdrawn_at, withdrawal_reason="left_teaching_profession",
+        lead_provider,
+        finished_on=dt.date(2025, 11, 1),
+        deferred_at=deferred_at,
+        deferral_reason="career_break",
+        withdrawn_at=withdrawn_at,
+        withdrawal_reason="left_teaching_profession",
     )
     [enrolment] = enrolments(api.get(f"/api/v3/participants/{participant.api_id}"))
     assert enrolment["training_status"] == "withdrawn"
@@ -160,8 +173,10 @@ def test_F10_F11_withdrawn_after_deferral_shows_only_withdrawal(api, lead_provid
 
 def test_F11_deferral_object_with_dasherised_reason(api, lead_provider, today):
     participant, _ = trained_participant(
-        lead_provider, finished_on=dt.date(2025, 11, 1),
-        deferred_at=dt.datetime(2025, 11, 1, 9, 0, tzinfo=UTC), deferral_reason="long_term_sickness",
+        lead_provider,
+        finished_on=dt.date(2025, 11, 1),
+        deferred_at=dt.datetime(2025, 11, 1, 9, 0, tzinfo=UTC),
+        deferral_reason="long_term_sickness",
     )
     [enrolment] = enrolments(api.get(f"/api/v3/participants/{participant.api_id}"))
     assert enrolment["training_status"] == "deferred"
@@ -181,14 +196,18 @@ def test_F11_deferral_object_with_dasherised_reason(api, lead_provider, today):
     ],
 )
 def test_F12_participant_status_for_the_request_date(api, lead_provider, today, started_on, finished_on, expected):
-    participant, _ = trained_participant(lead_provider, started_on=started_on, finished_on=finished_on, school_finished_on=finished_on)
+    participant, _ = trained_participant(
+        lead_provider, started_on=started_on, finished_on=finished_on, school_finished_on=finished_on
+    )
     [enrolment] = enrolments(api.get(f"/api/v3/participants/{participant.api_id}"))
     assert enrolment["participant_status"] == expected
 
 
 def test_F12_rule2_completed_induction_stays_active_after_training_ends(api, lead_provider, today):
     participant, _ = trained_participant(lead_provider, finished_on=dt.date(2025, 12, 31))
-    factories.InductionPeriodFactory(participant=participant, started_on=dt.date(2024, 9, 1), finished_on=dt.date(2025, 7, 20), outcome="pass")
+    factories.InductionPeriodFactory(
+        participant=participant, started_on=dt.date(2024, 9, 1), finished_on=dt.date(2025, 7, 20), outcome="pass"
+    )
     [enrolment] = enrolments(api.get(f"/api/v3/participants/{participant.api_id}"))
     assert enrolment["participant_status"] == "active"
     assert enrolment["induction_end_date"] == "2025-07-20"
@@ -207,7 +226,9 @@ def test_F13_exempt_ect_is_not_eligible_and_unknown_is_null(api, lead_provider, 
 
 def test_F15_most_recent_induction_period_end_is_null_while_ongoing(api, lead_provider, today):
     participant, _ = trained_participant(lead_provider)
-    factories.InductionPeriodFactory(participant=participant, started_on=dt.date(2024, 9, 1), finished_on=dt.date(2025, 3, 1))
+    factories.InductionPeriodFactory(
+        participant=participant, started_on=dt.date(2024, 9, 1), finished_on=dt.date(2025, 3, 1)
+    )
     factories.InductionPeriodFactory(participant=participant, started_on=dt.date(2025, 9, 1))
     [enrolment] = enrolments(api.get(f"/api/v3/participants/{participant.api_id}"))
     assert enrolment["most_recent_induction_period_end_date"] is None
@@ -235,14 +256,23 @@ def test_F17_cohort_changed_after_payments_frozen(api, lead_provider, today):
     participant, _ = trained_participant(lead_provider)
     participant.ect_payments_frozen_year = 2022
     participant.save()
-    assert enrolments(api.get(f"/api/v3/participants/{participant.api_id}"))[0]["cohort_changed_after_payments_frozen"] is True
+    assert (
+        enrolments(api.get(f"/api/v3/participants/{participant.api_id}"))[0]["cohort_changed_after_payments_frozen"]
+        is True
+    )
 
 
 def test_F18_uplifts_only_in_cohorts_with_uplift_fees(api, lead_provider, today):
-    with_fees, training = trained_participant(lead_provider, cohort=2022, schedule="ecf-standard-september", started_on=dt.date(2022, 9, 1))
-    SchoolFundingEligibility.objects.create(school=training.partnership.school, cohort_id=2022, pupil_premium_uplift=True, sparsity_uplift=True)
+    with_fees, training = trained_participant(
+        lead_provider, cohort=2022, schedule="ecf-standard-september", started_on=dt.date(2022, 9, 1)
+    )
+    SchoolFundingEligibility.objects.create(
+        school=training.partnership.school, cohort_id=2022, pupil_premium_uplift=True, sparsity_uplift=True
+    )
     without_fees, training_2025 = trained_participant(lead_provider)
-    SchoolFundingEligibility.objects.create(school=training_2025.partnership.school, cohort_id=2025, pupil_premium_uplift=True, sparsity_uplift=True)
+    SchoolFundingEligibility.objects.create(
+        school=training_2025.partnership.school, cohort_id=2025, pupil_premium_uplift=True, sparsity_uplift=True
+    )
     uplifted = enrolments(api.get(f"/api/v3/participants/{with_fees.api_id}"))[0]
     not_uplifted = enrolments(api.get(f"/api/v3/participants/{without_fees.api_id}"))[0]
     assert (uplifted["pupil_premium_uplift"], uplifted["sparsity_uplift"]) == (True, True)
@@ -250,7 +280,9 @@ def test_F18_uplifts_only_in_cohorts_with_uplift_fees(api, lead_provider, today)
 
 
 def test_F20_working_pattern_is_from_the_latest_ect_registration(api, lead_provider, today):
-    participant, _ = trained_participant(lead_provider, school_finished_on=dt.date(2025, 12, 31), finished_on=dt.date(2025, 12, 31))
+    participant, _ = trained_participant(
+        lead_provider, school_finished_on=dt.date(2025, 12, 31), finished_on=dt.date(2025, 12, 31)
+    )
     factories.SchoolPeriodFactory(participant=participant, started_on=dt.date(2026, 1, 1), working_pattern="part_time")
     assert enrolments(api.get(f"/api/v3/participants/{participant.api_id}"))[0]["working_pattern"] == "part_time"
 
@@ -260,14 +292,25 @@ def test_F4_mentor_id_is_the_current_or_next_mentor(api, lead_provider, today):
     school = training.school_period.school
     old = factories.SchoolPeriodFactory(school=school, participant_type=ParticipantType.MENTOR)
     new = factories.SchoolPeriodFactory(school=school, participant_type=ParticipantType.MENTOR)
-    factories.MentorshipFactory(ect_school_period=training.school_period, mentor_school_period=old, started_on=dt.date(2025, 9, 1), finished_on=dt.date(2025, 12, 31))
-    factories.MentorshipFactory(ect_school_period=training.school_period, mentor_school_period=new, started_on=dt.date(2026, 1, 1))
-    assert enrolments(api.get(f"/api/v3/participants/{participant.api_id}"))[0]["mentor_id"] == str(new.participant.api_id)
+    factories.MentorshipFactory(
+        ect_school_period=training.school_period,
+        mentor_school_period=old,
+        started_on=dt.date(2025, 9, 1),
+        finished_on=dt.date(2025, 12, 31),
+    )
+    factories.MentorshipFactory(
+        ect_school_period=training.school_period, mentor_school_period=new, started_on=dt.date(2026, 1, 1)
+    )
+    assert enrolments(api.get(f"/api/v3/participants/{participant.api_id}"))[0]["mentor_id"] == str(
+        new.participant.api_id
+    )
 
 
 def test_V6_ect_and_mentor_enrolments_under_one_participant_ect_first(api, lead_provider, today):
     participant, training = trained_participant(lead_provider, participant_type=ParticipantType.MENTOR)
-    trained_participant(lead_provider, participant=participant, school=training.school_period.school, started_on=dt.date(2025, 9, 2))
+    trained_participant(
+        lead_provider, participant=participant, school=training.school_period.school, started_on=dt.date(2025, 9, 2)
+    )
     listed = api.get(f"/api/v3/participants/{participant.api_id}").json()["data"]["attributes"]["ecf_enrolments"]
     assert [e["participant_type"] for e in listed] == ["ect", "mentor"]
     assert listed[0]["training_record_id"] != listed[1]["training_record_id"]
@@ -275,34 +318,47 @@ def test_V6_ect_and_mentor_enrolments_under_one_participant_ect_first(api, lead_
 
 # --- V: visibility ----------------------------------------------------------------------------------
 
+
 def test_V1_expression_of_interest_alone_is_not_visible(api, lead_provider, today):
     school_period = factories.SchoolPeriodFactory()
-    factories.TrainingPeriodFactory(school_period=school_period, partnership=None, lead_provider=lead_provider, schedule=factories.schedule())
+    factories.TrainingPeriodFactory(
+        school_period=school_period, partnership=None, lead_provider=lead_provider, schedule=factories.schedule()
+    )
     assert api.get(f"/api/v3/participants/{school_period.participant.api_id}").status_code == 404
     assert ids(api.get("/api/v3/participants")) == []
 
 
 def test_V5_participant_becomes_visible_once_a_partnership_is_attached(api, lead_provider, today):
     school_period = factories.SchoolPeriodFactory()
-    training = factories.TrainingPeriodFactory(school_period=school_period, partnership=None, lead_provider=lead_provider, schedule=factories.schedule())
+    training = factories.TrainingPeriodFactory(
+        school_period=school_period, partnership=None, lead_provider=lead_provider, schedule=factories.schedule()
+    )
     training.partnership = partnership(lead_provider, school=school_period.school)
     training.save()
     assert ids(api.get("/api/v3/participants")) == [str(school_period.participant.api_id)]
 
 
 def test_V2_latest_training_with_the_provider_is_shown(api, lead_provider, today):
-    participant, first = trained_participant(lead_provider, finished_on=dt.date(2025, 10, 31), school_finished_on=dt.date(2025, 10, 31))
-    trained_participant(lead_provider, participant=participant, started_on=dt.date(2025, 11, 1), schedule="ecf-extended-january")
+    participant, first = trained_participant(
+        lead_provider, finished_on=dt.date(2025, 10, 31), school_finished_on=dt.date(2025, 10, 31)
+    )
+    trained_participant(
+        lead_provider, participant=participant, started_on=dt.date(2025, 11, 1), schedule="ecf-extended-january"
+    )
     [enrolment] = enrolments(api.get(f"/api/v3/participants/{participant.api_id}"))
     assert enrolment["schedule_identifier"] == "ecf-extended-january"
     assert enrolment["participant_status"] == "active"
 
 
-def test_V4_participant_stays_visible_to_old_provider_after_moving_provider(api, other_api, lead_provider, other_lead_provider, today):
+def test_V4_participant_stays_visible_to_old_provider_after_moving_provider(
+    api, other_api, lead_provider, other_lead_provider, today
+):
     participant, training = trained_participant(lead_provider, finished_on=dt.date(2025, 12, 31))
     school = training.school_period.school
     factories.TrainingPeriodFactory(
-        school_period=training.school_period, partnership=partnership(other_lead_provider, school=school), started_on=dt.date(2026, 1, 1)
+        school_period=training.school_period,
+        partnership=partnership(other_lead_provider, school=school),
+        started_on=dt.date(2026, 1, 1),
     )
     old_view = enrolments(api.get(f"/api/v3/participants/{participant.api_id}"))[0]
     new_view = enrolments(other_api.get(f"/api/v3/participants/{participant.api_id}"))[0]
@@ -312,18 +368,24 @@ def test_V4_participant_stays_visible_to_old_provider_after_moving_provider(api,
 
 def test_V3_school_led_training_is_never_visible(api, lead_provider, today):
     school_period = factories.SchoolPeriodFactory()
-    factories.TrainingPeriodFactory(school_period=school_period, programme_type="school_led", partnership=None, lead_provider=None, schedule=None)
+    factories.TrainingPeriodFactory(
+        school_period=school_period, programme_type="school_led", partnership=None, lead_provider=None, schedule=None
+    )
     assert ids(api.get("/api/v3/participants")) == []
 
 
-def test_V3_other_providers_participants_are_invisible_in_list_and_by_id(api, other_api, lead_provider, other_lead_provider, today):
+def test_V3_other_providers_participants_are_invisible_in_list_and_by_id(
+    api, other_api, lead_provider, other_lead_provider, today
+):
     mine, _ = trained_participant(lead_provider)
     theirs, _ = trained_participant(other_lead_provider)
     assert ids(api.get("/api/v3/participants")) == [str(mine.api_id)]
     assert ids(other_api.get("/api/v3/participants")) == [str(theirs.api_id)]
     response = api.get(f"/api/v3/participants/{theirs.api_id}")
     assert response.status_code == 404
-    assert response.json() == {"errors": [{"title": "Resource not found", "detail": "Nothing could be found for the provided details"}]}
+    assert response.json() == {
+        "errors": [{"title": "Resource not found", "detail": "Nothing could be found for the provided details"}]
+    }
 
 
 def test_C9_non_uuid_id_is_404(api, today):
@@ -337,11 +399,15 @@ def test_O8_retired_id_names_the_surviving_participant(api, lead_provider, today
     retired = factories.ParticipantFactory()
     retired.retired_into = survivor
     retired.save()
-    ParticipantIdChange.objects.create(participant=survivor, from_participant_id=retired.api_id, to_participant_id=survivor.api_id)
+    ParticipantIdChange.objects.create(
+        participant=survivor, from_participant_id=retired.api_id, to_participant_id=survivor.api_id
+    )
     response = api.get(f"/api/v3/participants/{retired.api_id}")
     assert response.status_code == 404
     assert str(survivor.api_id) in response.json()["errors"][0]["detail"]
-    changes_listed = api.get(f"/api/v3/participants/{survivor.api_id}").json()["data"]["attributes"]["participant_id_changes"]
+    changes_listed = api.get(f"/api/v3/participants/{survivor.api_id}").json()["data"]["attributes"][
+        "participant_id_changes"
+    ]
     assert changes_listed[0]["from_participant_id"] == str(retired.api_id)
     assert changes_listed[0]["to_participant_id"] == str(survivor.api_id)
 
@@ -349,25 +415,37 @@ def test_O8_retired_id_names_the_surviving_participant(api, lead_provider, today
 def test_O8_retired_id_of_a_participant_the_provider_never_saw_is_a_plain_404(api, other_lead_provider, today):
     survivor, _ = trained_participant(other_lead_provider)
     retired_id = uuid.uuid4()
-    ParticipantIdChange.objects.create(participant=survivor, from_participant_id=retired_id, to_participant_id=survivor.api_id)
+    ParticipantIdChange.objects.create(
+        participant=survivor, from_participant_id=retired_id, to_participant_id=survivor.api_id
+    )
     response = api.get(f"/api/v3/participants/{retired_id}")
     assert response.json()["errors"][0]["detail"] == "Nothing could be found for the provided details"
 
 
 # --- Q: filters, pagination, sort --------------------------------------------------------------------
 
+
 def test_Q2_cohort_filter_matches_either_enrolment_and_accepts_lists(api, lead_provider, today):
     p2024, _ = trained_participant(lead_provider, cohort=2024, started_on=dt.date(2024, 9, 1))
     p2025, _ = trained_participant(lead_provider)
     assert ids(api.get("/api/v3/participants", {"filter[cohort]": "2024"})) == [str(p2024.api_id)]
-    assert set(ids(api.get("/api/v3/participants", {"filter[cohort]": "2024,2025"}))) == {str(p2024.api_id), str(p2025.api_id)}
+    assert set(ids(api.get("/api/v3/participants", {"filter[cohort]": "2024,2025"}))) == {
+        str(p2024.api_id),
+        str(p2025.api_id),
+    }
     assert ids(api.get("/api/v3/participants", {"filter[cohort]": "2030"})) == []
     assert len(ids(api.get("/api/v3/participants", {"filter[cohort]": ""}))) == 2
 
 
 @pytest.mark.parametrize(
     "name, value",
-    [("cohort", "abc"), ("cohort", "2024,x"), ("training_status", "foo"), ("from_participant_id", "nope"), ("updated_since", "yesterday")],
+    [
+        ("cohort", "abc"),
+        ("cohort", "2024,x"),
+        ("training_status", "foo"),
+        ("from_participant_id", "nope"),
+        ("updated_since", "yesterday"),
+    ],
 )
 def test_O4_invalid_filter_values_are_400_naming_the_filter(api, today, name, value):
     response = api.get("/api/v3/participants", {f"filter[{name}]": value})
@@ -379,7 +457,9 @@ def test_O4_invalid_filter_values_are_400_naming_the_filter(api, today, name, va
 
 def test_Q3_updated_since_error_message(api, today):
     response = api.get("/api/v3/participants", {"filter[updated_since]": "not a date"})
-    assert response.json() == {"errors": [{"title": "Bad request", "detail": "The filter '#/updated_since' must be a valid ISO 8601 date"}]}
+    assert response.json() == {
+        "errors": [{"title": "Bad request", "detail": "The filter '#/updated_since' must be a valid ISO 8601 date"}]
+    }
 
 
 def test_Q3_updated_since_returns_participants_updated_at_or_after(api, lead_provider, today):
@@ -395,9 +475,12 @@ def test_Q3_updated_since_returns_participants_updated_at_or_after(api, lead_pro
 def test_Q4_training_status_filter_is_presence_based(api, lead_provider, today):
     active, _ = trained_participant(lead_provider)
     both, _ = trained_participant(
-        lead_provider, finished_on=dt.date(2025, 11, 1),
-        deferred_at=dt.datetime(2025, 11, 1, tzinfo=UTC), deferral_reason="other",
-        withdrawn_at=dt.datetime(2025, 12, 1, tzinfo=UTC), withdrawal_reason="other",
+        lead_provider,
+        finished_on=dt.date(2025, 11, 1),
+        deferred_at=dt.datetime(2025, 11, 1, tzinfo=UTC),
+        deferral_reason="other",
+        withdrawn_at=dt.datetime(2025, 12, 1, tzinfo=UTC),
+        withdrawal_reason="other",
     )
     assert ids(api.get("/api/v3/participants", {"filter[training_status]": "active"})) == [str(active.api_id)]
     assert ids(api.get("/api/v3/participants", {"filter[training_status]": "deferred"})) == [str(both.api_id)]
@@ -408,15 +491,22 @@ def test_Q5_from_participant_id_finds_the_survivor(api, lead_provider, today):
     survivor, _ = trained_participant(lead_provider)
     trained_participant(lead_provider)
     retired_id = uuid.uuid4()
-    ParticipantIdChange.objects.create(participant=survivor, from_participant_id=retired_id, to_participant_id=survivor.api_id)
-    assert ids(api.get("/api/v3/participants", {"filter[from_participant_id]": str(retired_id)})) == [str(survivor.api_id)]
+    ParticipantIdChange.objects.create(
+        participant=survivor, from_participant_id=retired_id, to_participant_id=survivor.api_id
+    )
+    assert ids(api.get("/api/v3/participants", {"filter[from_participant_id]": str(retired_id)})) == [
+        str(survivor.api_id)
+    ]
     assert ids(api.get("/api/v3/participants", {"filter[from_participant_id]": str(uuid.uuid4())})) == []
 
 
 def test_Q6_filters_combine_and_unknown_keys_are_ignored(api, lead_provider, today):
     trained_participant(lead_provider, cohort=2024, started_on=dt.date(2024, 9, 1))
     wanted, _ = trained_participant(lead_provider)
-    response = api.get("/api/v3/participants", {"filter[cohort]": "2025", "filter[training_status]": "active", "filter[colour]": "blue"})
+    response = api.get(
+        "/api/v3/participants",
+        {"filter[cohort]": "2025", "filter[training_status]": "active", "filter[colour]": "blue"},
+    )
     assert ids(response) == [str(wanted.api_id)]
 
 
@@ -427,11 +517,27 @@ def test_C11_filter_that_is_not_a_hash_is_400(api, lead_provider, today):
     assert api.get(f"/api/v3/participants/{participant.api_id}", {"filter": "abc"}).json() == expected
 
 
-@pytest.mark.parametrize("params", [{"page[page]": "0"}, {"page[per_page]": "0"}, {"page[page]": "-1"}, {"page[per_page]": "abc"}, {"page[per_page]": "0.8"}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"page[page]": "0"},
+        {"page[per_page]": "0"},
+        {"page[page]": "-1"},
+        {"page[per_page]": "abc"},
+        {"page[per_page]": "0.8"},
+    ],
+)
 def test_Q7_non_positive_page_values_are_400(api, today, params):
     response = api.get("/api/v3/participants", params)
     assert response.status_code == 400
-    assert response.json() == {"errors": [{"title": "Bad request", "detail": "The '#/page[page]' and '#/page[per_page]' parameter values must be a valid positive number"}]}
+    assert response.json() == {
+        "errors": [
+            {
+                "title": "Bad request",
+                "detail": "The '#/page[page]' and '#/page[per_page]' parameter values must be a valid positive number",
+            }
+        ]
+    }
 
 
 def test_Q7_pagination_defaults_caps_and_past_the_end(api, lead_provider, today):
@@ -461,7 +567,9 @@ def test_Q8_sort_orders_are_total_and_stable_across_pages(api, lead_provider, to
     for sort in ["created_at", "-created_at", "updated_at", "-updated_at", "bogus"]:
         paged = []
         for number in range(1, 5):
-            paged += ids(api.get("/api/v3/participants", {"sort": sort, "page[per_page]": "2", "page[page]": str(number)}))
+            paged += ids(
+                api.get("/api/v3/participants", {"sort": sort, "page[per_page]": "2", "page[page]": str(number)})
+            )
         assert sorted(paged) == sorted(str(p.api_id) for p in made), sort
         assert len(set(paged)) == 7
 
@@ -478,13 +586,18 @@ def test_Q8_sort_by_updated_at_descending(api, lead_provider, today):
 
 # --- performance: queries do not grow with the page --------------------------------------------------
 
+
 def test_queries_per_request_do_not_grow_with_page_size(api, lead_provider, today):
-    for index in range(12):
+    for _ in range(12):
         participant, training = trained_participant(lead_provider, participant_type=ParticipantType.ECT)
-        mentor_period = factories.SchoolPeriodFactory(school=training.school_period.school, participant_type=ParticipantType.MENTOR)
+        mentor_period = factories.SchoolPeriodFactory(
+            school=training.school_period.school, participant_type=ParticipantType.MENTOR
+        )
         factories.MentorshipFactory(ect_school_period=training.school_period, mentor_school_period=mentor_period)
         factories.InductionPeriodFactory(participant=participant)
-        ParticipantIdChange.objects.create(participant=participant, from_participant_id=uuid.uuid4(), to_participant_id=participant.api_id)
+        ParticipantIdChange.objects.create(
+            participant=participant, from_participant_id=uuid.uuid4(), to_participant_id=participant.api_id
+        )
     counts = {}
     for per_page in (1, 12):
         with CaptureQueriesContext(connection) as queries:
@@ -496,6 +609,7 @@ def test_queries_per_request_do_not_grow_with_page_size(api, lead_provider, toda
 
 
 # --- C13, time travel, rate limit ---------------------------------------------------------------------
+
 
 def test_C13_unrouted_api_path(api):
     response = api.get("/api/v3/nothing-here")

@@ -1,4 +1,5 @@
 """GET/POST /api/v3/partnerships, GET/PUT /{id} (DOMAIN.md P1–P5, P9, V5, C, Q, O4, TT)."""
+
 import datetime as dt
 import json
 import uuid
@@ -18,7 +19,7 @@ from tests.api.openapi import served_document, validate
 from tests.builders import trained_participant
 from tests.conftest import ProviderClient, concurrently
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 NOW = "2026-01-15T12:00:00Z"  # the `today` fixture's moment
 
 
@@ -67,7 +68,9 @@ def waiting_training(lead_provider, school, *, participant_type=ParticipantType.
 
 @pytest.fixture
 def school():
-    return factories.SchoolFactory(urn="200001", induction_tutor_name="Ina Tutor", induction_tutor_email="ina@school.example")
+    return factories.SchoolFactory(
+        urn="200001", induction_tutor_name="Ina Tutor", induction_tutor_email="ina@school.example"
+    )
 
 
 @pytest.fixture
@@ -79,21 +82,33 @@ def delivery_partner(lead_provider):
 
 # --- C2, C6, C10: auth, status and envelope -----------------------------------------------------------------------
 
-@pytest.mark.parametrize("method, path", [
-    ("get", "/api/v3/partnerships"), ("post", "/api/v3/partnerships"),
-    ("get", f"/api/v3/partnerships/{uuid.uuid4()}"), ("put", f"/api/v3/partnerships/{uuid.uuid4()}"),
-])
+
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("get", "/api/v3/partnerships"),
+        ("post", "/api/v3/partnerships"),
+        ("get", f"/api/v3/partnerships/{uuid.uuid4()}"),
+        ("put", f"/api/v3/partnerships/{uuid.uuid4()}"),
+    ],
+)
 def test_C2_partnerships_need_a_token(client, method, path):
     response = getattr(client, method)(path, content_type="application/json")
     assert response.status_code == 401
     assert response.json() == {"error": "HTTP Token: Access denied"}
 
 
-@pytest.mark.parametrize("raw", ["{not json", "{}", '{"data": {"attributes": {"colour": "red"}}}', '{"data": {"attributes": []}}'])
+@pytest.mark.parametrize(
+    "raw", ["{not json", "{}", '{"data": {"attributes": {"colour": "red"}}}', '{"data": {"attributes": []}}']
+)
 def test_C10_create_without_the_envelope_is_400(api, today, raw):
     response = api.post("/api/v3/partnerships", raw)
     assert response.status_code == 400
-    assert response.json() == {"errors": [{"title": "Bad request", "detail": "Correct json data structure required. See API docs for reference."}]}
+    assert response.json() == {
+        "errors": [
+            {"title": "Bad request", "detail": "Correct json data structure required. See API docs for reference."}
+        ]
+    }
 
 
 def test_C14_malformed_update_body_for_an_unknown_partnership_is_400(api, today):
@@ -102,6 +117,7 @@ def test_C14_malformed_update_body_for_an_unknown_partnership_is_400(api, today)
 
 
 # --- P1: create -------------------------------------------------------------------------------------------------------
+
 
 def test_P1_C6_create_answers_200_with_the_partnership(api, lead_provider, school, delivery_partner, today):
     response = create(api, school, delivery_partner)
@@ -131,19 +147,29 @@ def test_P1_create_is_audited_as_the_provider(api, lead_provider, school, delive
     create(api, school, delivery_partner)
 
     event = AuditEvent.objects.get(model="schools.Partnership", event="created")
-    assert (event.actor_kind, event.actor_id, event.action) == ("lead_provider", str(lead_provider.api_id), "create_partnership")
+    assert (event.actor_kind, event.actor_id, event.action) == (
+        "lead_provider",
+        str(lead_provider.api_id),
+        "create_partnership",
+    )
 
 
-@pytest.mark.parametrize("cohort, message", [
-    ("", messages.COHORT_BLANK),
-    (None, messages.COHORT_BLANK),
-    ("abc", messages.COHORT_UNKNOWN),
-    ("2035", messages.COHORT_UNKNOWN),
-    ("2026", messages.COHORT_IN_FUTURE),
-    ("2022", messages.COHORT_CLOSED),
-])
+@pytest.mark.parametrize(
+    "cohort, message",
+    [
+        ("", messages.COHORT_BLANK),
+        (None, messages.COHORT_BLANK),
+        ("abc", messages.COHORT_UNKNOWN),
+        ("2035", messages.COHORT_UNKNOWN),
+        ("2026", messages.COHORT_IN_FUTURE),
+        ("2022", messages.COHORT_CLOSED),
+    ],
+)
 def test_P1_cohort_checks(api, school, delivery_partner, today, cohort, message):
-    response = api.post("/api/v3/partnerships", body(cohort=cohort, school_id=str(school.api_id), delivery_partner_id=str(delivery_partner.api_id)))
+    response = api.post(
+        "/api/v3/partnerships",
+        body(cohort=cohort, school_id=str(school.api_id), delivery_partner_id=str(delivery_partner.api_id)),
+    )
     assert errors(response) == [("cohort", message)]
 
 
@@ -155,7 +181,10 @@ def test_P1_school_checks(api, delivery_partner, today):
         ("not-a-uuid", messages.SCHOOL_UNKNOWN),
         (str(ineligible.api_id), messages.SCHOOL_INELIGIBLE),
     ]:
-        response = api.post("/api/v3/partnerships", body(cohort="2025", school_id=school_id, delivery_partner_id=str(delivery_partner.api_id)))
+        response = api.post(
+            "/api/v3/partnerships",
+            body(cohort="2025", school_id=school_id, delivery_partner_id=str(delivery_partner.api_id)),
+        )
         assert errors(response) == [("school_id", message)], school_id
 
 
@@ -170,11 +199,16 @@ def test_P1_delivery_partner_checks(api, lead_provider, other_lead_provider, sch
         (str(theirs.api_id), messages.DELIVERY_PARTNER_NOT_PAIRED),
         (str(ours_in_another_cohort.api_id), messages.DELIVERY_PARTNER_NOT_PAIRED),
     ]:
-        response = api.post("/api/v3/partnerships", body(cohort="2025", school_id=str(school.api_id), delivery_partner_id=delivery_partner_id))
+        response = api.post(
+            "/api/v3/partnerships",
+            body(cohort="2025", school_id=str(school.api_id), delivery_partner_id=delivery_partner_id),
+        )
         assert errors(response) == [("delivery_partner_id", message)], delivery_partner_id
 
 
-def test_P1_already_in_partnership_with_the_school_for_the_cohort_with_any_delivery_partner(api, lead_provider, school, delivery_partner, today):
+def test_P1_already_in_partnership_with_the_school_for_the_cohort_with_any_delivery_partner(
+    api, lead_provider, school, delivery_partner, today
+):
     factories.PartnershipFactory(school=school, lead_provider=lead_provider, cohort_id=2025)
 
     assert errors(create(api, school, delivery_partner)) == [("school_id", messages.ALREADY_PARTNERED)]
@@ -214,7 +248,9 @@ def test_P1_values_of_the_wrong_type_are_unknown_not_errors(api, school, deliver
     ]
 
 
-def test_P2_other_providers_may_partner_the_same_school_and_cohort(api, other_api, other_lead_provider, school, delivery_partner, today):
+def test_P2_other_providers_may_partner_the_same_school_and_cohort(
+    api, other_api, other_lead_provider, school, delivery_partner, today
+):
     theirs = factories.DeliveryPartnerFactory()
     pair(other_lead_provider, theirs, 2025)
 
@@ -228,6 +264,7 @@ def test_P1_concurrent_creates_make_one_partnership_and_one_422(lead_provider):
     delivery_partner = factories.DeliveryPartnerFactory()
     pair(lead_provider, delivery_partner, 2025)
     api = ProviderClient(lead_provider)
+
     def attempt():
         response = create(api, school, delivery_partner)
         return response.status_code, response.json()
@@ -235,11 +272,14 @@ def test_P1_concurrent_creates_make_one_partnership_and_one_422(lead_provider):
     results = concurrently(attempt, at=dt.datetime(2026, 1, 15, 12, 0, tzinfo=UTC))
     assert sorted(status for status, _ in results) == [200, 422, 422, 422]
     rejections = [body for status, body in results if status == 422]
-    assert all(body == {"errors": [{"title": "school_id", "detail": messages.ALREADY_PARTNERED}]} for body in rejections)
+    assert all(
+        body == {"errors": [{"title": "school_id", "detail": messages.ALREADY_PARTNERED}]} for body in rejections
+    )
     assert Partnership.objects.count() == 1
 
 
 # --- P9/V5: the school's waiting participants become visible -----------------------------------------------------------
+
 
 def test_P9_V5_creating_a_partnership_shows_the_participants_who_named_this_provider(
     api, lead_provider, other_lead_provider, school, delivery_partner, today
@@ -259,22 +299,34 @@ def test_P9_V5_creating_a_partnership_shows_the_participants_who_named_this_prov
         assert item["attributes"]["updated_at"] == NOW
         [enrolment] = item["attributes"]["ecf_enrolments"]
         assert (enrolment["school_urn"], enrolment["delivery_partner_id"], enrolment["cohort"]) == (
-            "200001", str(delivery_partner.api_id), "2025"
+            "200001",
+            str(delivery_partner.api_id),
+            "2025",
         )
-    assert document(api.get(f"/api/v3/partnerships/{partnership['id']}"))["attributes"]["participants_currently_training"] == 2
+    assert (
+        document(api.get(f"/api/v3/partnerships/{partnership['id']}"))["attributes"]["participants_currently_training"]
+        == 2
+    )
     someone_elses.refresh_from_db()
     assert someone_elses.partnership is None
-    attached = AuditEvent.objects.filter(model="participants.TrainingPeriod", event="updated", action="create_partnership")
+    attached = AuditEvent.objects.filter(
+        model="participants.TrainingPeriod", event="updated", action="create_partnership"
+    )
     assert attached.count() == 2
 
 
 # --- P3/P4: change the delivery partner ---------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def partnership(lead_provider, school, delivery_partner):
     return factories.PartnershipFactory(
-        school=school, lead_provider=lead_provider, delivery_partner=delivery_partner, cohort_id=2025,
-        created_at=dt.datetime(2025, 7, 1, tzinfo=UTC), updated_at=dt.datetime(2025, 7, 1, tzinfo=UTC),
+        school=school,
+        lead_provider=lead_provider,
+        delivery_partner=delivery_partner,
+        cohort_id=2025,
+        created_at=dt.datetime(2025, 7, 1, tzinfo=UTC),
+        updated_at=dt.datetime(2025, 7, 1, tzinfo=UTC),
     )
 
 
@@ -313,9 +365,14 @@ def test_P3_update_checks(api, lead_provider, other_lead_provider, partnership, 
         (str(ours_in_another_cohort.api_id), messages.DELIVERY_PARTNER_NOT_PAIRED),
         (str(delivery_partner.api_id), messages.SAME_DELIVERY_PARTNER),
     ]:
-        assert errors(change(api, partnership, delivery_partner_id)) == [("delivery_partner_id", message)], delivery_partner_id
+        assert errors(change(api, partnership, delivery_partner_id)) == [("delivery_partner_id", message)], (
+            delivery_partner_id
+        )
     partnership.refresh_from_db()
-    assert (partnership.delivery_partner, partnership.updated_at) == (delivery_partner, dt.datetime(2025, 7, 1, tzinfo=UTC))
+    assert (partnership.delivery_partner, partnership.updated_at) == (
+        delivery_partner,
+        dt.datetime(2025, 7, 1, tzinfo=UTC),
+    )
 
 
 def test_P3_another_providers_partnership_is_404(other_api, other_lead_provider, partnership, today):
@@ -325,10 +382,13 @@ def test_P3_another_providers_partnership_is_404(other_api, other_lead_provider,
     response = change(other_api, partnership, str(theirs.api_id))
 
     assert response.status_code == 404
-    assert response.json() == {"errors": [{"title": "Resource not found", "detail": "Nothing could be found for the provided details"}]}
+    assert response.json() == {
+        "errors": [{"title": "Resource not found", "detail": "Nothing could be found for the provided details"}]
+    }
 
 
 # --- P5: list and show --------------------------------------------------------------------------------------------------
+
 
 def test_P5_only_the_providers_own_partnerships_are_listed_or_shown(api, other_api, partnership, today):
     assert ids(api.get("/api/v3/partnerships")) == [str(partnership.api_id)]
@@ -338,22 +398,34 @@ def test_P5_only_the_providers_own_partnerships_are_listed_or_shown(api, other_a
     assert api.get("/api/v3/partnerships/not-a-uuid").status_code == 404
 
 
-def test_P5_participants_currently_training_counts_people_training_under_it_today(api, lead_provider, partnership, today):
+def test_P5_participants_currently_training_counts_people_training_under_it_today(
+    api, lead_provider, partnership, today
+):
     school = partnership.school
     trained_participant(lead_provider, school=school)
     trained_participant(lead_provider, school=school, participant_type=ParticipantType.MENTOR)
     trained_participant(
-        lead_provider, school=school, finished_on=today,
-        deferred_at=dt.datetime(2026, 1, 15, 9, tzinfo=UTC), deferral_reason="other",
+        lead_provider,
+        school=school,
+        finished_on=today,
+        deferred_at=dt.datetime(2026, 1, 15, 9, tzinfo=UTC),
+        deferral_reason="other",
     )
     trained_participant(lead_provider, school=school, finished_on=dt.date(2026, 1, 14))
     trained_participant(lead_provider, school=school, started_on=dt.date(2026, 1, 16))
-    trained_participant(lead_provider, cohort=2024, school=school, started_on=dt.date(2024, 9, 1), schedule="ecf-standard-september")
+    trained_participant(
+        lead_provider, cohort=2024, school=school, started_on=dt.date(2024, 9, 1), schedule="ecf-standard-september"
+    )
 
-    assert document(api.get(f"/api/v3/partnerships/{partnership.api_id}"))["attributes"]["participants_currently_training"] == 3
+    assert (
+        document(api.get(f"/api/v3/partnerships/{partnership.api_id}"))["attributes"]["participants_currently_training"]
+        == 3
+    )
 
 
-def test_TT1_participants_currently_training_follows_the_request_date_in_a_sandbox(api, lead_provider, partnership, settings):
+def test_TT1_participants_currently_training_follows_the_request_date_in_a_sandbox(
+    api, lead_provider, partnership, settings
+):
     settings.SANDBOX = True
     trained_participant(lead_provider, school=partnership.school, started_on=dt.date(2025, 9, 1))
     path = f"/api/v3/partnerships/{partnership.api_id}"
@@ -369,18 +441,27 @@ def test_P5_filters_cohort_delivery_partner_and_updated_since(api, lead_provider
     older = factories.PartnershipFactory(
         lead_provider=lead_provider, cohort_id=2024, updated_at=dt.datetime(2025, 1, 1, tzinfo=UTC)
     )
-    third = factories.PartnershipFactory(lead_provider=lead_provider, cohort_id=2023, updated_at=dt.datetime(2025, 1, 1, tzinfo=UTC))
-    listed = lambda **filters: ids(api.get("/api/v3/partnerships", {f"filter[{k}]": v for k, v in filters.items()}))
+    third = factories.PartnershipFactory(
+        lead_provider=lead_provider, cohort_id=2023, updated_at=dt.datetime(2025, 1, 1, tzinfo=UTC)
+    )
+
+    def listed(**filters):
+        return ids(api.get("/api/v3/partnerships", {f"filter[{k}]": v for k, v in filters.items()}))
 
     assert listed(cohort="2025") == [str(partnership.api_id)]
     assert listed(cohort="2024,2025") == [str(partnership.api_id), str(older.api_id)]
     assert listed(cohort="1999") == []
-    assert listed(delivery_partner_id=f"{older.delivery_partner.api_id},{third.delivery_partner.api_id}") == [str(older.api_id), str(third.api_id)]
+    assert listed(delivery_partner_id=f"{older.delivery_partner.api_id},{third.delivery_partner.api_id}") == [
+        str(older.api_id),
+        str(third.api_id),
+    ]
     assert listed(updated_since="2025-06-01") == [str(partnership.api_id)]
     assert listed(cohort="2023,2024", updated_since="2024-12-31T00:00:00Z") == [str(older.api_id), str(third.api_id)]
 
 
-@pytest.mark.parametrize("name, value", [("cohort", "twenty"), ("delivery_partner_id", "abc"), ("updated_since", "soon")])
+@pytest.mark.parametrize(
+    "name, value", [("cohort", "twenty"), ("delivery_partner_id", "abc"), ("updated_since", "soon")]
+)
 def test_O4_invalid_partnership_filters_are_400_naming_the_filter(api, today, name, value):
     response = api.get("/api/v3/partnerships", {f"filter[{name}]": value})
     assert response.status_code == 400
@@ -390,8 +471,10 @@ def test_O4_invalid_partnership_filters_are_400_naming_the_filter(api, today, na
 def test_Q7_Q8_Q9_partnerships_page_and_sort(api, lead_provider, today):
     made = [
         factories.PartnershipFactory(
-            lead_provider=lead_provider, cohort_id=2025,
-            created_at=dt.datetime(2025, 6, day, tzinfo=UTC), updated_at=dt.datetime(2025, 7, 4 - day, tzinfo=UTC),
+            lead_provider=lead_provider,
+            cohort_id=2025,
+            created_at=dt.datetime(2025, 6, day, tzinfo=UTC),
+            updated_at=dt.datetime(2025, 7, 4 - day, tzinfo=UTC),
         )
         for day in (2, 3, 1)
     ]
@@ -408,7 +491,10 @@ def test_P5_induction_tutor_changes_move_the_partnerships_updated_at(api, partne
     school = School.objects.get(pk=partnership.school_id)
     school.name = "Renamed"
     school.save()
-    assert document(api.get(f"/api/v3/partnerships/{partnership.api_id}"))["attributes"]["updated_at"] == "2025-07-01T00:00:00Z"
+    assert (
+        document(api.get(f"/api/v3/partnerships/{partnership.api_id}"))["attributes"]["updated_at"]
+        == "2025-07-01T00:00:00Z"
+    )
 
     school.induction_tutor_email = "new.tutor@school.example"
     school.save()
@@ -437,7 +523,9 @@ def _validate_change(openapi, method, path, sent, response):
     openapi.validate_response(request, MockResponse(response.content, status_code=response.status_code))
 
 
-def test_partnership_responses_validate_against_the_served_document(api, lead_provider, school, delivery_partner, today):
+def test_partnership_responses_validate_against_the_served_document(
+    api, lead_provider, school, delivery_partner, today
+):
     openapi = OpenAPI.from_dict(served_document())
     other_school = factories.SchoolFactory(induction_tutor_name="", induction_tutor_email="")
     sent = [
@@ -448,7 +536,7 @@ def test_partnership_responses_validate_against_the_served_document(api, lead_pr
     ]
     responses = [api.post("/api/v3/partnerships", each) for each in sent]
     assert [response.status_code for response in responses] == [200, 200, 422, 422]
-    for each, response in zip(sent, responses):
+    for each, response in zip(sent, responses, strict=True):
         _validate_change(openapi, "post", "/api/v3/partnerships", each, response)
     created = responses[0].json()["data"]["id"]
     for delivery_partner_id, status in [("x", 422), (str(delivery_partner.api_id), 422)]:

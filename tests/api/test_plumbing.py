@@ -1,7 +1,8 @@
 """Shared API plumbing: rate limiting (O7), error envelopes (C10, C13, O12) and /healthcheck."""
+
 import pytest
 
-from config.api import throttling
+from config import shared_redis
 from tests.conftest import ProviderClient
 
 
@@ -14,9 +15,8 @@ def small_rate_limit(settings):
 @pytest.fixture
 def unreachable_redis(settings):
     settings.REDIS_URL = "redis://127.0.0.1:1/0"
-    throttling._client = None
     yield
-    throttling._client = None
+    shared_redis.forget_clients()
 
 
 def test_O7_rate_limit_is_per_token_with_retry_after(small_rate_limit, api, other_api):
@@ -33,13 +33,15 @@ def test_O7_rate_limit_is_shared_through_redis_across_clients(small_rate_limit, 
     first = ProviderClient(lead_provider)
     second_process = ProviderClient(lead_provider)
     second_process.token = first.token  # same token from a different client (another web process)
-    throttling._client = None
+    shared_redis.forget_clients()
     assert [first.get("/api/v3/participants").status_code for _ in range(2)] == [200, 200]
-    throttling._client = None  # a fresh connection, as another process would have
+    shared_redis.forget_clients()  # a fresh connection, as another process would have
     assert [second_process.get("/api/v3/participants").status_code for _ in range(2)] == [200, 429]
 
 
-def test_O7_limiter_fails_open_when_redis_is_down_and_healthcheck_reports_it(small_rate_limit, unreachable_redis, api, client):
+def test_O7_limiter_fails_open_when_redis_is_down_and_healthcheck_reports_it(
+    small_rate_limit, unreachable_redis, api, client
+):
     assert [api.get("/api/v3/participants").status_code for _ in range(5)] == [200] * 5
     response = client.get("/healthcheck")
     assert response.status_code == 503

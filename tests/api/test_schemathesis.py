@@ -3,11 +3,14 @@
 It covers every operation the document lists, so it grows with the API. Bounded by
 `SCHEMATHESIS_MAX_EXAMPLES` (default 25 per operation) to keep `make test` quick.
 """
+
 import datetime as dt
 import os
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -15,9 +18,6 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
-
-from django.core import signals
-from django.db import close_old_connections
 
 from config.wsgi import application
 from participants.models import ParticipantType
@@ -41,14 +41,15 @@ def in_process_requests():
     signals.request_finished.connect(close_old_connections)
 
 
-
 @pytest.fixture
 def some_participants(lead_provider):
     trained_participant(lead_provider)
     trained_participant(lead_provider, participant_type=ParticipantType.MENTOR)
     trained_participant(
-        lead_provider, finished_on=dt.date(2025, 11, 1),
-        deferred_at=dt.datetime(2025, 11, 1, tzinfo=dt.timezone.utc), deferral_reason="parental_leave",
+        lead_provider,
+        finished_on=dt.date(2025, 11, 1),
+        deferred_at=dt.datetime(2025, 11, 1, tzinfo=dt.UTC),
+        deferral_reason="parental_leave",
     )
 
 

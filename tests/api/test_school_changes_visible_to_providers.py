@@ -3,6 +3,7 @@
 Data is built the day before; the school acts at NOW as a signed-in school user, and every action
 must be audited as that user and picked up by `filter[updated_since]`.
 """
+
 import datetime as dt
 import itertools
 
@@ -27,7 +28,7 @@ from schools.models import LeadProviderDeliveryPartnership, SchoolCohortChoice
 from tests import factories
 from tests.builders import partnership, trained_participant
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 BUILT = dt.datetime(2026, 1, 14, 9, 0, tzinfo=UTC)
 NOW = dt.datetime(2026, 1, 15, 12, 0, tzinfo=UTC)  # the `today` fixture's moment
 TODAY = dt.date(2026, 1, 15)
@@ -55,9 +56,15 @@ def as_school(service, at=NOW, **arguments):
 
 def register(school, lead_provider=None, at=NOW, **overrides):
     details = {
-        "school": school, "full_name": "Grace Hopper", "trn": str(next(_trns)), "date_of_birth": dt.date(1991, 2, 3),
-        "email": f"grace{next(_trns)}@school.example", "started_on": TODAY, "working_pattern": "part_time",
-        "programme_type": "provider_led", "lead_provider": lead_provider,
+        "school": school,
+        "full_name": "Grace Hopper",
+        "trn": str(next(_trns)),
+        "date_of_birth": dt.date(1991, 2, 3),
+        "email": f"grace{next(_trns)}@school.example",
+        "started_on": TODAY,
+        "working_pattern": "part_time",
+        "programme_type": "provider_led",
+        "lead_provider": lead_provider,
     }
     return as_school(register_ect, at=at, **{**details, **overrides})
 
@@ -110,14 +117,23 @@ def school_period_of(participant, participant_type="ect"):
 
 # --- register ECT ----------------------------------------------------------------------------------------------------
 
+
 def test_SC4_a_late_registration_is_active_from_today_and_picked_up(api, lead_provider, school):
     school_period = register(school, lead_provider, started_on=dt.date(2025, 9, 1))
     participant = school_period.participant
 
     shown = enrolment(api, participant)
     assert (shown["participant_status"], shown["training_status"]) == ("active", "active")
-    assert (shown["cohort"], shown["schedule_identifier"], shown["school_urn"]) == ("2025", "ecf-standard-january", school.urn)
-    assert (shown["email"], shown["working_pattern"], shown["eligible_for_funding"]) == (school_period.email, "part_time", None)
+    assert (shown["cohort"], shown["schedule_identifier"], shown["school_urn"]) == (
+        "2025",
+        "ecf-standard-january",
+        school.urn,
+    )
+    assert (shown["email"], shown["working_pattern"], shown["eligible_for_funding"]) == (
+        school_period.email,
+        "part_time",
+        None,
+    )
     assert document(api, participant)["attributes"]["full_name"] == "Grace Hopper"
     assert document(api, participant)["attributes"]["updated_at"] == "2026-01-15T12:00:00Z"
     assert str(participant.api_id) in updated_today(api)
@@ -145,8 +161,13 @@ def test_SC3_school_led_registration_is_never_visible(api, lead_provider, school
 def test_SC3_V5_an_expression_of_interest_is_invisible_until_the_school_rolls_its_partnership_over(api, lead_provider):
     new_school = built(factories.SchoolFactory)
     earlier = built(partnership, lead_provider, school=new_school, cohort=2024)
-    built(SchoolCohortChoice.objects.create, school=new_school, cohort_id=2024, induction_programme_choice="provider_led",
-          lead_provider=lead_provider)
+    built(
+        SchoolCohortChoice.objects.create,
+        school=new_school,
+        cohort_id=2024,
+        induction_programme_choice="provider_led",
+        lead_provider=lead_provider,
+    )
     participant = register(new_school, lead_provider).participant
     assert document(api, participant) is None
 
@@ -154,8 +175,9 @@ def test_SC3_V5_an_expression_of_interest_is_invisible_until_the_school_rolls_it
     LeadProviderDeliveryPartnership.objects.create(
         lead_provider=lead_provider, delivery_partner=earlier.delivery_partner, cohort_id=2025
     )
-    as_school(confirm_cohort_choice, school=new_school, cohort=factories.cohort(2025), programme_type=None,
-              keep_previous=True)
+    as_school(
+        confirm_cohort_choice, school=new_school, cohort=factories.cohort(2025), programme_type=None, keep_previous=True
+    )
 
     shown = enrolment(api, participant)
     assert (shown["cohort"], shown["delivery_partner_id"]) == ("2025", str(earlier.delivery_partner.api_id))
@@ -174,7 +196,9 @@ def test_SC1_O5_moving_to_a_school_with_the_same_provider_shows_the_new_school_a
     assert str(ect.api_id) in updated_today(api)
 
 
-def test_SC1_moving_to_another_provider_shows_leaving_then_left_to_the_old_one(api, other_api, other_lead_provider, ect):
+def test_SC1_moving_to_another_provider_shows_leaving_then_left_to_the_old_one(
+    api, other_api, other_lead_provider, ect
+):
     new_school = built(partnership, other_lead_provider, school=factories.SchoolFactory(), cohort=2025).school
 
     register(new_school, other_lead_provider, trn=ect.trn, started_on=dt.date(2026, 2, 2))
@@ -189,21 +213,37 @@ def test_SC1_moving_to_another_provider_shows_leaving_then_left_to_the_old_one(a
 
 # --- register mentor ---------------------------------------------------------------------------------------------------
 
-def test_SC6_O10_a_mentor_registered_for_an_ect_is_visible_eligible_and_becomes_their_mentor(api, lead_provider, school, ect):
+
+def test_SC6_O10_a_mentor_registered_for_an_ect_is_visible_eligible_and_becomes_their_mentor(
+    api, lead_provider, school, ect
+):
     mentor = as_school(
-        register_mentor, school=school, full_name="Mary Mentor", trn=str(next(_trns)), email="mary@school.example",
+        register_mentor,
+        school=school,
+        full_name="Mary Mentor",
+        trn=str(next(_trns)),
+        email="mary@school.example",
         mentee=school_period_of(ect),
     ).participant
 
     shown = enrolment(api, mentor, "mentor")
-    assert (shown["participant_status"], shown["eligible_for_funding"], shown["email"]) == ("active", True, "mary@school.example")
-    assert (shown["schedule_identifier"], shown["mentor_id"], shown["mentor_funding_end_date"]) == ("ecf-standard-january", None, None)
+    assert (shown["participant_status"], shown["eligible_for_funding"], shown["email"]) == (
+        "active",
+        True,
+        "mary@school.example",
+    )
+    assert (shown["schedule_identifier"], shown["mentor_id"], shown["mentor_funding_end_date"]) == (
+        "ecf-standard-january",
+        None,
+        None,
+    )
     assert enrolment(api, ect)["mentor_id"] == str(mentor.api_id)
     assert {str(mentor.api_id), str(ect.api_id)} <= updated_today(api)
     assert_audited_as_the_school_user("register_mentor")
 
 
 # --- names and emails --------------------------------------------------------------------------------------------------
+
 
 def test_SC7a_a_name_correction_is_shown_and_picked_up(api, ect):
     assert str(ect.api_id) not in updated_today(api)
@@ -220,7 +260,9 @@ def test_SC7a_an_email_change_is_shown_and_picked_up(api, ect):
     assert_audited_as_the_school_user("update_email")
 
 
-def test_SC7a_an_email_at_a_school_whose_training_the_provider_cannot_see_moves_only_updated_at(api, lead_provider, ect):
+def test_SC7a_an_email_at_a_school_whose_training_the_provider_cannot_see_moves_only_updated_at(
+    api, lead_provider, ect
+):
     new_school = built(factories.SchoolFactory)  # no partnership: the new training is only an EOI
     new_period = register(new_school, lead_provider, at=BUILT, trn=ect.trn, started_on=dt.date(2026, 2, 2))
     old_email = enrolment(api, ect)["email"]
@@ -234,6 +276,7 @@ def test_SC7a_an_email_at_a_school_whose_training_the_provider_cannot_see_moves_
 
 
 # --- leaving -------------------------------------------------------------------------------------------------------------
+
 
 def test_SC7_a_future_leaving_date_shows_leaving_until_it_passes_then_left(api, ect):
     as_school(report_leaving, school_period=school_period_of(ect), leaving_on=dt.date(2026, 3, 31))
@@ -262,7 +305,9 @@ def test_SC7_leaving_before_the_only_training_began_removes_the_participant(api,
 
 def test_SC8_a_leaving_mentor_is_leaving_and_their_mentee_loses_them_after(api, lead_provider, school, ect):
     mentor, _ = built(trained_participant, lead_provider, school=school, participant_type=ParticipantType.MENTOR)
-    as_school(assign_mentor, ect_school_period=school_period_of(ect), mentor_school_period=school_period_of(mentor, "mentor"))
+    as_school(
+        assign_mentor, ect_school_period=school_period_of(ect), mentor_school_period=school_period_of(mentor, "mentor")
+    )
     as_school(report_leaving, school_period=school_period_of(mentor, "mentor"), leaving_on=dt.date(2026, 3, 31))
     assert enrolment(api, mentor, "mentor")["participant_status"] == "leaving"
     assert enrolment(api, ect)["mentor_id"] == str(mentor.api_id)
@@ -271,6 +316,7 @@ def test_SC8_a_leaving_mentor_is_leaving_and_their_mentee_loses_them_after(api, 
 
 
 # --- mentors -----------------------------------------------------------------------------------------------------------
+
 
 def test_SC9_assigning_a_mentor_changes_the_ects_mentor_id_and_is_picked_up(api, school, ect):
     mentor_period = built(factories.SchoolPeriodFactory, school=school, participant_type=ParticipantType.MENTOR)
@@ -284,14 +330,19 @@ def test_SC9_assigning_a_mentor_changes_the_ects_mentor_id_and_is_picked_up(api,
 
 
 def test_SC9_O10_an_assigned_mentor_is_visible_with_funding_eligibility(api, school, ect):
-    mentor_period = built(factories.SchoolPeriodFactory, school=school, participant_type=ParticipantType.MENTOR,
-                          started_on=dt.date(2025, 10, 1))
+    mentor_period = built(
+        factories.SchoolPeriodFactory,
+        school=school,
+        participant_type=ParticipantType.MENTOR,
+        started_on=dt.date(2025, 10, 1),
+    )
     as_school(assign_mentor, ect_school_period=school_period_of(ect), mentor_school_period=mentor_period)
     shown = enrolment(api, mentor_period.participant, "mentor")
     assert (shown["participant_status"], shown["eligible_for_funding"]) == ("active", True)
 
 
 # --- training programme and lead provider ------------------------------------------------------------------------------
+
 
 def test_SC10_switching_to_school_led_shows_left(api, ect):
     as_school(switch_programme, ect_school_period=school_period_of(ect), programme_type="school_led")
@@ -310,12 +361,16 @@ def test_SC10_switching_before_training_began_takes_the_participant_from_the_pro
 def test_SC11_switching_to_provider_led_shows_active(api, lead_provider, school):
     school_period = register(school, programme_type="school_led", started_on=dt.date(2025, 9, 1))
     school_period.training_periods.update(started_on=dt.date(2025, 9, 1))
-    as_school(switch_programme, ect_school_period=school_period, programme_type="provider_led", lead_provider=lead_provider)
+    as_school(
+        switch_programme, ect_school_period=school_period, programme_type="provider_led", lead_provider=lead_provider
+    )
     shown = enrolment(api, school_period.participant)
     assert (shown["participant_status"], shown["cohort"]) == ("active", "2025")
 
 
-def test_SC13_changing_provider_shows_left_to_the_old_and_active_to_the_new(api, other_api, other_lead_provider, school, ect):
+def test_SC13_changing_provider_shows_left_to_the_old_and_active_to_the_new(
+    api, other_api, other_lead_provider, school, ect
+):
     built(partnership, other_lead_provider, school=school, cohort=2025)
     assert document(other_api, ect) is None
 

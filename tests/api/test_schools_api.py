@@ -1,4 +1,5 @@
 """GET /api/v3/schools and /{id}: schools a provider can partner with in a cohort (issue #5, C, Q, O4)."""
+
 import datetime as dt
 
 import pytest
@@ -12,7 +13,7 @@ from schools.models import School, SchoolCohortChoice
 from tests import factories
 from tests.api.openapi import served_document, validate
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 PROVIDER_LED = SchoolCohortChoice.InductionProgramme.PROVIDER_LED
 SCHOOL_LED = SchoolCohortChoice.InductionProgramme.SCHOOL_LED
 
@@ -55,6 +56,7 @@ def set_updated_at(school, moment):
 
 # --- C2, C11, O4: who may ask and what they must send -----------------------------------------------------------------
 
+
 @pytest.mark.parametrize("path", ["/api/v3/schools", "/api/v3/schools/00000000-0000-0000-0000-000000000000"])
 def test_C2_schools_need_a_token(client, path):
     response = client.get(path, {"filter[cohort]": "2025"})
@@ -68,10 +70,15 @@ def test_schools_without_a_cohort_filter_is_400_naming_it(api, today, params):
     for path in ("/api/v3/schools", f"/api/v3/schools/{school.api_id}"):
         response = api.get(path, params)
         assert response.status_code == 400
-        assert response.json() == {"errors": [{"title": "Bad request", "detail": "The filter '#/cohort' must be included in your request"}]}
+        assert response.json() == {
+            "errors": [{"title": "Bad request", "detail": "The filter '#/cohort' must be included in your request"}]
+        }
 
 
-@pytest.mark.parametrize("name, value", [("cohort", "abc"), ("cohort", "2024,2025"), ("cohort", "25"), ("urn", "12a"), ("updated_since", "yesterday")])
+@pytest.mark.parametrize(
+    "name, value",
+    [("cohort", "abc"), ("cohort", "2024,2025"), ("cohort", "25"), ("urn", "12a"), ("updated_since", "yesterday")],
+)
 def test_O4_invalid_school_filters_are_400_naming_the_filter(api, today, name, value):
     params = {"filter[cohort]": "2025", f"filter[{name}]": value}
     response = api.get("/api/v3/schools", params)
@@ -89,8 +96,11 @@ def test_C11_school_filter_that_is_not_a_hash_is_400(api, today):
 
 # --- the document --------------------------------------------------------------------------------------------------
 
+
 def test_every_school_attribute_for_a_school_that_named_this_provider(api, lead_provider, today):
-    school = factories.SchoolFactory(name="Oak Primary", urn="123456", induction_tutor_name="Ada Tutor", induction_tutor_email="ada@oak.example")
+    school = factories.SchoolFactory(
+        name="Oak Primary", urn="123456", induction_tutor_name="Ada Tutor", induction_tutor_email="ada@oak.example"
+    )
     set_updated_at(school, dt.datetime(2025, 7, 1, 9, 30, 15, 123456, tzinfo=UTC))
     choose(school, lead_provider=lead_provider, updated_at=dt.datetime(2025, 8, 1, 10, 0, tzinfo=UTC))
 
@@ -112,7 +122,9 @@ def test_every_school_attribute_for_a_school_that_named_this_provider(api, lead_
     }
 
 
-def test_in_partnership_only_with_this_provider_and_then_no_expression_of_interest(api, other_api, lead_provider, other_lead_provider, today):
+def test_in_partnership_only_with_this_provider_and_then_no_expression_of_interest(
+    api, other_api, lead_provider, other_lead_provider, today
+):
     school = factories.SchoolFactory()
     choose(school, lead_provider=lead_provider)
     factories.PartnershipFactory(school=school, lead_provider=lead_provider, cohort_id=2025)
@@ -174,8 +186,9 @@ def test_updated_at_is_the_latest_change_to_school_choice_partnership_or_waiting
     training.__class__.objects.filter(pk=training.pk).update(created_at=dt.datetime(2025, 8, 1, tzinfo=UTC))
     assert attributes(show(api, school))["updated_at"] == "2025-08-01T00:00:00Z"
 
-    factories.PartnershipFactory(school=school, lead_provider=lead_provider, cohort_id=2025,
-                                 updated_at=dt.datetime(2025, 9, 1, tzinfo=UTC))
+    factories.PartnershipFactory(
+        school=school, lead_provider=lead_provider, cohort_id=2025, updated_at=dt.datetime(2025, 9, 1, tzinfo=UTC)
+    )
     assert attributes(show(api, school))["updated_at"] == "2025-09-01T00:00:00Z"
 
 
@@ -191,10 +204,14 @@ def test_changing_the_schools_choice_moves_updated_at_and_is_audited(api, lead_p
     found = attributes(show(api, school))
     assert (found["expression_of_interest"], found["updated_at"]) == (True, "2026-01-15T12:00:00Z")
     event = AuditEvent.objects.get(model="schools.SchoolCohortChoice", event="updated")
-    assert (event.action, event.changes) == ("choose_lead_provider", {"lead_provider": [other_lead_provider.pk, lead_provider.pk]})
+    assert (event.action, event.changes) == (
+        "choose_lead_provider",
+        {"lead_provider": [other_lead_provider.pk, lead_provider.pk]},
+    )
 
 
 # --- which schools ---------------------------------------------------------------------------------------------------
+
 
 def test_schools_eligible_for_training_are_listed_and_ineligible_ones_only_when_partnered(api, lead_provider, today):
     eligible = factories.SchoolFactory()
@@ -219,7 +236,9 @@ def test_C9_unknown_or_malformed_school_id_is_404(api, today):
     for path in ("/api/v3/schools/00000000-0000-0000-0000-000000000000", "/api/v3/schools/not-a-uuid"):
         response = api.get(path, {"filter[cohort]": "2025"})
         assert response.status_code == 404
-        assert response.json() == {"errors": [{"title": "Resource not found", "detail": "Nothing could be found for the provided details"}]}
+        assert response.json() == {
+            "errors": [{"title": "Resource not found", "detail": "Nothing could be found for the provided details"}]
+        }
 
 
 def test_filter_urn(api, today):
@@ -243,7 +262,7 @@ def test_Q3_filter_updated_since_on_schools(api, lead_provider, today):
 
 def test_Q7_Q8_schools_page_and_sort(api, today):
     schools = [factories.SchoolFactory() for _ in range(3)]
-    for day, school in zip((3, 1, 2), schools):
+    for day, school in zip((3, 1, 2), schools, strict=True):
         School.objects.filter(pk=school.pk).update(
             created_at=dt.datetime(2025, 6, day, tzinfo=UTC), updated_at=dt.datetime(2025, 7, 4 - day, tzinfo=UTC)
         )

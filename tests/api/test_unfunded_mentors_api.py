@@ -1,4 +1,5 @@
 """GET /api/v3/unfunded-mentors and /{id}: mentors of a provider's ECTs that the provider does not train (issue #5, F4)."""
+
 import datetime as dt
 import uuid
 
@@ -12,7 +13,7 @@ from tests import factories
 from tests.api.openapi import served_document, validate
 from tests.builders import trained_participant
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 MENTOR = ParticipantType.MENTOR
 
 
@@ -25,7 +26,9 @@ def mentor_at(school, *, participant=None, email=None, started_on=dt.date(2025, 
 
 
 def mentors(ect_training, mentor_period, started_on=dt.date(2025, 9, 1)):
-    factories.MentorshipFactory(ect_school_period=ect_training.school_period, mentor_school_period=mentor_period, started_on=started_on)
+    factories.MentorshipFactory(
+        ect_school_period=ect_training.school_period, mentor_school_period=mentor_period, started_on=started_on
+    )
 
 
 def ids(response):
@@ -44,26 +47,31 @@ def test_the_unfunded_mentor_document(api, lead_provider, today):
     mentor_period = mentor_at(ect.school_period.school, participant=mentor, email="maya@school.example")
     mentors(ect, mentor_period)
     Participant.objects.filter(pk=mentor.pk).update(
-        created_at=dt.datetime(2024, 8, 1, 9, 0, 0, 250000, tzinfo=UTC), api_updated_at=dt.datetime(2025, 9, 1, tzinfo=UTC)
+        created_at=dt.datetime(2024, 8, 1, 9, 0, 0, 250000, tzinfo=UTC),
+        api_updated_at=dt.datetime(2025, 9, 1, tzinfo=UTC),
     )
 
     response = show(api, mentor)
 
     assert response.status_code == 200
-    assert response.json() == {"data": {
-        "id": str(mentor.api_id),
-        "type": "unfunded-mentor",
-        "attributes": {
-            "full_name": "Maya Mentor",
-            "email": "maya@school.example",
-            "teacher_reference_number": "7654321",
-            "created_at": "2024-08-01T09:00:00Z",
-            "updated_at": "2025-09-01T00:00:00Z",
-        },
-    }}
+    assert response.json() == {
+        "data": {
+            "id": str(mentor.api_id),
+            "type": "unfunded-mentor",
+            "attributes": {
+                "full_name": "Maya Mentor",
+                "email": "maya@school.example",
+                "teacher_reference_number": "7654321",
+                "created_at": "2024-08-01T09:00:00Z",
+                "updated_at": "2025-09-01T00:00:00Z",
+            },
+        }
+    }
 
 
-def test_mentors_trained_by_another_provider_or_untrained_are_unfunded_but_ours_are_not(api, lead_provider, other_lead_provider, today):
+def test_mentors_trained_by_another_provider_or_untrained_are_unfunded_but_ours_are_not(
+    api, lead_provider, other_lead_provider, today
+):
     _, ect = trained_participant(lead_provider)
     school = ect.school_period.school
     untrained = mentor_at(school)
@@ -81,7 +89,9 @@ def test_mentors_trained_by_another_provider_or_untrained_are_unfunded_but_ours_
     assert show(api, ours).status_code == 404
 
 
-def test_mentors_of_other_providers_ects_are_not_this_providers_unfunded_mentors(api, other_api, other_lead_provider, today):
+def test_mentors_of_other_providers_ects_are_not_this_providers_unfunded_mentors(
+    api, other_api, other_lead_provider, today
+):
     _, their_ect = trained_participant(other_lead_provider)
     mentor_period = mentor_at(their_ect.school_period.school)
     mentors(their_ect, mentor_period)
@@ -94,7 +104,9 @@ def test_mentors_of_other_providers_ects_are_not_this_providers_unfunded_mentors
 def test_V1_mentors_of_ects_waiting_for_a_partnership_are_not_listed(api, lead_provider, today):
     school = factories.SchoolFactory()
     waiting = factories.TrainingPeriodFactory(
-        school_period=factories.SchoolPeriodFactory(school=school), partnership=None, lead_provider=lead_provider,
+        school_period=factories.SchoolPeriodFactory(school=school),
+        partnership=None,
+        lead_provider=lead_provider,
         schedule=factories.schedule(),
     )
     mentors(waiting, mentor_at(school))
@@ -102,7 +114,9 @@ def test_V1_mentors_of_ects_waiting_for_a_partnership_are_not_listed(api, lead_p
     assert ids(api.get("/api/v3/unfunded-mentors")) == []
 
 
-def test_F4_every_ect_mentor_id_resolves_to_a_participant_or_an_unfunded_mentor(api, lead_provider, other_lead_provider, today):
+def test_F4_every_ect_mentor_id_resolves_to_a_participant_or_an_unfunded_mentor(
+    api, lead_provider, other_lead_provider, today
+):
     school = factories.SchoolFactory()
     _, funded_mentor_training = trained_participant(lead_provider, participant_type=MENTOR, school=school)
     _, ect_with_our_mentor = trained_participant(lead_provider, school=school)
@@ -119,8 +133,10 @@ def test_F4_every_ect_mentor_id_resolves_to_a_participant_or_an_unfunded_mentor(
 
     assert len(mentor_ids) == 2 and None not in mentor_ids
     resolved = [
-        "participant" if api.get(f"/api/v3/participants/{mentor_id}").status_code == 200
-        else "unfunded-mentor" if api.get(f"/api/v3/unfunded-mentors/{mentor_id}").status_code == 200
+        "participant"
+        if api.get(f"/api/v3/participants/{mentor_id}").status_code == 200
+        else "unfunded-mentor"
+        if api.get(f"/api/v3/unfunded-mentors/{mentor_id}").status_code == 200
         else "unresolved"
         for mentor_id in mentor_ids
     ]
@@ -138,7 +154,9 @@ def test_C9_unknown_or_malformed_id_is_404(api, today):
     for path in (f"/api/v3/unfunded-mentors/{uuid.uuid4()}", "/api/v3/unfunded-mentors/nope"):
         response = api.get(path)
         assert response.status_code == 404
-        assert response.json() == {"errors": [{"title": "Resource not found", "detail": "Nothing could be found for the provided details"}]}
+        assert response.json() == {
+            "errors": [{"title": "Resource not found", "detail": "Nothing could be found for the provided details"}]
+        }
 
 
 def unfunded(lead_provider, *, created, updated):
@@ -151,7 +169,11 @@ def unfunded(lead_provider, *, created, updated):
 
 def test_Q3_Q7_Q8_unfunded_mentors_filter_sort_and_pages(api, lead_provider, today):
     made = [
-        unfunded(lead_provider, created=dt.datetime(2025, 1, day, tzinfo=UTC), updated=dt.datetime(2025, 12, 4 - day, tzinfo=UTC))
+        unfunded(
+            lead_provider,
+            created=dt.datetime(2025, 1, day, tzinfo=UTC),
+            updated=dt.datetime(2025, 12, 4 - day, tzinfo=UTC),
+        )
         for day in (2, 1, 3)
     ]
     by_created = [str(made[i].api_id) for i in (1, 0, 2)]
@@ -163,11 +185,17 @@ def test_Q3_Q7_Q8_unfunded_mentors_filter_sort_and_pages(api, lead_provider, tod
     assert ids(api.get("/api/v3/unfunded-mentors", {"filter[updated_since]": "2025-12-02"})) == by_created[:2]
 
 
-@pytest.mark.parametrize("params, detail", [
-    ({"filter[updated_since]": "never"}, "The filter '#/updated_since' must be a valid ISO 8601 date"),
-    ({"filter": "x"}, "Filter must be a hash"),
-    ({"page[per_page]": "0"}, "The '#/page[page]' and '#/page[per_page]' parameter values must be a valid positive number"),
-])
+@pytest.mark.parametrize(
+    "params, detail",
+    [
+        ({"filter[updated_since]": "never"}, "The filter '#/updated_since' must be a valid ISO 8601 date"),
+        ({"filter": "x"}, "Filter must be a hash"),
+        (
+            {"page[per_page]": "0"},
+            "The '#/page[page]' and '#/page[per_page]' parameter values must be a valid positive number",
+        ),
+    ],
+)
 def test_O4_C11_Q7_bad_parameters_are_400(api, today, params, detail):
     response = api.get("/api/v3/unfunded-mentors", params)
     assert response.status_code == 400
@@ -183,7 +211,9 @@ def test_unfunded_mentors_queries_do_not_grow_with_page_size(api, lead_provider,
     unfunded(lead_provider, created=dt.datetime(2025, 1, 1, tzinfo=UTC), updated=dt.datetime(2025, 1, 1, tzinfo=UTC))
     one = count_queries()
     for _ in range(3):
-        unfunded(lead_provider, created=dt.datetime(2025, 1, 2, tzinfo=UTC), updated=dt.datetime(2025, 1, 1, tzinfo=UTC))
+        unfunded(
+            lead_provider, created=dt.datetime(2025, 1, 2, tzinfo=UTC), updated=dt.datetime(2025, 1, 1, tzinfo=UTC)
+        )
     assert count_queries() == one
 
 

@@ -1,4 +1,5 @@
 """Steps the browser journeys share: signing in, checking a page with axe-core, asking the API."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,7 +16,7 @@ from tests.portal.conftest import PASSWORD
 
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-API_DATE = dt.datetime(2026, 1, 15, 12, 0, tzinfo=dt.timezone.utc)
+API_DATE = dt.datetime(2026, 1, 15, 12, 0, tzinfo=dt.UTC)
 
 checked_pages: list[str] = []
 

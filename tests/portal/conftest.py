@@ -90,7 +90,10 @@ def chromium(_django_db_helper):
     emptied: while Playwright's event loop runs in this thread, Django hands out other connections."""
     if not CHROMIUM.exists():
         # One clear sentence, once, rather than an error per browser test; `make test` installs it.
-        pytest.exit("The browser tests need Debian's chromium: run `make test` (it installs it) or `apt-get install -y chromium`.", returncode=1)
+        pytest.exit(
+            "The browser tests need Debian's chromium: run `make test` (it installs it) or `apt-get install -y chromium`.",
+            returncode=1,
+        )
     from playwright.sync_api import sync_playwright
 
     # Playwright's synchronous API keeps an event loop in this thread; Django would otherwise
@@ -115,7 +118,9 @@ def chromium(_django_db_helper):
 def _open_page(chromium, live_server, settings, *, javascript=True):
     settings.SANDBOX = True
     context = chromium.new_context(
-        base_url=live_server.url, java_script_enabled=javascript, extra_http_headers={"X-With-Server-Date": BROWSER_DATE}
+        base_url=live_server.url,
+        java_script_enabled=javascript,
+        extra_http_headers={"X-With-Server-Date": BROWSER_DATE},
     )
     page = context.new_page()
     page.set_default_timeout(15_000)
@@ -126,7 +131,9 @@ def _open_page(chromium, live_server, settings, *, javascript=True):
     # (A failed load is reported by the listener above when it matters: a 404 page logs one by design.)
     page.on(
         "console",
-        lambda m: m.type == "error" and "Failed to load resource" not in m.text and problems.append(f"console: {m.text}"),
+        lambda m: (
+            m.type == "error" and "Failed to load resource" not in m.text and problems.append(f"console: {m.text}")
+        ),
     )
     return context, page, problems
 

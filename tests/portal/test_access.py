@@ -1,4 +1,5 @@
 """Who can reach what in the school portal: signed-in members of a school, and only their own school."""
+
 import datetime as dt
 
 import pytest
@@ -27,7 +28,14 @@ PARTICIPANT_PAGES = [
     "change-lead-provider",
     "change-lead-provider-check",
 ]
-SCHOOL_PAGES = ["participants", "cohorts", "register-ect", "register-ect-check", "register-mentor", "register-mentor-check"]
+SCHOOL_PAGES = [
+    "participants",
+    "cohorts",
+    "register-ect",
+    "register-ect-check",
+    "register-mentor",
+    "register-mentor-check",
+]
 
 
 def participant_urls(urn, pk):
@@ -230,7 +238,7 @@ def test_the_session_cookie_lasts_only_until_the_browser_closes(client, tutor):
 
 
 def test_a_session_expires_two_hours_after_its_last_change(client, tutor):
-    before = dt.datetime.now(dt.timezone.utc)
+    before = dt.datetime.now(dt.UTC)
     sign_in(client, tutor.email, PASSWORD)
     session = Session.objects.get(session_key=client.cookies["sessionid"].value)
     lifetime = session.expire_date - before
@@ -242,7 +250,7 @@ def test_an_expired_session_must_sign_in_again(client, school, tutor):
     url = reverse("portal:participants", kwargs={"urn": school.urn})
     assert client.get(url).status_code == 200
     Session.objects.filter(session_key=client.cookies["sessionid"].value).update(
-        expire_date=dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=1)
+        expire_date=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
     )
     response = client.get(url)
     assert response.status_code == 302 and response.url.startswith(reverse("portal:sign-in"))

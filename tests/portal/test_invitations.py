@@ -1,4 +1,5 @@
 """Support staff invite school staff; the invitation link lets them choose a password, once."""
+
 import io
 
 import pytest
@@ -14,7 +15,9 @@ NEW_PASSWORD = "a long and unusual phrase"
 
 def invite(school, email="new.tutor@oakfield.example"):
     out = io.StringIO()
-    call_command("invite_school_user", email, "--school", school.urn, "--base-url", "https://portal.example", stdout=out)
+    call_command(
+        "invite_school_user", email, "--school", school.urn, "--base-url", "https://portal.example", stdout=out
+    )
     link = out.getvalue().strip().splitlines()[-1]
     assert link.startswith("https://portal.example/school/set-password/")
     return link.removeprefix("https://portal.example")

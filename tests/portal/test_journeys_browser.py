@@ -3,6 +3,7 @@ checked with axe-core for WCAG 2.2 AA, and each change read back through the lea
 
 The browser and the API both run on 15 January 2026 (the sandbox clock header), in the 2025 cohort.
 """
+
 import datetime as dt
 
 import pytest
@@ -28,10 +29,15 @@ def school_with_partners(school, lead_provider, other_lead_provider, delivery_pa
 
     Ambition Institute keeps the same delivery partner in 2026, so that partnership can roll over."""
     builders.partnership(lead_provider, school=school, delivery_partner=delivery_partner)
-    LeadProviderDeliveryPartnership.objects.create(lead_provider=lead_provider, delivery_partner=delivery_partner, cohort_id=2026)
+    LeadProviderDeliveryPartnership.objects.create(
+        lead_provider=lead_provider, delivery_partner=delivery_partner, cohort_id=2026
+    )
     builders.partnership(other_lead_provider, school=school)
     SchoolCohortChoice.objects.create(
-        school=school, cohort_id=2025, induction_programme_choice="provider_led", lead_provider=lead_provider,
+        school=school,
+        cohort_id=2025,
+        induction_programme_choice="provider_led",
+        lead_provider=lead_provider,
         delivery_partner=delivery_partner,
     )
     return school
@@ -52,7 +58,9 @@ def alex(school_with_partners, lead_provider):
 def morgan(school_with_partners):
     """A mentor at the school with no training of their own yet."""
     return factories.SchoolPeriodFactory(
-        school=school_with_partners, participant_type=ParticipantType.MENTOR, participant__full_name="Morgan Lee",
+        school=school_with_partners,
+        participant_type=ParticipantType.MENTOR,
+        participant__full_name="Morgan Lee",
         email="morgan.lee@oakfield.example",
     )
 
@@ -77,11 +85,15 @@ def test_signing_in_and_the_list_show_each_person_with_provider_partner_programm
 ):
     page = browser_page
     factories.MentorshipFactory(ect_school_period=alex, mentor_school_period=morgan)
-    factories.SchoolPeriodFactory(school=school_with_partners, participant__full_name="Jo Joining", started_on=dt.date(2026, 4, 20))
+    factories.SchoolPeriodFactory(
+        school=school_with_partners, participant__full_name="Jo Joining", started_on=dt.date(2026, 4, 20)
+    )
     factories.SchoolPeriodFactory(
         school=school_with_partners, participant__full_name="Lee Leaving", finished_on=dt.date(2026, 3, 31)
     )
-    factories.SchoolPeriodFactory(school=school_with_partners, participant__full_name="Sam Left", finished_on=dt.date(2025, 12, 19))
+    factories.SchoolPeriodFactory(
+        school=school_with_partners, participant__full_name="Sam Left", finished_on=dt.date(2025, 12, 19)
+    )
 
     sign_in(page, tutor.email, "not the password")
     expect(page.get_by_role("link", name="Enter a correct email address and password")).to_be_visible()
@@ -117,8 +129,12 @@ def test_registering_a_provider_led_ect_shows_them_to_their_lead_provider(
     page.get_by_role("button", name="Continue").click()
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_be_focused()
-    for message in ("Enter their full name", "Enter their teacher reference number (TRN)", "Enter their date of birth",
-                    "Select provider-led or school-led training"):
+    for message in (
+        "Enter their full name",
+        "Enter their teacher reference number (TRN)",
+        "Enter their date of birth",
+        "Select provider-led or school-led training",
+    ):
         expect(summary.get_by_role("link", name=message)).to_be_visible()
     assert_accessible(page)
     summary.get_by_role("link", name="Enter their teacher reference number (TRN)").click()
@@ -196,7 +212,9 @@ def test_changing_name_and_email_reaches_the_lead_provider(browser_page, tutor, 
     assert audited(tutor, "update_name") and audited(tutor, "update_email")
 
 
-def test_reporting_that_an_ect_is_leaving_shows_them_leaving_to_the_lead_provider(browser_page, tutor, alex, lead_provider):
+def test_reporting_that_an_ect_is_leaving_shows_them_leaving_to_the_lead_provider(
+    browser_page, tutor, alex, lead_provider
+):
     page = browser_page
     sign_in(page, tutor.email)
     open_participant(page, "Alex Carter")
@@ -220,7 +238,9 @@ def test_reporting_that_an_ect_is_leaving_shows_them_leaving_to_the_lead_provide
     expect(page.get_by_text("Leaving on 31 March 2026")).to_be_visible()
 
 
-def test_assigning_one_of_the_schools_mentors_gives_the_ect_that_mentor(browser_page, tutor, alex, morgan, lead_provider):
+def test_assigning_one_of_the_schools_mentors_gives_the_ect_that_mentor(
+    browser_page, tutor, alex, morgan, lead_provider
+):
     page = browser_page
     sign_in(page, tutor.email)
     open_participant(page, "Alex Carter")
@@ -324,7 +344,9 @@ def test_keeping_the_lead_provider_and_delivery_partner_for_a_new_cohort_rolls_t
     assert (rolled.lead_provider, rolled.delivery_partner) == (lead_provider, delivery_partner)
     assert audited(tutor, "confirm_cohort_choice")
     page.get_by_role("link", name="Back to your cohorts").click()
-    expect(page.get_by_role("row").filter(has_text="2026 to 2027")).to_contain_text(f"Provider-led with {lead_provider.name}")
+    expect(page.get_by_role("row").filter(has_text="2026 to 2027")).to_contain_text(
+        f"Provider-led with {lead_provider.name}"
+    )
 
 
 def test_choosing_school_led_for_a_new_cohort(browser_page, school_with_partners, tutor):
@@ -332,7 +354,9 @@ def test_choosing_school_led_for_a_new_cohort(browser_page, school_with_partners
     sign_in(page, tutor.email)
     page.goto(f"/school/{school_with_partners.urn}/cohorts/2026/")
     page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_role("link", name="Select yes if you will keep the same lead provider and delivery partner")).to_be_visible()
+    expect(
+        page.get_by_role("link", name="Select yes if you will keep the same lead provider and delivery partner")
+    ).to_be_visible()
     assert_accessible(page)
     page.get_by_label("No").check()
     page.get_by_role("radio", name="School-led").check()
@@ -388,14 +412,16 @@ def test_an_invited_member_of_staff_chooses_a_password_and_signs_in(browser_page
     from schools.portal import invitations
 
     page = browser_page
-    path = invitations.invite(email="head@oakfield.example", school=school_with_partners, now=dt.datetime.now(dt.timezone.utc))
+    path = invitations.invite(email="head@oakfield.example", school=school_with_partners, now=dt.datetime.now(dt.UTC))
     page.goto(path)
     expect(page.get_by_role("heading", name="Choose your password")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Password", exact=True).fill("short")
     page.get_by_label("Confirm password").fill("short")
     page.get_by_role("button", name="Save password and sign in").click()
-    expect(page.get_by_role("link", name="This password is too short. It must contain at least 12 characters.")).to_be_visible()
+    expect(
+        page.get_by_role("link", name="This password is too short. It must contain at least 12 characters.")
+    ).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Password", exact=True).fill("a long and unusual phrase")
     page.get_by_label("Confirm password").fill("a long and unusual phrase")

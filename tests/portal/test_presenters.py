@@ -1,4 +1,5 @@
 """The statuses the portal shows a school, derived by participants.status from the time at the school."""
+
 import datetime as dt
 
 import pytest
@@ -33,7 +34,7 @@ def test_the_status_follows_the_dates_at_the_school(started_on, finished_on, exp
 
 def test_a_lead_providers_deferral_is_noted_beside_the_status(lead_provider):
     _, training = builders.trained_participant(
-        lead_provider, deferred_at=dt.datetime(2026, 1, 5, tzinfo=dt.timezone.utc), deferral_reason="parental_leave"
+        lead_provider, deferred_at=dt.datetime(2026, 1, 5, tzinfo=dt.UTC), deferral_reason="parental_leave"
     )
     shown = summary(training.school_period)
     assert shown.status == "Active"
@@ -44,7 +45,11 @@ def test_training_waiting_for_a_partnership_shows_its_delivery_partner_as_not_co
     period = factories.SchoolPeriodFactory()
     factories.TrainingPeriodFactory(school_period=period, partnership=None, lead_provider=lead_provider)
     shown = summary(period)
-    assert (shown.programme, shown.lead_provider, shown.delivery_partner) == ("Provider-led", lead_provider.name, "Not confirmed yet")
+    assert (shown.programme, shown.lead_provider, shown.delivery_partner) == (
+        "Provider-led",
+        lead_provider.name,
+        "Not confirmed yet",
+    )
 
 
 def test_the_lists_separate_ects_mentors_and_those_who_have_left(school):

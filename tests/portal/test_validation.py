@@ -3,6 +3,7 @@
 Either way the question comes back with the error beside the field and in the error summary, linked
 to the field, and nothing is changed. Runs on 15 January 2026 (the `today` fixture).
 """
+
 import pytest
 from django.urls import reverse
 
@@ -143,7 +144,9 @@ def test_an_email_already_used_at_the_school_is_refused_on_change(signed_in, sch
     colleague = factories.SchoolPeriodFactory(school=school, email="sam@oakfield.example")
     kwargs = {"urn": school.urn, "pk": colleague.pk}
     response = answer_and_confirm(
-        signed_in, reverse("portal:change-email", kwargs=kwargs), reverse("portal:change-email-check", kwargs=kwargs),
+        signed_in,
+        reverse("portal:change-email", kwargs=kwargs),
+        reverse("portal:change-email-check", kwargs=kwargs),
         {"email": "alex.carter@oakfield.example"},
     )
     assert_linked_error(errors_in(response), "email", "This email address is already used by someone at this school")
@@ -154,7 +157,9 @@ def test_an_email_already_used_at_the_school_is_refused_on_change(signed_in, sch
 def test_a_leaving_date_before_the_start_date_is_refused(signed_in, school, ect):
     kwargs = {"urn": school.urn, "pk": ect.pk}
     response = answer_and_confirm(
-        signed_in, reverse("portal:report-leaving", kwargs=kwargs), reverse("portal:report-leaving-check", kwargs=kwargs),
+        signed_in,
+        reverse("portal:report-leaving", kwargs=kwargs),
+        reverse("portal:report-leaving-check", kwargs=kwargs),
         {"leaving_on-day": "31", "leaving_on-month": "8", "leaving_on-year": "2025"},
     )
     assert_linked_error(errors_in(response), "leaving_on-day", "The leaving date must be on or after the start date")
@@ -164,10 +169,14 @@ def test_a_leaving_date_before_the_start_date_is_refused(signed_in, school, ect)
 
 def test_an_ect_cannot_be_chosen_as_their_own_mentor(signed_in, school, ect):
     # The ECT also mentors at the school, so they are among the mentors offered.
-    as_mentor = factories.SchoolPeriodFactory(school=school, participant=ect.participant, participant_type=ParticipantType.MENTOR)
+    as_mentor = factories.SchoolPeriodFactory(
+        school=school, participant=ect.participant, participant_type=ParticipantType.MENTOR
+    )
     kwargs = {"urn": school.urn, "pk": ect.pk}
     response = answer_and_confirm(
-        signed_in, reverse("portal:assign-mentor", kwargs=kwargs), reverse("portal:assign-mentor-check", kwargs=kwargs),
+        signed_in,
+        reverse("portal:assign-mentor", kwargs=kwargs),
+        reverse("portal:assign-mentor-check", kwargs=kwargs),
         {"mentor": str(as_mentor.pk)},
     )
     assert_linked_error(errors_in(response), "mentor", "An ECT cannot be their own mentor")
@@ -178,16 +187,28 @@ def test_changing_the_lead_provider_to_the_same_one_is_refused(signed_in, school
     participant, training = builders.trained_participant(lead_provider, school=school)
     kwargs = {"urn": school.urn, "pk": training.school_period.pk}
     response = answer_and_confirm(
-        signed_in, reverse("portal:change-lead-provider", kwargs=kwargs),
-        reverse("portal:change-lead-provider-check", kwargs=kwargs), {"lead_provider": str(lead_provider.pk)},
+        signed_in,
+        reverse("portal:change-lead-provider", kwargs=kwargs),
+        reverse("portal:change-lead-provider-check", kwargs=kwargs),
+        {"lead_provider": str(lead_provider.pk)},
     )
-    assert_linked_error(errors_in(response), "lead_provider", "Select a different lead provider from the one they have now")
+    assert_linked_error(
+        errors_in(response), "lead_provider", "Select a different lead provider from the one they have now"
+    )
 
 
 def test_the_check_page_shows_the_answers_and_changes_nothing_until_confirmed(signed_in, school):
     signed_in.post(register_ect_url(school), VALID_ECT)
     page = signed_in.get(register_ect_url(school, "-check")).content.decode()
-    for answer in ("Priya Shah", "1234567", "27 March 1998", "priya.shah@oakfield.example", "5 January 2026", "Full time", "School-led"):
+    for answer in (
+        "Priya Shah",
+        "1234567",
+        "27 March 1998",
+        "priya.shah@oakfield.example",
+        "5 January 2026",
+        "Full time",
+        "School-led",
+    ):
         assert answer in page
     assert not Participant.objects.exists()
 

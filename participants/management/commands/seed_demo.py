@@ -1,4 +1,5 @@
 """Fill the database with demo data; the work is in participants.demo."""
+
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -25,7 +26,9 @@ class ProgressBar:
             self.last_tenth = tenth
         filled = int(share * self.width)
         line = f"Seeding [{'#' * filled}{'.' * (self.width - filled)}] {share:4.0%} {done:,}/{total:,} participants"
-        self.stream.write(f"\r{line}" if self.interactive else line, ending="\n" if done >= total or not self.interactive else "")
+        self.stream.write(
+            f"\r{line}" if self.interactive else line, ending="\n" if done >= total or not self.interactive else ""
+        )
         self.stream.flush()
 
 
@@ -37,7 +40,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--participants", type=int, default=2000, help="How many participants (default 2000).")
-        parser.add_argument("--seed", type=int, default=1, help="Random seed; the same seed gives the same data (default 1).")
+        parser.add_argument(
+            "--seed", type=int, default=1, help="Random seed; the same seed gives the same data (default 1)."
+        )
         parser.add_argument(
             "--if-missing", action="store_true", help="Do nothing when demo data is already there (used by make run)."
         )

@@ -1,4 +1,5 @@
 """Run the nightly date-driven status job by hand (O1), e.g. to catch up after an outage."""
+
 import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError

@@ -1,4 +1,5 @@
 """Issue a lead provider API token from the command line."""
+
 from django.core.management.base import BaseCommand, CommandError
 
 from schools import tokens
@@ -14,10 +15,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, lead_provider, description, **options):
         name = lead_provider.strip()
-        provider = LeadProvider.objects.filter(name=name).first() or LeadProvider.objects.filter(name__iexact=name).first()
+        provider = (
+            LeadProvider.objects.filter(name=name).first() or LeadProvider.objects.filter(name__iexact=name).first()
+        )
         if provider is None:
             known = ", ".join(LeadProvider.objects.order_by("name").values_list("name", flat=True)) or "none"
             raise CommandError(f"No lead provider is called {name!r}. Lead providers: {known}.")
-        token = tokens.issue(lead_provider=provider, description=description or "Issued with manage.py create_api_token")
+        token = tokens.issue(
+            lead_provider=provider, description=description or "Issued with manage.py create_api_token"
+        )
         self.stdout.write(f"New API token for {provider.name}. It is shown only now; store it safely:")
         self.stdout.write(token)

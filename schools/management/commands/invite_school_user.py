@@ -1,4 +1,5 @@
 """Invite a member of a school's staff to the school portal."""
+
 from django.core.management.base import BaseCommand, CommandError
 
 from config import clock
