@@ -17,7 +17,8 @@ python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
 # The school portal's stylesheet is built from GOV.UK Frontend with npm.
 command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 # The portal's browser tests drive Debian's chromium (Playwright's own browser download is not used).
-if [ "$purpose" = test ] && [ ! -x /usr/bin/chromium ]; then missing+=(chromium); fi
+# (CHROMIUM names another path only for this script's own test.)
+if [ "$purpose" = test ] && [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then missing+=(chromium); fi
 
 [ "${#missing[@]}" -eq 0 ] && exit 0
 
