@@ -6,6 +6,7 @@ runs the job for that day and prints how long it took. The database is dropped a
 
     .venv/bin/python scripts/bench_daily_statuses.py [--changes 100000] [--unchanged 100000] [--batch-size 5000]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -59,8 +60,10 @@ def _run(database_url: str, args) -> None:
     django.setup()
     from django.core.management import call_command
     from django.db import connection
+    from django.db.models import Count
 
     from config import clock
+    from config.models import AuditEvent
     from participants import daily_statuses
     from participants.models import DailyStatusRun
 
@@ -81,8 +84,20 @@ def _run(database_url: str, args) -> None:
 
     elapsed, outcome = _timed(lambda: daily_statuses.record_date_driven_statuses(through=DAY, now=nightly, **options))
     assert outcome.changed == args.changes, f"expected {args.changes} changes, the job made {outcome.changed}"
-    print(f"nightly run, {outcome.changed:,} changes in batches of {batch_size:,}: {elapsed:.2f}s "
-          f"({outcome.changed / elapsed:,.0f} changes/s)")
+    # The right number could still be the wrong changes; the audit trail says which ones were made.
+    made = {
+        tuple(row["changes__recorded_status"]): row["n"]
+        for row in AuditEvent.objects.filter(action=daily_statuses.ACTION)
+        .values("changes__recorded_status")
+        .annotate(n=Count("id"))
+    }
+    joining = args.changes // 2
+    wanted = {("joining", "active"): joining, ("leaving", "left"): args.changes - joining}
+    assert made == {move: n for move, n in wanted.items() if n}, f"expected changes {wanted}, the job made {made}"
+    print(
+        f"nightly run, {outcome.changed:,} changes in batches of {batch_size:,}: {elapsed:.2f}s "
+        f"({outcome.changed / elapsed:,.0f} changes/s)"
+    )
 
     elapsed, outcome = _timed(lambda: daily_statuses.record_date_driven_statuses(through=DAY, now=nightly, **options))
     print(f"second run for the same day, {outcome.changed} changes: {elapsed:.3f}s")
@@ -107,9 +122,15 @@ def _build(*, changes: int, unchanged: int) -> None:
 
     from config import clock
     from schedules.models import Schedule
-    from tests import factories
+    from schools.models import DeliveryPartner, LeadProvider, Partnership, School
 
-    partnership = factories.PartnershipFactory(cohort_id=2025)
+    # Plain models rather than tests.factories: factory_boy is a test dependency, and `make bench` need not have it.
+    partnership = Partnership.objects.create(
+        school=School.objects.create(urn="9999999", name="Benchmark school"),
+        lead_provider=LeadProvider.objects.create(name="Benchmark lead provider"),
+        delivery_partner=DeliveryPartner.objects.create(name="Benchmark delivery partner"),
+        cohort_id=2025,
+    )
     schedule = Schedule.objects.get(cohort_id=2025, identifier="ecf-standard-september")
     params = {
         "now": clock.now(),
@@ -124,8 +145,9 @@ def _build(*, changes: int, unchanged: int) -> None:
         "partnership": partnership.pk,
         "schedule": schedule.pk,
     }
-    # Rows 1..joining start on DAY (joining until then); the rest of the changes finish on DAY
-    # (leaving until then); the remainder started earlier and have no end (active throughout).
+    # Rows 1..joining start on DAY (joining until then); the rest of the changes finish the day
+    # before (O1: leaving on the leaving date itself, left from the next day); the remainder started
+    # earlier and have no end (active throughout).
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -142,7 +164,7 @@ def _build(*, changes: int, unchanged: int) -> None:
                    (participant_id, school_id, participant_type, working_pattern, created_at, started_on, finished_on)
             SELECT p.id, %(school)s, 'ect', 'full_time', %(now)s,
                    CASE WHEN p.n <= %(joining)s THEN %(day)s ELSE %(earlier)s END,
-                   CASE WHEN p.n > %(joining)s AND p.n <= %(changes)s THEN %(day)s::date END
+                   CASE WHEN p.n > %(joining)s AND p.n <= %(changes)s THEN %(before)s::date END
               FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM participants_participant) AS p
             """,
             params,

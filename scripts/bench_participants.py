@@ -6,8 +6,13 @@ the time to page through everything, and the floor: the same page built by one h
 query plus orjson. Requests go through the full Django stack in-process (no HTTP server), so the
 figures are the application's own cost.
 
-Usage: make bench, or python scripts/bench_participants.py [--participants N] [--rounds R]
+The database (default ecf_participants_bench, on DATABASE_URL's server) is kept and reseeded only
+when it holds a different number of participants; --throwaway uses a new one and drops it after.
+
+    make bench
+    python scripts/bench_participants.py [--participants N] [--rounds R] [--database NAME | --throwaway]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -16,28 +21,20 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("SECRET_KEY", "benchmark-only-" + os.urandom(16).hex())
 
-import dj_database_url  # noqa: E402
 import psycopg  # noqa: E402
+from psycopg import sql  # noqa: E402
 
 BENCH_DB = os.environ.get("BENCH_DATABASE_NAME", "ecf_participants_bench")
 
 
-def _point_at_bench_database():
-    base = dj_database_url.parse(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ecf_participants"))
-    admin_dsn = f"host={base['HOST']} port={base['PORT'] or 5432} user={base['USER']} dbname=postgres"
-    if base.get("PASSWORD"):
-        admin_dsn += f" password={base['PASSWORD']}"
-    with psycopg.connect(admin_dsn, autocommit=True) as connection:
-        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone()
-        if not exists:
-            connection.execute(f'CREATE DATABASE "{BENCH_DB}"')
-    password = f":{base['PASSWORD']}" if base.get("PASSWORD") else ""
-    os.environ["DATABASE_URL"] = f"postgres://{base['USER']}{password}@{base['HOST']}:{base['PORT'] or 5432}/{BENCH_DB}"
+def _with_database(url: str, name: str) -> str:
+    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
 
 
 FLOOR_SQL = """
@@ -102,15 +99,22 @@ def floor_page(cursor, lead_provider_id, *, limit, offset, today):
     columns = [c.name for c in cursor.description]
     documents, current, current_id = [], None, None
     for values in cursor.fetchall():
-        r = dict(zip(columns, values))
+        r = dict(zip(columns, values, strict=True))
         if r["id"] != current_id:
             current_id = r["id"]
             current = {
-                "id": str(r["api_id"]), "type": "participant",
+                "id": str(r["api_id"]),
+                "type": "participant",
                 "attributes": {
-                    "full_name": r["full_name"] or "Unknown", "teacher_reference_number": r["trn"], "ecf_enrolments": [],
+                    "full_name": r["full_name"] or "Unknown",
+                    "teacher_reference_number": r["trn"],
+                    "ecf_enrolments": [],
                     "participant_id_changes": [
-                        {"from_participant_id": f, "to_participant_id": t, "changed_at": format_datetime(__import__("datetime").datetime.fromisoformat(c))}
+                        {
+                            "from_participant_id": f,
+                            "to_participant_id": t,
+                            "changed_at": format_datetime(__import__("datetime").datetime.fromisoformat(c)),
+                        }
                         for f, t, c in (r["id_changes"] or [])
                     ],
                     "updated_at": format_datetime(r["api_updated_at"]),
@@ -119,32 +123,58 @@ def floor_page(cursor, lead_provider_id, *, limit, offset, today):
             documents.append(current)
         ect = r["participant_type"] == "ect"
         ts = status.training_status(deferred_at=r["deferred_at"], withdrawn_at=r["withdrawn_at"])
-        current["attributes"]["ecf_enrolments"].append({
-            "training_record_id": str(r["ect_training_record_id"] if ect else r["mentor_training_record_id"]),
-            "email": r["email"], "mentor_id": str(r["mentor_api_id"]) if ect and r["mentor_api_id"] else None,
-            "school_urn": r["urn"], "participant_type": r["participant_type"],
-            "working_pattern": r["working_pattern"] if ect else None, "cohort": str(r["cohort_id"]),
-            "training_status": ts,
-            "participant_status": status.participant_status(
-                participant_type=r["participant_type"], started_on=r["started_on"], finished_on=r["finished_on"],
-                deferred_at=r["deferred_at"], withdrawn_at=r["withdrawn_at"], induction_end_date=r["end_date"],
-                mentor_funding_end_date=r["mentor_funding_end_date"], today=today),
-            "eligible_for_funding": status.eligible_for_funding(
-                eligible_on=r["ect_eligible_on"] if ect else r["mentor_eligible_on"],
-                ineligible_on=r["ect_exempt_on"] if ect else r["mentor_funding_end_date"]),
-            "pupil_premium_uplift": bool(r["uplift_fees"] and r["pupil_premium_uplift"]),
-            "sparsity_uplift": bool(r["uplift_fees"] and r["sparsity_uplift"]),
-            "schedule_identifier": r["identifier"], "delivery_partner_id": str(r["dp_api_id"]),
-            "withdrawal": {"reason": r["withdrawal_reason"].replace("_", "-"), "date": format_datetime(r["withdrawn_at"])} if ts == "withdrawn" else None,
-            "deferral": {"reason": r["deferral_reason"].replace("_", "-"), "date": format_datetime(r["deferred_at"])} if ts == "deferred" else None,
-            "created_at": format_datetime(r["first_created_at"]),
-            "induction_end_date": format_date(r["end_date"]) if ect else None,
-            "most_recent_induction_period_end_date": format_date(r["recent_end"]) if ect else None,
-            "overall_induction_start_date": format_date(r["overall_start"]) if ect else None,
-            "mentor_funding_end_date": None if ect else format_date(r["mentor_funding_end_date"]),
-            "cohort_changed_after_payments_frozen": (r["ect_payments_frozen_year"] if ect else r["mentor_payments_frozen_year"]) is not None,
-            "mentor_ineligible_for_funding_reason": None if ect else r["mentor_funding_end_reason"],
-        })
+        current["attributes"]["ecf_enrolments"].append(
+            {
+                "training_record_id": str(r["ect_training_record_id"] if ect else r["mentor_training_record_id"]),
+                "email": r["email"],
+                "mentor_id": str(r["mentor_api_id"]) if ect and r["mentor_api_id"] else None,
+                "school_urn": r["urn"],
+                "participant_type": r["participant_type"],
+                "working_pattern": r["working_pattern"] if ect else None,
+                "cohort": str(r["cohort_id"]),
+                "training_status": ts,
+                "participant_status": status.participant_status(
+                    participant_type=r["participant_type"],
+                    started_on=r["started_on"],
+                    finished_on=r["finished_on"],
+                    deferred_at=r["deferred_at"],
+                    withdrawn_at=r["withdrawn_at"],
+                    induction_end_date=r["end_date"],
+                    mentor_funding_end_date=r["mentor_funding_end_date"],
+                    today=today,
+                ),
+                "eligible_for_funding": status.eligible_for_funding(
+                    eligible_on=r["ect_eligible_on"] if ect else r["mentor_eligible_on"],
+                    ineligible_on=r["ect_exempt_on"] if ect else r["mentor_funding_end_date"],
+                ),
+                "pupil_premium_uplift": bool(r["uplift_fees"] and r["pupil_premium_uplift"]),
+                "sparsity_uplift": bool(r["uplift_fees"] and r["sparsity_uplift"]),
+                "schedule_identifier": r["identifier"],
+                "delivery_partner_id": str(r["dp_api_id"]),
+                "withdrawal": {
+                    "reason": r["withdrawal_reason"].replace("_", "-"),
+                    "date": format_datetime(r["withdrawn_at"]),
+                }
+                if ts == "withdrawn"
+                else None,
+                "deferral": {
+                    "reason": r["deferral_reason"].replace("_", "-"),
+                    "date": format_datetime(r["deferred_at"]),
+                }
+                if ts == "deferred"
+                else None,
+                "created_at": format_datetime(r["first_created_at"]),
+                "induction_end_date": format_date(r["end_date"]) if ect else None,
+                "most_recent_induction_period_end_date": format_date(r["recent_end"]) if ect else None,
+                "overall_induction_start_date": format_date(r["overall_start"]) if ect else None,
+                "mentor_funding_end_date": None if ect else format_date(r["mentor_funding_end_date"]),
+                "cohort_changed_after_payments_frozen": (
+                    r["ect_payments_frozen_year"] if ect else r["mentor_payments_frozen_year"]
+                )
+                is not None,
+                "mentor_ineligible_for_funding_reason": None if ect else r["mentor_funding_end_reason"],
+            }
+        )
     return orjson.dumps({"data": documents})
 
 
@@ -154,12 +184,32 @@ def percentile(values, fraction):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--participants", type=int, default=100_000)
-    parser.add_argument("--rounds", type=int, default=15)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--participants", type=int, default=100_000, help="participants to seed (default 100,000)")
+    parser.add_argument("--rounds", type=int, default=15, help="timed requests per page size (default 15)")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--database", default=BENCH_DB, help=f"the kept database to use (default {BENCH_DB})")
+    where.add_argument("--throwaway", action="store_true", help="seed a new database and drop it at the end")
     args = parser.parse_args()
+    if args.participants < 1 or args.rounds < 1:
+        parser.error("--participants and --rounds must be at least 1")
 
-    _point_at_bench_database()
+    server_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ecf_participants")
+    admin_url = _with_database(server_url, "postgres")
+    name = f"bench_participants_{os.getpid()}" if args.throwaway else args.database
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    os.environ["DATABASE_URL"] = _with_database(server_url, name)
+    try:
+        _run(args)
+    finally:
+        if args.throwaway:
+            with psycopg.connect(admin_url, autocommit=True) as admin:
+                admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def _run(args):
     import django
 
     django.setup()
@@ -170,10 +220,11 @@ def main():
     from config import clock
     from participants.models import Participant, ProviderEnrolment
     from schools import tokens
-    from schools.models import LeadProvider
+    from schools.models import ApiToken, LeadProvider
 
     call_command("migrate", verbosity=0)
-    if Participant.objects.count() < args.participants:
+    # seed_demo adds merged-away duplicates on top of the participants asked for; count the others.
+    if Participant.objects.filter(retired_into__isnull=True).count() != args.participants:
         started = time.perf_counter()
         call_command("seed_demo", participants=args.participants, seed=1)
         print(f"seeded {args.participants:,} participants in {time.perf_counter() - started:.1f} s")
@@ -181,11 +232,16 @@ def main():
     from django.db.models import Count
 
     busiest = (
-        ProviderEnrolment.objects.values("lead_provider").annotate(n=Count("participant", distinct=True)).order_by("-n").first()
+        ProviderEnrolment.objects.values("lead_provider")
+        .annotate(n=Count("participant", distinct=True))
+        .order_by("-n")
+        .first()
     )
     lead_provider = LeadProvider.objects.get(pk=busiest["lead_provider"])
     visible = busiest["n"]
     print(f"lead provider: {lead_provider.name}, visible participants: {visible:,}")
+    # Only the latest run's token stays live in a kept database, even after interrupted runs.
+    ApiToken.objects.filter(description="benchmark").delete()
     token = tokens.issue(lead_provider=lead_provider, description="benchmark")
     client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
     from django.conf import settings
@@ -204,9 +260,14 @@ def main():
     results = {}
     for per_page in (100, 3000):
         pages = max(1, visible // per_page)
-        times = [timed_get({"page[per_page]": str(per_page), "page[page]": str(1 + (i * 7) % pages)})[0] for i in range(args.rounds)]
+        times = [
+            timed_get({"page[per_page]": str(per_page), "page[page]": str(1 + (i * 7) % pages)})[0]
+            for i in range(args.rounds)
+        ]
         results[per_page] = times
-        print(f"per_page={per_page}: median {statistics.median(times) * 1000:.0f} ms, p95 {percentile(times, 0.95) * 1000:.0f} ms ({args.rounds} requests)")
+        print(
+            f"per_page={per_page}: median {statistics.median(times) * 1000:.0f} ms, p95 {percentile(times, 0.95) * 1000:.0f} ms ({args.rounds} requests)"
+        )
 
     started, page, total = time.perf_counter(), 1, 0
     while True:
@@ -216,7 +277,9 @@ def main():
         if count < 3000:
             break
         page += 1
-    print(f"paged through {total:,} participants at per_page=3000 in {time.perf_counter() - started:.2f} s ({page} requests)")
+    print(
+        f"paged through {total:,} participants at per_page=3000 in {time.perf_counter() - started:.2f} s ({page} requests)"
+    )
 
     with connection.cursor() as cursor:
         body = floor_page(cursor, lead_provider.pk, limit=3000, offset=0, today=today)
@@ -233,8 +296,11 @@ def main():
             floor_times.append(time.perf_counter() - started)
     floor = statistics.median(floor_times)
     served_median = statistics.median(results[3000])
-    print(f"floor (one SQL query + orjson) per_page=3000: median {floor * 1000:.0f} ms, p95 {percentile(floor_times, 0.95) * 1000:.0f} ms")
+    print(
+        f"floor (one SQL query + orjson) per_page=3000: median {floor * 1000:.0f} ms, p95 {percentile(floor_times, 0.95) * 1000:.0f} ms"
+    )
     print(f"ratio served/floor at per_page=3000: {served_median / floor:.2f}x (goal: within 2x)")
+    connection.close()
 
 
 if __name__ == "__main__":
