@@ -3,10 +3,11 @@
 Support staff work in two groups (created by core's migration 0002): READ_ONLY_GROUP can open everything and
 change nothing; EDITING_GROUP can also change things, through the same services the API and the school portal use.
 """
+
 from __future__ import annotations
 
 import uuid
-from typing import Callable
+from collections.abc import Callable
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -84,15 +85,19 @@ def confirmed_action(model_admin, request, queryset, *, title: str, question: st
     """
     rows = list(queryset)
     if request.POST.get("confirmed") != "yes":
-        return TemplateResponse(request, "admin/confirm_action.html", {
-            **model_admin.admin_site.each_context(request),
-            "title": title,
-            "question": question,
-            "rows": rows,
-            "action": request.POST.get("action"),
-            "opts": model_admin.model._meta,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        })
+        return TemplateResponse(
+            request,
+            "admin/confirm_action.html",
+            {
+                **model_admin.admin_site.each_context(request),
+                "title": title,
+                "question": question,
+                "rows": rows,
+                "action": request.POST.get("action"),
+                "opts": model_admin.model._meta,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
     try:
         done = run(rows)
     except ValidationFailed as failure:

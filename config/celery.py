@@ -4,6 +4,7 @@ Start a worker that consumes both queues, and one beat process:
     celery -A config worker -Q default,statuses
     celery -A config beat
 """
+
 import os
 
 from celery import Celery

@@ -4,13 +4,14 @@ Every save or delete of a tracked model writes an `AuditEvent` (who, what, when)
 to the listeners (participants use one to move `api_updated_at` and refresh enrolments). The
 actor and the moment come from context set at the edges: a request, a task or a command.
 """
+
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 from django.db.models.signals import post_delete, post_init, post_save, pre_delete
 
@@ -112,9 +113,11 @@ def _renew_snapshot_on_refresh(model):
     def refresh_from_db(self, using=None, fields=None, from_queryset=None):
         original(self, using=using, fields=fields, from_queryset=from_queryset)
         tracked = _tracked[type(self)].fields
-        names = tracked if fields is None else [
-            name for name in tracked if name in fields or self._meta.get_field(name).attname in fields
-        ]
+        names = (
+            tracked
+            if fields is None
+            else [name for name in tracked if name in fields or self._meta.get_field(name).attname in fields]
+        )
         self._tracked_snapshot = {**getattr(self, "_tracked_snapshot", {}), **_field_values(self, names)}
 
     refresh_from_db._renews_snapshot = True

@@ -4,6 +4,7 @@ Domain code takes `now`/`today` as arguments; the edges (requests, tasks, comman
 from here. A request in a sandbox may travel in time with `X-With-Server-Date`; the override
 lives in a context variable, so it is scoped to that request alone (O12).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -64,7 +65,9 @@ def parse_server_date(value: str) -> dt.datetime:
     except ValueError:
         parsed = None
     if parsed is None:
-        raise InvalidServerDate(f"The header 'X-With-Server-Date' must be a valid ISO 8601 date or date-time, got '{value}'")
+        raise InvalidServerDate(
+            f"The header 'X-With-Server-Date' must be a valid ISO 8601 date or date-time, got '{value}'"
+        )
     if timezone.is_naive(parsed):
         parsed = parsed.replace(tzinfo=LONDON)
     return parsed

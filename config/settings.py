@@ -1,8 +1,10 @@
 """Settings come from the environment (12-factor); defaults suit a developer machine."""
+
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -20,7 +22,9 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or (
 )
 if not SECRET_KEY:
     raise RuntimeError("SECRET_KEY must be set when DEBUG is off")
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()]
+ALLOWED_HOSTS = [
+    h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()
+]
 
 # Sandbox environments let providers send X-With-Server-Date to test date rules; never production.
 SANDBOX = env_bool("SANDBOX", False)
@@ -49,6 +53,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise, so static files keep their long cache lifetimes and need no policy of their own.
+    "config.middleware.NoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # API paths: oversized bodies refused before anything reads them; database outages become 503s. It sits
+    # above the session and user middleware so that their database failures are caught too.
+    "config.api.middleware.ApiEdgeMiddleware",
     "config.clock.ClockMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -89,6 +99,10 @@ DATABASES["default"]["TEST"]["NAME"] = os.environ.get("TEST_DATABASE_NAME") or f
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+# Redis on the request path (rate limit, sign-in lock-out) fails open, so it must fail fast: a short socket
+# timeout, and after a failure it is not tried again for REDIS_BREAKER_SECONDS (config/shared_redis.py).
+REDIS_SOCKET_TIMEOUT = float(os.environ.get("REDIS_SOCKET_TIMEOUT", "0.2"))
+REDIS_BREAKER_SECONDS = float(os.environ.get("REDIS_BREAKER_SECONDS", "5"))
 
 LANGUAGE_CODE = "en-gb"
 # Every "today" in the rules is a London date; timestamps are stored in UTC.
@@ -126,8 +140,37 @@ SESSION_COOKIE_AGE = 60 * 60 * 2
 # A signed-in session also ends when the browser closes (the cookie has no expiry of its own).
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = not DEBUG and not env_bool("ALLOW_INSECURE_COOKIES", False)
+# Deployments behind TLS (served directly or through a TLS-terminating proxy that sets X-Forwarded-Proto)
+# turn on HTTPS_ONLY: plain http is redirected, browsers are told to use https only (HSTS) and cookies go
+# over https only. Off, nothing redirects: local and test servers speak plain http on 127.0.0.1.
+HTTPS_ONLY = env_bool("HTTPS_ONLY", False)
+SESSION_COOKIE_SECURE = HTTPS_ONLY or (not DEBUG and not env_bool("ALLOW_INSECURE_COOKIES", False))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+if HTTPS_ONLY:
+    SECURE_SSL_REDIRECT = True
+    # Only correct behind a proxy that overwrites this header; a client could otherwise claim https.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Load balancers and orchestrators probe over plain http inside the network; the answer holds no personal data.
+    SECURE_REDIRECT_EXEMPT = [r"^healthcheck$"]
+    SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+# Other sites learn nothing of the portal's paths (URNs, participant ids) from links followed.
+SECURE_REFERRER_POLICY = "same-origin"
+CSRF_FAILURE_VIEW = "config.error_pages.csrf_failure"
+
+# Only the app's own scripts, styles, images and fonts; inline scripts need the request's nonce. Pages
+# that need more (the API docs) widen this for themselves with django-csp's decorators.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["config.api.authentication.LeadProviderTokenAuthentication"],
@@ -150,6 +193,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # No validator badge: it would send the schema's address to validator.swagger.io.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
     "ENUM_NAME_OVERRIDES": {
         "DeferralReasonEnum": "participants.api.schema.DEFERRAL_REASONS",
@@ -176,6 +221,8 @@ SPECTACULAR_SETTINGS = {
 # O7: 1,000 requests per rolling five minutes per token, shared across processes through Redis.
 API_RATE_LIMIT = int(os.environ.get("API_RATE_LIMIT", "1000"))
 API_RATE_WINDOW_SECONDS = int(os.environ.get("API_RATE_WINDOW_SECONDS", "300"))
+# Larger API request bodies get a 413 without being read (config/api/middleware.py).
+API_MAX_BODY_BYTES = int(os.environ.get("API_MAX_BODY_BYTES", str(1024 * 1024)))
 
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = None

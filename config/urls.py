@@ -9,3 +9,9 @@ urlpatterns = [
     path("school/", include("schools.portal.urls")),
     path("", include("config.api.urls")),
 ]
+
+# GOV.UK-styled pages for people; the API's JSON error envelope under /api/ (config/error_pages.py).
+handler400 = "config.error_pages.bad_request"
+handler403 = "config.error_pages.permission_denied"
+handler404 = "config.error_pages.page_not_found"
+handler500 = "config.error_pages.server_error"

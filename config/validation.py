@@ -1,4 +1,5 @@
 """The one exception type services raise for rule failures: (attribute, message) pairs in report order."""
+
 from __future__ import annotations
 
 

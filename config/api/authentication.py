@@ -1,4 +1,5 @@
 """Bearer token authentication for lead providers (C2)."""
+
 from __future__ import annotations
 
 import re

@@ -1,8 +1,10 @@
 """The API's error envelope (C7–C13): every error a lead provider sees is built here."""
+
 from __future__ import annotations
 
 import logging
 
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions
 from rest_framework.response import Response
@@ -16,6 +18,11 @@ NOT_FOUND_TITLE = "Resource not found"
 NOT_FOUND_DETAIL = "Nothing could be found for the provided details"
 BAD_REQUEST = "Bad request"
 MALFORMED_BODY = "Correct json data structure required. See API docs for reference."
+BAD_REQUEST_DETAIL = "The request could not be understood"
+FORBIDDEN_TITLE = "Forbidden"
+FORBIDDEN_DETAIL = "You are not allowed to do this"
+SERVER_ERROR_TITLE = "Internal server error"
+SERVER_ERROR_DETAIL = "Something went wrong on our side. Try again later."
 
 
 class ApiError(exceptions.APIException):
@@ -72,6 +79,38 @@ def error_response(status: int, title: str, detail: str) -> JsonResponse:
     return JsonResponse(envelope([(title, detail)]), status=status)
 
 
+# --- Limits: a body over API_MAX_BODY_BYTES (413), a database that cannot be reached (503) ---------
+
+BODY_TOO_LARGE_TITLE = "Request body too large"
+UNAVAILABLE_TITLE = "Service unavailable"
+UNAVAILABLE_DETAIL = "The service is temporarily unavailable. Try again later."
+UNAVAILABLE_RETRY_AFTER_SECONDS = 30
+# Refused or lost connections, a server shutting down, a cancelled statement, a deadlock: all pass with time,
+# unlike the other DatabaseErrors (bad data, broken constraints), which stay 500s.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+_MB = 1024 * 1024
+
+
+def body_too_large_detail(limit: int) -> str:
+    size = f"{limit // _MB} MB ({limit:,} bytes)" if limit and limit % _MB == 0 else f"{limit:,} bytes"
+    return f"The request body must be no larger than {size}"
+
+
+class BodyTooLarge(ApiError):
+    def __init__(self, limit: int):
+        super().__init__(413, BODY_TOO_LARGE_TITLE, body_too_large_detail(limit))
+
+
+def body_too_large(limit: int) -> JsonResponse:
+    return error_response(413, BODY_TOO_LARGE_TITLE, body_too_large_detail(limit))
+
+
+def database_unavailable() -> JsonResponse:
+    response = error_response(503, UNAVAILABLE_TITLE, UNAVAILABLE_DETAIL)
+    response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER_SECONDS)
+    return response
+
+
 def exception_handler(exc, context):
     headers = {}
     if isinstance(exc, (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)):
@@ -93,8 +132,12 @@ def exception_handler(exc, context):
         return Response(envelope([("Too many requests", detail)]), status=429, headers=headers)
     if isinstance(exc, exceptions.APIException):
         return Response(envelope([(exc.__class__.__name__, str(exc.detail))]), status=exc.status_code)
+    if isinstance(exc, DATABASE_UNAVAILABLE):
+        logger.error("Database unavailable; answering 503", exc_info=exc)
+        headers["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER_SECONDS)
+        return Response(envelope([(UNAVAILABLE_TITLE, UNAVAILABLE_DETAIL)]), status=503, headers=headers)
     logger.exception("Unhandled API error", exc_info=exc)
-    return Response({"error": "Internal server error"}, status=500)
+    return Response(envelope([(SERVER_ERROR_TITLE, SERVER_ERROR_DETAIL)]), status=500)
 
 
 def unrouted(request, *args, **kwargs):

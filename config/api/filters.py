@@ -3,6 +3,7 @@
 Blank means no filter; an invalid value is a 400 naming the filter; a well-formed value that
 matches nothing gives an empty list.
 """
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Page-number pagination (Q7) and timestamp sorting (Q8) shared by every list endpoint."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

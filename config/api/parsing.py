@@ -1,4 +1,5 @@
 """Request bodies and query strings: the JSON envelope (C10), the filter hash (C11), formats (C4)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -6,18 +7,23 @@ import re
 import uuid
 
 import orjson
+from django.conf import settings
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import BaseParser
 
 from config import clock
-from config.api.errors import BadRequest, MalformedBody
+from config.api.errors import BadRequest, BodyTooLarge, MalformedBody
 
 
 class JSONParser(BaseParser):
     media_type = "application/json"
 
     def parse(self, stream, media_type=None, parser_context=None):
-        raw = stream.read() if stream is not None else b""
+        # ApiEdgeMiddleware has already refused oversized bodies; this bound holds even where it does not run.
+        limit = settings.API_MAX_BODY_BYTES
+        raw = read_at_most(stream, limit + 1) if stream is not None else b""
+        if len(raw) > limit:
+            raise BodyTooLarge(limit)
         if not raw.strip():
             return {}
         try:
@@ -26,12 +32,24 @@ class JSONParser(BaseParser):
             raise ParseError("Invalid JSON") from error
 
 
+def read_at_most(stream, size: int) -> bytes:
+    """Up to `size` bytes: reads until the stream ends or that many have arrived, never more."""
+    chunks, total = [], 0
+    while total < size:
+        chunk = stream.read(min(size - total, 64 * 1024))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
+
+
 def attributes(request, permitted: tuple[str, ...]) -> dict:
     """The `data.attributes` object of a request body, or a 400 when the envelope is missing (C10)."""
     try:
         body = request.data
     except ParseError:
-        raise MalformedBody()
+        raise MalformedBody() from None
     data = body.get("data") if isinstance(body, dict) else None
     attrs = data.get("attributes") if isinstance(data, dict) else None
     if not isinstance(attrs, dict) or not attrs or not any(key in attrs for key in permitted):
@@ -71,7 +89,7 @@ def iso8601_moment(value: str, *, filter_name: str) -> dt.datetime:
             return clock.start_of_london_day(dt.date.fromisoformat(text))
         moment = dt.datetime.fromisoformat(text.replace("z", "Z"))
     except ValueError:
-        raise BadRequest(f"The filter '#/{filter_name}' must be a valid ISO 8601 date")
+        raise BadRequest(f"The filter '#/{filter_name}' must be a valid ISO 8601 date") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=clock.LONDON)
     return moment
@@ -92,4 +110,4 @@ def format_datetime(value: dt.datetime | None) -> str | None:
     """C4/O13: RFC 3339 in UTC, whole seconds, with a Z."""
     if value is None:
         return None
-    return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,4 +1,5 @@
 """OpenAPI pieces shared by every endpoint: error bodies, pagination, sort and the filter hash."""
+
 from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
@@ -46,7 +47,12 @@ def filter_parameter(properties: dict, required: list[str] | None = None) -> Ope
     if required:
         schema["required"] = required
     return OpenApiParameter(
-        "filter", type=schema, location=OpenApiParameter.QUERY, required=bool(required), style="deepObject", explode=True
+        "filter",
+        type=schema,
+        location=OpenApiParameter.QUERY,
+        required=bool(required),
+        style="deepObject",
+        explode=True,
     )
 
 

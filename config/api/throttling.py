@@ -1,8 +1,8 @@
 """O7: 1,000 requests per rolling five minutes per token, counted in Redis so all processes share it."""
+
 from __future__ import annotations
 
 import hashlib
-import logging
 import time
 import uuid
 
@@ -10,7 +10,7 @@ import redis
 from django.conf import settings
 from rest_framework.throttling import BaseThrottle
 
-logger = logging.getLogger(__name__)
+from config import shared_redis
 
 # Sliding log in a sorted set: drop entries older than the window, count, add this request if allowed.
 # Returns {allowed, seconds until the oldest entry leaves the window}.
@@ -27,17 +27,6 @@ local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
 return {0, math.ceil((tonumber(oldest[2]) + window_ms - now_ms) / 1000)}
 """
 
-_client = None
-_script = None
-
-
-def _redis():
-    global _client, _script
-    if _client is None:
-        _client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=0.5, socket_timeout=0.5)
-        _script = _client.register_script(_SLIDING_WINDOW)
-    return _client, _script
-
 
 class RollingWindowTokenThrottle(BaseThrottle):
     def allow_request(self, request, view):
@@ -45,15 +34,18 @@ class RollingWindowTokenThrottle(BaseThrottle):
         if not header:
             return True
         key = "api-rate:" + hashlib.sha256(header.encode()).hexdigest()
+        args = [
+            int(time.time() * 1000),
+            settings.API_RATE_WINDOW_SECONDS * 1000,
+            settings.API_RATE_LIMIT,
+            uuid.uuid4().hex,
+        ]
         try:
-            _, script = _redis()
-            allowed, wait = script(
-                keys=[key],
-                args=[int(time.time() * 1000), settings.API_RATE_WINDOW_SECONDS * 1000, settings.API_RATE_LIMIT, uuid.uuid4().hex],
+            allowed, wait = shared_redis.call(
+                "the API rate limit", lambda client: client.register_script(_SLIDING_WINDOW)(keys=[key], args=args)
             )
         except redis.RedisError:
-            # Fail open: providers keep being served while /healthcheck reports Redis as down.
-            logger.error("Rate limiter unavailable; allowing request", exc_info=True)
+            # Fail open: providers keep being served while /healthcheck reports Redis as down (shared_redis logs it).
             return True
         self._wait = int(wait)
         return bool(allowed)

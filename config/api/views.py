@@ -1,4 +1,5 @@
 """The base class of every lead provider API view."""
+
 from __future__ import annotations
 
 from contextlib import contextmanager

@@ -7,31 +7,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occurred_at', models.DateTimeField(db_index=True)),
-                ('actor_kind', models.CharField(choices=[('lead_provider', 'Lead provider'), ('school_user', 'School user'), ('support_user', 'Support user'), ('system', 'System')], max_length=20)),
-                ('actor_id', models.CharField(blank=True, max_length=64)),
-                ('actor_label', models.CharField(blank=True, max_length=200)),
-                ('action', models.CharField(blank=True, help_text='The user-level action, e.g. defer.', max_length=60)),
-                ('event', models.CharField(max_length=10)),
-                ('model', models.CharField(max_length=60)),
-                ('object_id', models.CharField(max_length=64)),
-                ('participant_ids', django.contrib.postgres.fields.ArrayField(base_field=models.BigIntegerField(), blank=True, default=list, size=None)),
-                ('changes', models.JSONField(default=dict, encoder=django.core.serializers.json.DjangoJSONEncoder)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("occurred_at", models.DateTimeField(db_index=True)),
+                (
+                    "actor_kind",
+                    models.CharField(
+                        choices=[
+                            ("lead_provider", "Lead provider"),
+                            ("school_user", "School user"),
+                            ("support_user", "Support user"),
+                            ("system", "System"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("actor_id", models.CharField(blank=True, max_length=64)),
+                ("actor_label", models.CharField(blank=True, max_length=200)),
+                ("action", models.CharField(blank=True, help_text="The user-level action, e.g. defer.", max_length=60)),
+                ("event", models.CharField(max_length=10)),
+                ("model", models.CharField(max_length=60)),
+                ("object_id", models.CharField(max_length=64)),
+                (
+                    "participant_ids",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.BigIntegerField(), blank=True, default=list, size=None
+                    ),
+                ),
+                ("changes", models.JSONField(default=dict, encoder=django.core.serializers.json.DjangoJSONEncoder)),
             ],
             options={
-                'ordering': ['occurred_at', 'id'],
-                'indexes': [django.contrib.postgres.indexes.GinIndex(fields=['participant_ids'], name='audit_participants_gin')],
+                "ordering": ["occurred_at", "id"],
+                "indexes": [
+                    django.contrib.postgres.indexes.GinIndex(fields=["participant_ids"], name="audit_participants_gin")
+                ],
             },
         ),
     ]

@@ -4,6 +4,7 @@ Rows written only by the system (the audit trail, provider enrolments, status ru
 for both: they change through the services, never by hand. Models added later need their permissions granted by
 a later migration.
 """
+
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
@@ -30,7 +31,8 @@ def create_groups(apps, schema_editor):
     ours = Permission.objects.filter(content_type__app_label__in=APPS).select_related("content_type")
     viewing = [p for p in ours if p.codename.startswith("view_")]
     editing = [
-        p for p in ours
+        p
+        for p in ours
         if p.codename.startswith("view_") or (p.content_type.app_label, p.content_type.model) not in SYSTEM_WRITTEN
     ]
     Group.objects.get_or_create(name=READ_ONLY)[0].permissions.set(viewing)

@@ -4,28 +4,21 @@ Failed sign-ins are counted per email address in Redis, so every web process sha
 an attacker gains nothing by spreading guesses over processes. The count is kept whether or not
 the address belongs to anyone, so the answer never reveals who has an account.
 """
+
 from __future__ import annotations
 
+import contextlib
 import hashlib
-import logging
 from dataclasses import dataclass
 
 import redis
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
 
-logger = logging.getLogger(__name__)
+from config import shared_redis
 
 WRONG_DETAILS = "Enter a correct email address and password"
-
-_client = None
-
-
-def _redis():
-    global _client
-    if _client is None:
-        _client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=0.5, socket_timeout=0.5)
-    return _client
+LOCK_OUT = "the portal sign-in lock-out"
 
 
 def _key(email: str) -> str:
@@ -36,42 +29,44 @@ def _key(email: str) -> str:
 
 def locked_for_seconds(email: str) -> int:
     """Seconds until this email may try again; 0 when it is not locked out."""
-    try:
-        failures = int(_redis().get(_key(email)) or 0)
+    key = _key(email)
+
+    def seconds_left(client) -> int:
+        failures = int(client.get(key) or 0)
         if failures < settings.PORTAL_SIGN_IN_MAX_FAILURES:
             return 0
-        return max(int(_redis().ttl(_key(email))), 1)
+        return max(int(client.ttl(key)), 1)
+
+    try:
+        return shared_redis.call(LOCK_OUT, seconds_left)
     except redis.RedisError:
         # Fail open, as the API rate limit does: people can still sign in while /healthcheck reports Redis down.
-        logger.error("Sign-in lock-out unavailable; not checking", exc_info=True)
         return 0
 
 
 def record_failure(email: str) -> None:
     key = _key(email)
-    try:
-        failures = _redis().incr(key)
+
+    def count(client) -> None:
+        failures = client.incr(key)
         # The window opens with the first failure; reaching the limit starts the full lock-out from now.
         if failures == 1 or failures == settings.PORTAL_SIGN_IN_MAX_FAILURES:
-            _redis().expire(key, settings.PORTAL_SIGN_IN_LOCKOUT_SECONDS)
-    except redis.RedisError:
-        logger.error("Sign-in lock-out unavailable; failure not counted", exc_info=True)
+            client.expire(key, settings.PORTAL_SIGN_IN_LOCKOUT_SECONDS)
+
+    with contextlib.suppress(redis.RedisError):  # not counted, then; shared_redis has logged why
+        shared_redis.call(LOCK_OUT, count)
 
 
 def clear_failures(email: str) -> None:
-    try:
-        _redis().delete(_key(email))
-    except redis.RedisError:
-        logger.error("Sign-in lock-out unavailable; failures not cleared", exc_info=True)
+    key = _key(email)
+    with contextlib.suppress(redis.RedisError):  # not cleared, then; shared_redis has logged why
+        shared_redis.call(LOCK_OUT, lambda client: client.delete(key))
 
 
 def lockout_message(seconds: int) -> str:
     minutes = max(1, -(-seconds // 60))
     unit = "minute" if minutes == 1 else "minutes"
-    return (
-        "You have entered the wrong email address or password too many times. "
-        f"Try again in {minutes} {unit}"
-    )
+    return f"You have entered the wrong email address or password too many times. Try again in {minutes} {unit}"
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ Whether an answer is allowed (a date in the future, an email already used at the
 who is the ECT themself) is the school action's decision; its ValidationFailed errors are added to
 these forms by the views, keyed by the same names.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -71,25 +72,34 @@ class TrnField(forms.CharField):
 
 
 def _name_field():
-    return forms.CharField(max_length=200, error_messages={
-        "required": "Enter their full name",
-        "max_length": "Full name must be 200 characters or fewer",
-    })
+    return forms.CharField(
+        max_length=200,
+        error_messages={
+            "required": "Enter their full name",
+            "max_length": "Full name must be 200 characters or fewer",
+        },
+    )
 
 
 def _email_field():
-    return forms.EmailField(max_length=254, error_messages={
-        "required": "Enter their email address",
-        "invalid": "Enter an email address in the correct format, like name@example.com",
-        "max_length": "Email address must be 254 characters or fewer",
-    })
+    return forms.EmailField(
+        max_length=254,
+        error_messages={
+            "required": "Enter their email address",
+            "invalid": "Enter an email address in the correct format, like name@example.com",
+            "max_length": "Email address must be 254 characters or fewer",
+        },
+    )
 
 
 def _trn_field():
-    return TrnField(max_length=20, error_messages={
-        "required": "Enter their teacher reference number (TRN)",
-        "max_length": "Enter a teacher reference number (TRN) with 7 digits",
-    })
+    return TrnField(
+        max_length=20,
+        error_messages={
+            "required": "Enter their teacher reference number (TRN)",
+            "max_length": "Enter a teacher reference number (TRN) with 7 digits",
+        },
+    )
 
 
 def _lead_provider_field(*, required=False):
@@ -104,7 +114,10 @@ def _lead_provider_field(*, required=False):
 def _programme_type_field():
     return forms.ChoiceField(
         choices=ProgrammeType.choices,
-        error_messages={"required": "Select provider-led or school-led training", "invalid_choice": "Select provider-led or school-led training"},
+        error_messages={
+            "required": "Select provider-led or school-led training",
+            "invalid_choice": "Select provider-led or school-led training",
+        },
     )
 
 
@@ -130,7 +143,10 @@ class RegisterEctForm(ProviderLedNeedsProvider, forms.Form):
     started_on = DateField(noun="Start date", required_message="Enter the date they start at your school")
     working_pattern = forms.ChoiceField(
         choices=WorkingPattern.choices,
-        error_messages={"required": "Select if they work full time or part time", "invalid_choice": "Select if they work full time or part time"},
+        error_messages={
+            "required": "Select if they work full time or part time",
+            "invalid_choice": "Select if they work full time or part time",
+        },
     )
     programme_type = _programme_type_field()
     lead_provider = _lead_provider_field()
@@ -160,10 +176,12 @@ NEW_MENTOR = "new"
 class ChooseMentorForm(forms.Form):
     """One of the school's mentors, or NEW_MENTOR to register someone new."""
 
-    mentor = forms.ChoiceField(error_messages={
-        "required": "Select a mentor, or that you will register a new mentor",
-        "invalid_choice": "Select a mentor, or that you will register a new mentor",
-    })
+    mentor = forms.ChoiceField(
+        error_messages={
+            "required": "Select a mentor, or that you will register a new mentor",
+            "invalid_choice": "Select a mentor, or that you will register a new mentor",
+        }
+    )
 
     def __init__(self, *args, mentors=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -232,16 +250,21 @@ class CohortChoiceForm(ProviderLedNeedsProvider, forms.Form):
 
 
 class SignInForm(forms.Form):
-    email = forms.EmailField(max_length=254, error_messages={
-        "required": "Enter your email address",
-        "invalid": "Enter an email address in the correct format, like name@example.com",
-    })
+    email = forms.EmailField(
+        max_length=254,
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the correct format, like name@example.com",
+        },
+    )
     password = forms.CharField(strip=False, max_length=4096, error_messages={"required": "Enter your password"})
 
 
 class NewPasswordForm(forms.Form):
     password = forms.CharField(strip=False, max_length=4096, error_messages={"required": "Enter a password"})
-    password_confirmation = forms.CharField(strip=False, max_length=4096, error_messages={"required": "Confirm your password"})
+    password_confirmation = forms.CharField(
+        strip=False, max_length=4096, error_messages={"required": "Confirm your password"}
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -4,6 +4,7 @@ to choose their own password. Support staff send the link; nobody else ever know
 The link carries Django's password-reset token, which stops working once a password is set (the
 token is derived from the password hash) or after PASSWORD_RESET_TIMEOUT.
 """
+
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model

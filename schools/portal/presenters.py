@@ -3,6 +3,7 @@
 Statuses come from participants.status, applied to the time at this school, so the school and the
 lead providers read the same rules. Works on rows prefetched by schools.portal.selectors.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -114,9 +115,15 @@ def summarise(school_period: SchoolPeriod, today: dt.date) -> ParticipantSummary
     is_ect = school_period.participant_type == ParticipantType.ECT
     training = _current_or_next(school_period.training_periods.all(), today)
     mentorship = _current_or_next(school_period.mentorships.all(), today) if is_ect else None
-    mentees = [] if is_ect else [
-        m.ect_school_period.participant.full_name for m in school_period.mentees.all() if m.finished_on is None or m.finished_on >= today
-    ]
+    mentees = (
+        []
+        if is_ect
+        else [
+            m.ect_school_period.participant.full_name
+            for m in school_period.mentees.all()
+            if m.finished_on is None or m.finished_on >= today
+        ]
+    )
     code = school_status(school_period, today)
     provider_led = training is not None and training.programme_type == ProgrammeType.PROVIDER_LED
     return ParticipantSummary(
@@ -131,8 +138,9 @@ def summarise(school_period: SchoolPeriod, today: dt.date) -> ParticipantSummary
         programme=ProgrammeType(training.programme_type).label if training else "No training recorded",
         lead_provider=training.lead_provider.name if provider_led else "None",
         delivery_partner=(
-            training.partnership.delivery_partner.name if provider_led and training.partnership else
-            (NOT_CONFIRMED if provider_led else "None")
+            training.partnership.delivery_partner.name
+            if provider_led and training.partnership
+            else (NOT_CONFIRMED if provider_led else "None")
         ),
         mentor=mentorship.mentor_school_period.participant.full_name if mentorship else "No mentor assigned",
         mentees=", ".join(mentees) if mentees else "No ECTs assigned",

@@ -2,6 +2,7 @@
 
 Every read is scoped to a school the signed-in user belongs to: anything else is a 404.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -33,17 +34,21 @@ def _school_periods(school: School):
         .prefetch_related(
             Prefetch(
                 "training_periods",
-                queryset=TrainingPeriod.objects.select_related("lead_provider", "partnership__delivery_partner").order_by(
+                queryset=TrainingPeriod.objects.select_related(
+                    "lead_provider", "partnership__delivery_partner"
+                ).order_by("started_on", "id"),
+            ),
+            Prefetch(
+                "mentorships",
+                queryset=Mentorship.objects.select_related("mentor_school_period__participant").order_by(
                     "started_on", "id"
                 ),
             ),
             Prefetch(
-                "mentorships",
-                queryset=Mentorship.objects.select_related("mentor_school_period__participant").order_by("started_on", "id"),
-            ),
-            Prefetch(
                 "mentees",
-                queryset=Mentorship.objects.select_related("ect_school_period__participant").order_by("started_on", "id"),
+                queryset=Mentorship.objects.select_related("ect_school_period__participant").order_by(
+                    "started_on", "id"
+                ),
             ),
         )
         .order_by("participant__full_name", "started_on", "id")

@@ -4,6 +4,7 @@ Every change is a journey of three pages: the question, "check your answers", an
 Answers wait in the session between the question and the check; the school action runs only when
 the user confirms, and any rule it reports sends them back to the question with the error shown.
 """
+
 from __future__ import annotations
 
 from django.contrib.auth import login, logout
@@ -26,11 +27,15 @@ CONFIRMATION_KEY = "portal:confirmation"
 
 def sign_in(request):
     next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         next_url = ""
     form = forms.SignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        result = auth.check_credentials(request, email=form.cleaned_data["email"], password=form.cleaned_data["password"])
+        result = auth.check_credentials(
+            request, email=form.cleaned_data["email"], password=form.cleaned_data["password"]
+        )
         if result.user is not None:
             login(request, result.user)
             return redirect(next_url or "portal:home")
@@ -411,7 +416,9 @@ class ChangeName(ParticipantJourney):
         return [("Full name", form.cleaned_data["full_name"], "full_name")]
 
     def submit(self, form, now):
-        return _school_actions().update_name(school_period=self.subject, full_name=form.cleaned_data["full_name"], now=now)
+        return _school_actions().update_name(
+            school_period=self.subject, full_name=form.cleaned_data["full_name"], now=now
+        )
 
     def confirmation(self, form, result):
         return "Name changed", f"Their name is now {form.cleaned_data['full_name']}."
@@ -436,7 +443,10 @@ class ChangeEmail(ParticipantJourney):
         return _school_actions().update_email(school_period=self.subject, email=form.cleaned_data["email"], now=now)
 
     def confirmation(self, form, result):
-        return "Email address changed", f"{self.subject.participant.full_name}'s email address is now {form.cleaned_data['email']}."
+        return (
+            "Email address changed",
+            f"{self.subject.participant.full_name}'s email address is now {form.cleaned_data['email']}.",
+        )
 
 
 class ReportLeaving(ParticipantJourney):
@@ -452,7 +462,9 @@ class ReportLeaving(ParticipantJourney):
         return [("Leaving date", _date_text(form.cleaned_data["leaving_on"]), "leaving_on")]
 
     def submit(self, form, now):
-        return _school_actions().report_leaving(school_period=self.subject, leaving_on=form.cleaned_data["leaving_on"], now=now)
+        return _school_actions().report_leaving(
+            school_period=self.subject, leaving_on=form.cleaned_data["leaving_on"], now=now
+        )
 
     def confirmation(self, form, result):
         name = self.subject.participant.full_name
@@ -482,7 +494,9 @@ class AssignMentor(ParticipantJourney):
         return [("Mentor", form.chosen_mentor().participant.full_name, "mentor")]
 
     def submit(self, form, now):
-        return _school_actions().assign_mentor(ect_school_period=self.subject, mentor_school_period=form.chosen_mentor(), now=now)
+        return _school_actions().assign_mentor(
+            ect_school_period=self.subject, mentor_school_period=form.chosen_mentor(), now=now
+        )
 
     def confirmation(self, form, result):
         mentor = form.chosen_mentor().participant.full_name
@@ -510,7 +524,10 @@ class RegisterMentorForEct(ParticipantJourney):
 
     def confirmation(self, form, result):
         mentor = form.cleaned_data["full_name"]
-        return "Mentor registered and assigned", f"{mentor} is registered as a mentor and will mentor {self.subject.participant.full_name}."
+        return (
+            "Mentor registered and assigned",
+            f"{mentor} is registered as a mentor and will mentor {self.subject.participant.full_name}.",
+        )
 
 
 class SwitchProgramme(ParticipantJourney):
@@ -604,7 +621,13 @@ class CohortChoice(Journey):
 
     def summary_rows(self, form):
         if form.keeps_previous:
-            return [("Keep your lead provider and delivery partner", f"Yes: {presenters.choice_text(self.previous())}", "keep_previous")]
+            return [
+                (
+                    "Keep your lead provider and delivery partner",
+                    f"Yes: {presenters.choice_text(self.previous())}",
+                    "keep_previous",
+                )
+            ]
         rows = [("Training programme", _choice_label(form, "programme_type"), "programme_type")]
         if form.cleaned_data.get("lead_provider"):
             rows.append(("Lead provider", form.cleaned_data["lead_provider"].name, "lead_provider"))
@@ -654,6 +677,7 @@ def journey_urls():
         url = journey_class.url
         view_kwargs = {"journey_class": journey_class}
         patterns.append(path(f"<str:urn>/{url}", login_required(question), view_kwargs, name=journey_class.slug))
-        patterns.append(path(f"<str:urn>/{url}check/", login_required(check), view_kwargs, name=f"{journey_class.slug}-check"))
+        patterns.append(
+            path(f"<str:urn>/{url}check/", login_required(check), view_kwargs, name=f"{journey_class.slug}-check")
+        )
     return patterns
-

@@ -1,4 +1,5 @@
 """Print what a person needs to try the local demo: logins and an API token per lead provider."""
+
 import secrets
 
 from django.contrib.auth import get_user_model
@@ -54,7 +55,9 @@ class Command(BaseCommand):
         """One user per email, kept between runs; a fresh password each run, so no demo password is shared."""
         User = get_user_model()
         password = secrets.token_urlsafe(12)
-        user = User._default_manager.filter(**{User.USERNAME_FIELD: email}).first() or User(**{User.USERNAME_FIELD: email})
+        user = User._default_manager.filter(**{User.USERNAME_FIELD: email}).first() or User(
+            **{User.USERNAME_FIELD: email}
+        )
         user.email = email
         user.is_staff = user.is_superuser = staff
         user.is_active = True
