@@ -1,18 +1,24 @@
-"""One mechanism for recording changes.
+"""One mechanism for recording changes: the unit of work.
 
-Every save or delete of a tracked model writes an `AuditEvent` (who, what, when) and is passed
-to the listeners (participants use one to move `api_updated_at` and refresh enrolments). The
-actor and the moment come from context set at the edges: a request, a task or a command.
+An action opens one unit of work (`unit_of_work(now=...)`), which is also its transaction. Saves and
+deletes of tracked models inside it are noted as they happen (framework plumbing: the snapshot and
+diff of each row); at the end of the action, once and inside the transaction, the unit writes all
+their audit events in one statement and runs the effects registered with `after_each_unit` (moving
+what providers see: `api_updated_at`, provider enrolments, `updated_at`), each once for all rows.
+Business rules are never effects: an action calls them itself. The actor and the moment come from
+context set at the edges: a request, a task or a command (`recording`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_init, post_save, pre_delete
 
 from config import clock
@@ -81,19 +87,42 @@ class Change:
     changed: dict  # field name -> (old, new)
     participant_ids: tuple[int, ...]
     now: dt.datetime = field(compare=False)
+    object_id: str = field(default="", compare=False)
+
+
+# Whose history rows belong to, for many rows of one model at once: instances -> {pk: participant ids}.
+ParticipantResolver = Callable[[list], dict]
+
+
+def _nobody(instances) -> dict:
+    return {}
 
 
 @dataclass(frozen=True)
 class _Tracking:
     fields: tuple[str, ...]
-    participant_ids: Callable[[object], Iterable[int]]
+    participant_ids: ParticipantResolver
+
+
+@dataclass
+class _Noted:
+    """A save or delete seen inside a unit of work, kept until the unit ends."""
+
+    model: type
+    instance: object
+    object_id: str
+    event: str
+    changed: dict
+    actor: Actor
+    action: str
+    participant_ids: tuple[int, ...] | None  # None: resolved with the others at the end
 
 
 _tracked: dict[type, _Tracking] = {}
-_listeners: list[Callable[[Change], None]] = []
+_effects: list[Callable[[list[Change]], None]] = []
 
 
-def track(model, *, fields: Iterable[str], participant_ids: Callable[[object], Iterable[int]] = lambda obj: ()):
+def track(model, *, fields: Iterable[str], participant_ids: ParticipantResolver = _nobody):
     """Audit changes to `fields` of `model`; `participant_ids` names whose history they belong to."""
     _tracked[model] = _Tracking(tuple(fields), participant_ids)
     uid = f"changes:{model._meta.label}"
@@ -102,6 +131,96 @@ def track(model, *, fields: Iterable[str], participant_ids: Callable[[object], I
     pre_delete.connect(_deleting, sender=model, dispatch_uid=uid + ":predelete")
     post_delete.connect(_deleted, sender=model, dispatch_uid=uid + ":delete")
     _renew_snapshot_on_refresh(model)
+
+
+def after_each_unit(effect: Callable[[list[Change]], None]):
+    """Run `effect(changes)` once at the end of every unit of work that changed something, in its transaction.
+
+    For what follows mechanically from any change (timestamps and derived rows providers read), never
+    for a business rule: those are called by the action that causes them.
+    """
+    _effects.append(effect)
+    return effect
+
+
+class UnitOfWork:
+    def __init__(self, now: dt.datetime):
+        self.now = now
+        self._noted: list[_Noted] = []
+
+    def note(self, noted: _Noted) -> None:
+        self._noted.append(noted)
+
+    def flush(self) -> list[Change]:
+        """Audit everything noted so far in one statement, then run each effect once for all of it."""
+        from config.models import AuditEvent
+
+        done: list[Change] = []
+        # Effects only update rows in bulk, but a round that saves tracked rows is flushed in turn.
+        while self._noted:
+            noted, self._noted = self._noted, []
+            resolved = _resolve_participants(noted)
+            AuditEvent.objects.bulk_create(
+                AuditEvent(
+                    occurred_at=self.now,
+                    actor_kind=each.actor.kind,
+                    actor_id=each.actor.identifier,
+                    actor_label=each.actor.label,
+                    action=each.action,
+                    event=each.event,
+                    model=each.model._meta.label,
+                    object_id=each.object_id,
+                    participant_ids=list(ids),
+                    changes={name: [old, new] for name, (old, new) in each.changed.items()},
+                )
+                for each, ids in zip(noted, resolved, strict=True)
+            )
+            changes = [
+                Change(each.model, each.instance, each.event, each.changed, ids, self.now, each.object_id)
+                for each, ids in zip(noted, resolved, strict=True)
+            ]
+            for effect in _effects:
+                effect(changes)
+            done.extend(changes)
+        return done
+
+
+_unit: ContextVar[UnitOfWork | None] = ContextVar("unit_of_work", default=None)
+
+
+@contextmanager
+def unit_of_work(*, now: dt.datetime | None = None):
+    """One action: its transaction, and its changes' audit events and effects, written once at its end.
+
+    A unit opened inside another joins it, so a service called by another action adds to that action's unit.
+    """
+    outer = _unit.get()
+    if outer is not None:
+        with recording(now=now):
+            yield outer
+        return
+    with transaction.atomic(), recording(now=now):
+        unit = UnitOfWork(current_now())
+        token = _unit.set(unit)
+        try:
+            yield unit
+            unit.flush()
+        finally:
+            _unit.reset(token)
+
+
+def _resolve_participants(noted: list[_Noted]) -> list[tuple[int, ...]]:
+    pending = defaultdict(list)
+    for each in noted:
+        if each.participant_ids is None:
+            pending[each.model].append(each.instance)
+    found = {model: _tracked[model].participant_ids(instances) for model, instances in pending.items()}
+    return [
+        each.participant_ids
+        if each.participant_ids is not None
+        else tuple(pid for pid in found[each.model].get(each.instance.pk, ()) if pid is not None)
+        for each in noted
+    ]
 
 
 def _renew_snapshot_on_refresh(model):
@@ -122,11 +241,6 @@ def _renew_snapshot_on_refresh(model):
 
     refresh_from_db._renews_snapshot = True
     model.refresh_from_db = refresh_from_db
-
-
-def listen(listener: Callable[[Change], None]):
-    _listeners.append(listener)
-    return listener
 
 
 def _field_values(instance, fields):
@@ -154,43 +268,42 @@ def _saved(sender, instance, created, raw=False, update_fields=None, **kwargs):
         changed = {name: (before.get(name), value) for name, value in current.items() if before.get(name) != value}
     instance._tracked_snapshot = current
     if changed or created:
-        _emit(sender, instance, "created" if created else "updated", changed, tracking)
+        _note(sender, instance, "created" if created else "updated", changed)
 
 
 def _deleting(sender, instance, **kwargs):
     # Related rows may be gone after the delete, so resolve whose history this is now.
-    instance._tracked_participant_ids = tuple(_tracked[sender].participant_ids(instance))
+    ids = _tracked[sender].participant_ids([instance]).get(instance.pk, ())
+    instance._tracked_participant_ids = tuple(pid for pid in ids if pid is not None)
 
 
 def _deleted(sender, instance, **kwargs):
     tracking = _tracked[sender]
     changed = {name: (value, None) for name, value in _field_values(instance, tracking.fields).items()}
-    _emit(sender, instance, "deleted", changed, tracking, getattr(instance, "_tracked_participant_ids", ()))
+    _note(sender, instance, "deleted", changed, getattr(instance, "_tracked_participant_ids", ()))
 
 
-def _emit(model, instance, event, changed, tracking, participant_ids=None):
-    from config.models import AuditEvent
-
+def _note(model, instance, event, changed, participant_ids=None):
     context = _context.get()
-    actor = context.actor if context else SYSTEM
-    now = current_now()
-    if participant_ids is None:
-        participant_ids = tuple(tracking.participant_ids(instance))
-    AuditEvent.objects.create(
-        occurred_at=now,
-        actor_kind=actor.kind,
-        actor_id=actor.identifier,
-        actor_label=actor.label,
-        action=context.action if context else "",
-        event=event,
-        model=model._meta.label,
+    noted = _Noted(
+        model=model,
+        instance=instance,
+        # Kept now: Django clears the primary key of a deleted instance.
         object_id=str(instance.pk),
-        participant_ids=list(participant_ids),
-        changes={name: [old, new] for name, (old, new) in changed.items()},
+        event=event,
+        changed=changed,
+        actor=context.actor if context else SYSTEM,
+        action=context.action if context else "",
+        participant_ids=participant_ids,
     )
-    change = Change(model, instance, event, changed, tuple(participant_ids), now)
-    for listener in _listeners:
-        listener(change)
+    unit = _unit.get()
+    if unit is not None:
+        unit.note(noted)
+        return
+    # A change outside any action (a factory, a shell, a raw admin form) is its own unit of one row.
+    unit = UnitOfWork(current_now())
+    unit.note(noted)
+    unit.flush()
 
 
 class ActorMiddleware:

@@ -7,7 +7,6 @@ moves their payment status, and edits nothing else.
 from __future__ import annotations
 
 from django.contrib import admin
-from django.db import transaction
 
 from config import changes, clock
 from config.admin import IdentifierSearchMixin, RefusedActionsMixin, confirmed_action
@@ -64,13 +63,13 @@ class DeclarationAdmin(RefusedActionsMixin, IdentifierSearchMixin, admin.ModelAd
         def run(declarations):
             now = clock.now()
             # All or none: one refused declaration leaves every selected one as it was.
-            with transaction.atomic(), changes.recording(action=f"move_declarations_to_{payment_status}", now=now):
+            with changes.recording(action=f"move_declarations_to_{payment_status}", now=now), changes.unit_of_work():
                 locked = (
                     Declaration.objects.select_for_update().filter(pk__in=[d.pk for d in declarations]).order_by("pk")
                 )
                 for declaration in locked:
                     try:
-                        funding.move_to(declaration, payment_status=payment_status)
+                        funding.move_to(declaration, payment_status=payment_status, now=now)
                     except ValidationFailed as failure:
                         # Say which of the selected declarations was refused.
                         raise ValidationFailed([(a, f"{declaration}: {m}") for a, m in failure.errors]) from None

@@ -7,8 +7,16 @@ class DeclarationsConfig(AppConfig):
 
     def ready(self):
         from config import changes
-        from declarations import funding  # noqa: F401  (submitted → eligible on eligibility)
         from declarations.models import Declaration
+        from participants.models import TrainingPeriod
+
+        def participants_of(declarations):
+            training = dict(
+                TrainingPeriod.objects.filter(pk__in={d.training_period_id for d in declarations}).values_list(
+                    "id", "school_period__participant_id"
+                )
+            )
+            return {d.pk: [training.get(d.training_period_id)] for d in declarations}
 
         changes.track(
             Declaration,
@@ -24,11 +32,5 @@ class DeclarationsConfig(AppConfig):
                 "pupil_premium_uplift",
                 "sparsity_uplift",
             ),
-            participant_ids=lambda d: [d.training_period.school_period.participant_id],
+            participant_ids=participants_of,
         )
-
-        @changes.listen
-        def _move_declaration_updated_at(change):
-            # D32: a declaration's own updated_at moves with any change to it.
-            if change.model is Declaration and change.event != "deleted":
-                Declaration.objects.filter(pk=change.instance.pk).update(api_updated_at=change.now)

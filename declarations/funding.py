@@ -1,15 +1,16 @@
 """Funding consequences of declarations and eligibility (D28, D31, D40).
 
 `submitted` declarations become `eligible` the moment the participant becomes eligible for funding
-(F14/D31) — a listener on config.changes does it, so it holds whoever sets the date (school,
-support staff, registration). A mentor's `completed` declaration ends their funded training (D40).
+(F14/D31): every action that sets a first-eligible date calls `make_submitted_eligible` itself. A
+mentor's `completed` declaration ends their funded training (D40). Each service that changes a
+declaration moves its `api_updated_at` (D32).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from config import changes, clock
+from config import clock
 from declarations.models import ClawbackStatus, Declaration, PaymentStatus
 from participants.models import MentorFundingEndReason, Participant, ParticipantType, ProviderEnrolment, TrainingPeriod
 
@@ -24,6 +25,7 @@ def live(queryset):
 
 
 def make_submitted_eligible(*, participant_id: int, participant_type: str, now: dt.datetime) -> int:
+    """D31: the participant became eligible for funding as this type, so their submitted declarations are."""
     declarations = Declaration.objects.filter(
         training_period__school_period__participant_id=participant_id,
         training_period__school_period__participant_type=participant_type,
@@ -32,21 +34,10 @@ def make_submitted_eligible(*, participant_id: int, participant_type: str, now: 
     changed = 0
     for declaration in declarations:
         declaration.payment_status = PaymentStatus.ELIGIBLE
+        declaration.api_updated_at = now  # D32
         declaration.save()
         changed += 1
     return changed
-
-
-@changes.listen
-def _on_eligibility(change: changes.Change) -> None:
-    if change.model is not Participant or change.event == "deleted":
-        return
-    for field, participant_type in ELIGIBILITY_FIELDS.items():
-        old, new = change.changed.get(field, (None, None))
-        if old is None and new is not None:
-            make_submitted_eligible(
-                participant_id=change.instance.pk, participant_type=participant_type, now=change.now
-            )
 
 
 def recalculate_mentor_completion(*, participant: Participant, lead_provider, now: dt.datetime) -> None:
@@ -98,7 +89,7 @@ def recalculate_mentor_completion(*, participant: Participant, lead_provider, no
             )
 
 
-def move_to(declaration: Declaration, *, payment_status: str) -> Declaration:
+def move_to(declaration: Declaration, *, payment_status: str, now: dt.datetime) -> Declaration:
     """Support staff move eligible declarations to payable, and payable ones to paid (O11)."""
     allowed = {PaymentStatus.PAYABLE: PaymentStatus.ELIGIBLE, PaymentStatus.PAID: PaymentStatus.PAYABLE}
     from config.validation import ValidationFailed
@@ -113,5 +104,6 @@ def move_to(declaration: Declaration, *, payment_status: str) -> Declaration:
             ]
         )
     declaration.payment_status = payment_status
+    declaration.api_updated_at = now  # D32
     declaration.save()
     return declaration

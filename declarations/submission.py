@@ -7,9 +7,8 @@ import hashlib
 import re
 
 import orjson
-from django.db import transaction
 
-from config import clock
+from config import changes, clock
 from config.validation import Checks
 from declarations import evidence, funding
 from declarations.models import Declaration, PaymentStatus
@@ -101,7 +100,7 @@ def submit(*, lead_provider, attributes: dict, now: dt.datetime) -> Declaration:
         checks.fail("participant_id", PARTICIPANT_NOT_RECOGNISED)
         checks.raise_if_any()
 
-    with transaction.atomic():
+    with changes.unit_of_work(now=now):
         participant = enrolment.lock(participant)  # serialises identical concurrent requests (O3)
         repeated = funding.live(
             Declaration.objects.filter(request_fingerprint=key, lead_provider=lead_provider)
@@ -112,6 +111,7 @@ def submit(*, lead_provider, attributes: dict, now: dt.datetime) -> Declaration:
             checks, participant=participant, lead_provider=lead_provider, attributes=attributes, now=now, today=today
         )
         declaration.request_fingerprint = key
+        declaration.api_updated_at = now  # D32
         declaration.save()
         if declaration.training_period.school_period.participant_type == ParticipantType.MENTOR and (
             declaration.declaration_type == "completed"

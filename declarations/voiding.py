@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import transaction
-
+from config import changes
 from config.validation import Checks
 from declarations import funding
 from declarations.models import ClawbackStatus, Declaration, PaymentStatus
@@ -16,7 +15,7 @@ ALREADY_VOIDED = "The declaration has already been voided."
 
 
 def void(*, declaration: Declaration, now) -> Declaration:
-    with transaction.atomic():
+    with changes.unit_of_work(now=now):
         participant = enrolment.lock(declaration.training_period.school_period.participant)
         declaration = (
             Declaration.objects.select_for_update(of=("self",))
@@ -41,6 +40,7 @@ def void(*, declaration: Declaration, now) -> Declaration:
             )
             checks.raise_if_any()
             declaration.payment_status = PaymentStatus.VOIDED
+        declaration.api_updated_at = now  # D32
         declaration.save()
         if declaration.declaration_type == "completed" and (
             declaration.training_period.school_period.participant_type == ParticipantType.MENTOR

@@ -1,11 +1,14 @@
 """What lead providers can see about a participant, and so what moves `api_updated_at` (F30, O1, O2).
 
-Models register here once; `config.changes` reports every save and delete, and this listener
-moves the participants' `api_updated_at` and refreshes their provider enrolments (V7). Views,
-forms and services never touch `api_updated_at` themselves.
+Models register here once. At the end of every unit of work (`config.changes`), once for all the
+rows the action changed, the participants whose visible data changed have their `api_updated_at`
+moved and their provider enrolments refreshed (V7). Views, forms and services never touch
+`api_updated_at` themselves.
 """
 
 from __future__ import annotations
+
+from django.db.models import Q
 
 from config import changes, clock
 from participants import enrolments
@@ -20,26 +23,58 @@ from participants.models import (
 from schools.models import Partnership, School, SchoolFundingEligibility
 
 
-def _participants_at_school(school):
-    return SchoolPeriod.objects.filter(school=school).values_list("participant_id", flat=True).distinct()
+def _own(attribute):
+    """Rows that name their participant themselves."""
+    return lambda rows: {row.pk: [getattr(row, attribute)] for row in rows}
 
 
-def _participants_in_partnership(partnership):
-    return (
-        TrainingPeriod.objects.filter(partnership=partnership)
-        .values_list("school_period__participant_id", flat=True)
-        .distinct()
-    )
+def _grouped(pairs) -> dict:
+    found = {}
+    for key, participant_id in pairs:
+        found.setdefault(key, set()).add(participant_id)
+    return found
 
 
-def _participants_with_uplift(eligibility):
-    return (
-        TrainingPeriod.objects.filter(
-            partnership__school_id=eligibility.school_id, partnership__cohort_id=eligibility.cohort_id
+def _by_school_period(attributes):
+    """Rows that point at school periods: one query for all of them, none when the periods are loaded."""
+
+    def resolve(rows):
+        wanted = {getattr(row, attribute + "_id") for row in rows for attribute in attributes}
+        loaded = {
+            period.pk: period.participant_id
+            for row in rows
+            for attribute in attributes
+            if (period := row._state.fields_cache.get(attribute)) is not None
+        }
+        missing = wanted - set(loaded) - {None}
+        if missing:
+            loaded.update(SchoolPeriod.objects.filter(pk__in=missing).values_list("id", "participant_id"))
+        return {row.pk: [loaded.get(getattr(row, attribute + "_id")) for attribute in attributes] for row in rows}
+
+    return resolve
+
+
+def _participants_at_schools(schools):
+    return _grouped(SchoolPeriod.objects.filter(school__in=schools).values_list("school_id", "participant_id"))
+
+
+def _participants_in_partnerships(partnerships):
+    return _grouped(
+        TrainingPeriod.objects.filter(partnership__in=partnerships).values_list(
+            "partnership_id", "school_period__participant_id"
         )
-        .values_list("school_period__participant_id", flat=True)
-        .distinct()
     )
+
+
+def _participants_with_uplift(eligibilities):
+    pairs = Q()
+    for row in eligibilities:
+        pairs |= Q(partnership__school_id=row.school_id, partnership__cohort_id=row.cohort_id)
+    rows = {(row.school_id, row.cohort_id): row.pk for row in eligibilities}
+    found = TrainingPeriod.objects.filter(pairs).values_list(
+        "partnership__school_id", "partnership__cohort_id", "school_period__participant_id"
+    )
+    return _grouped((rows[(school_id, cohort_id)], pid) for school_id, cohort_id, pid in found)
 
 
 # model -> (audited fields, fields whose change providers see (None = any), whose participants)
@@ -74,12 +109,12 @@ VISIBILITY = {
             "mentor_payments_frozen_year",
             "retired_into",
         },
-        lambda obj: [obj.pk],
+        _own("pk"),
     ),
     SchoolPeriod: (
         ("participant", "school", "participant_type", "email", "working_pattern", "started_on", "finished_on"),
         {"email", "working_pattern", "started_on", "finished_on", "school", "participant", "participant_type"},
-        lambda obj: [obj.participant_id],
+        _own("participant_id"),
     ),
     TrainingPeriod: (
         (
@@ -96,35 +131,29 @@ VISIBILITY = {
             "withdrawal_reason",
         ),
         None,
-        lambda obj: [
-            SchoolPeriod.objects.filter(pk=obj.school_period_id).values_list("participant_id", flat=True).first()
-        ],
+        _by_school_period(["school_period"]),
     ),
     Mentorship: (
         ("ect_school_period", "mentor_school_period", "started_on", "finished_on"),
         None,
-        lambda obj: list(
-            SchoolPeriod.objects.filter(pk__in=[obj.ect_school_period_id, obj.mentor_school_period_id]).values_list(
-                "participant_id", flat=True
-            )
-        ),
+        _by_school_period(["ect_school_period", "mentor_school_period"]),
     ),
     InductionPeriod: (
         ("participant", "appropriate_body_name", "started_on", "finished_on", "outcome"),
         {"participant", "started_on", "finished_on", "outcome"},
-        lambda obj: [obj.participant_id],
+        _own("participant_id"),
     ),
     ParticipantIdChange: (
         ("participant", "from_participant_id", "to_participant_id", "changed_at"),
         None,
-        lambda obj: [obj.participant_id],
+        _own("participant_id"),
     ),
     Partnership: (
         ("school", "lead_provider", "delivery_partner", "cohort", "created_by"),
         {"delivery_partner", "lead_provider", "school", "cohort"},
-        _participants_in_partnership,
+        _participants_in_partnerships,
     ),
-    School: (("urn", "name", "induction_tutor_name", "induction_tutor_email"), {"urn"}, _participants_at_school),
+    School: (("urn", "name", "induction_tutor_name", "induction_tutor_email"), {"urn"}, _participants_at_schools),
     SchoolFundingEligibility: (
         ("school", "cohort", "pupil_premium_uplift", "sparsity_uplift"),
         {"pupil_premium_uplift", "sparsity_uplift"},
@@ -152,22 +181,27 @@ def touch(participant_ids, *, now) -> None:
     enrolments.refresh(ids, today=clock.london_date(now))
 
 
-def _previous_owners(change: changes.Change) -> set[int]:
+def _previous_owners(changes_: list[changes.Change]) -> set[int]:
     """A row moved to another participant also changes what providers see of the one it left."""
-    if change.event != "updated":
-        return set()
-    owners = {change.changed["participant"][0]} if "participant" in change.changed else set()
-    periods = [
-        change.changed[name][0]
-        for name in ("school_period", "ect_school_period", "mentor_school_period")
-        if name in change.changed
-    ]
+    owners, periods = set(), set()
+    for change in changes_:
+        if change.event != "updated":
+            continue
+        if "participant" in change.changed:
+            owners.add(change.changed["participant"][0])
+        periods.update(
+            change.changed[name][0]
+            for name in ("school_period", "ect_school_period", "mentor_school_period")
+            if name in change.changed
+        )
     if periods:
         owners.update(SchoolPeriod.objects.filter(pk__in=periods).values_list("participant_id", flat=True))
     return owners
 
 
-@changes.listen
-def _on_change(change: changes.Change) -> None:
-    if change.model in VISIBILITY and provider_visible(change):
-        touch([*change.participant_ids, *_previous_owners(change)], now=change.now)
+@changes.after_each_unit
+def _move_what_providers_see(changes_: list[changes.Change]) -> None:
+    visible = [change for change in changes_ if change.model in VISIBILITY and provider_visible(change)]
+    if visible:
+        ids = {pid for change in visible for pid in change.participant_ids} | _previous_owners(visible)
+        touch(ids, now=visible[0].now)

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
-
 from config import changes, clock
 from config.validation import Checks, ValidationFailed
 from declarations.models import Declaration, PaymentStatus
@@ -38,7 +36,7 @@ def refusals(*, participant: Participant, today: dt.date) -> list[tuple[str, str
 
 def delete_participant(*, participant: Participant, now: dt.datetime) -> None:
     today = clock.london_date(now)
-    with transaction.atomic(), changes.recording(now=now):
+    with changes.unit_of_work(now=now):
         participant = Participant.objects.select_for_update().get(pk=participant.pk)
         errors = refusals(participant=participant, today=today)
         if errors:

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
-
 from config import changes, clock
 from config.validation import Checks
+from declarations import funding
 from participants.models import InductionOutcome, InductionPeriod, Participant, ParticipantType, SchoolPeriod
 
 MERGED_AWAY = "This participant was merged into another record. Record the induction period there."
@@ -38,7 +37,7 @@ def record_induction_period(
     now: dt.datetime,
 ) -> InductionPeriod:
     today = clock.london_date(now)
-    with transaction.atomic(), changes.recording(now=now):
+    with changes.unit_of_work(now=now):
         participant = Participant.objects.select_for_update().get(pk=participant.pk)
         checks = Checks()
         _participant_is_current(checks, participant)
@@ -55,7 +54,7 @@ def record_induction_period(
             outcome=outcome or None,
             created_at=now,
         )
-        _mark_ect_eligible_if_in_induction(participant, today=today)
+        _mark_ect_eligible_if_in_induction(participant, now=now)
     return induction_period
 
 
@@ -92,8 +91,12 @@ def _does_not_overlap(checks: Checks, participant: Participant, started_on, fini
             checks.fail("started_on", OVERLAPS.format(start=_day(existing.started_on), end=end))
 
 
-def _mark_ect_eligible_if_in_induction(participant: Participant, *, today: dt.date) -> None:
-    """F14: eligible from today when in induction today and an ECT somewhere; set once, never moved."""
+def _mark_ect_eligible_if_in_induction(participant: Participant, *, now: dt.datetime) -> None:
+    """F14: eligible from today when in induction today and an ECT somewhere; set once, never moved.
+
+    Becoming eligible makes their submitted declarations eligible too (D31).
+    """
+    today = clock.london_date(now)
     if participant.ect_eligible_on is not None:
         return
     in_induction = participant.induction_periods.filter(InductionPeriod.q_contains(today)).exists()
@@ -101,3 +104,4 @@ def _mark_ect_eligible_if_in_induction(participant: Participant, *, today: dt.da
     if in_induction and is_an_ect:
         participant.ect_eligible_on = today
         participant.save()
+        funding.make_submitted_eligible(participant_id=participant.pk, participant_type=ParticipantType.ECT, now=now)

@@ -79,7 +79,7 @@ def plan(*, source: Participant, destination: Participant) -> MergePlan:
 
 def merge_participants(*, source: Participant, destination: Participant, now: dt.datetime) -> Participant:
     """Merge `source` into `destination` and return the destination."""
-    with transaction.atomic(), changes.recording(now=now):
+    with changes.unit_of_work(now=now):
         source, destination = _lock(source, destination)
         errors = _refusals(source, destination)
         if errors:

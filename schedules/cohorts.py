@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from django.db import transaction
-
+from config import changes
 from schedules.models import Cohort
 
 
 def close(*, cohorts, now) -> list[Cohort]:
     """Freeze the payments of the given cohorts; one already closed keeps the moment it was closed."""
-    with transaction.atomic():
+    with changes.unit_of_work(now=now):
         closing = list(
             Cohort.objects.select_for_update().filter(pk__in=[c.pk for c in cohorts], payments_frozen_at__isnull=True)
         )

@@ -11,7 +11,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -264,7 +263,7 @@ class ApiTokenAdmin(RefusedActionsMixin, admin.ModelAdmin):
         require(request, "schools.add_apitoken")
         form = IssueTokenForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            with transaction.atomic(), changes.recording(action="issue_api_token", now=clock.now()):
+            with changes.recording(action="issue_api_token", now=clock.now()), changes.unit_of_work():
                 token = tokens.issue(**form.cleaned_data)
             # The only copy of the token is this page; admin_view already forbids caching it (no-store).
             return TemplateResponse(
@@ -296,7 +295,7 @@ class ApiTokenAdmin(RefusedActionsMixin, admin.ModelAdmin):
             raise Http404("No API token has this id.")
         if request.method == "POST" and api_token.revoked_at is None:
             now = clock.now()
-            with transaction.atomic(), changes.recording(action="revoke_api_token", now=now):
+            with changes.recording(action="revoke_api_token", now=now), changes.unit_of_work():
                 tokens.revoke(api_token=api_token, now=now)
             self.message_user(
                 request, f"{api_token} was revoked. {api_token.lead_provider} can no longer use it.", messages.SUCCESS
@@ -318,7 +317,7 @@ class ApiTokenAdmin(RefusedActionsMixin, admin.ModelAdmin):
         def run(rows):
             now = clock.now()
             live = [api_token for api_token in rows if api_token.revoked_at is None]
-            with transaction.atomic(), changes.recording(action="revoke_api_token", now=now):
+            with changes.recording(action="revoke_api_token", now=now), changes.unit_of_work():
                 for api_token in live:
                     tokens.revoke(api_token=api_token, now=now)
             return f"{len(live)} token(s) revoked. Their providers can no longer use them."

@@ -11,7 +11,7 @@ import uuid
 
 from django.db import IntegrityError, transaction
 
-from config import clock
+from config import changes, clock
 from config.validation import Checks
 from declarations.models import Declaration
 from participants.models import Participant, TrainingPeriod
@@ -71,7 +71,7 @@ def create(*, lead_provider: LeadProvider, cohort, school_id, delivery_partner_i
         _school_is_not_school_led(checks, school, the_cohort)
     checks.raise_if_any()
 
-    with transaction.atomic():
+    with changes.unit_of_work(now=now):
         _lock_waiting_participants(school=school, lead_provider=lead_provider, cohort=the_cohort)
         partnership = _insert(
             school=school,
@@ -91,7 +91,7 @@ def create(*, lead_provider: LeadProvider, cohort, school_id, delivery_partner_i
 
 def change_delivery_partner(*, partnership: Partnership, delivery_partner_id, now: dt.datetime) -> Partnership:
     """P3/P4: the same partnership, now with another of the provider's delivery partners for its cohort."""
-    with transaction.atomic():
+    with changes.unit_of_work(now=now):
         # NO KEY UPDATE: training periods referring to the partnership (key share locks) are not held up.
         partnership = Partnership.objects.select_for_update(no_key=True).get(pk=partnership.pk)
         checks = Checks()
@@ -137,7 +137,7 @@ def roll_over(
     )
     if previous is None:
         return None
-    with transaction.atomic():
+    with changes.unit_of_work(now=now):
         _lock_waiting_participants(school=school, lead_provider=lead_provider, cohort=cohort)
         partnership = _insert(
             school=school,

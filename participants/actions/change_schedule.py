@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
-
-from config import clock
+from config import changes, clock
 from config.validation import Checks
 from declarations.models import Declaration, PaymentStatus
 from participants import status
@@ -122,7 +120,7 @@ def _partnership_in(target: Cohort, training: TrainingPeriod, lead_provider) -> 
 
 def change_schedule(*, participant, lead_provider, course_identifier, schedule_identifier, cohort=None, now):
     today = clock.london_date(now)
-    with transaction.atomic():
+    with changes.unit_of_work(now=now):
         participant = enrolment.lock(participant)
         checks = Checks()
         training = enrolment.training_period_for(

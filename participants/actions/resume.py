@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import transaction
-
-from config import clock
+from config import changes, clock
 from config.validation import Checks
 from participants import status
 from participants.actions import enrolment
@@ -24,7 +22,7 @@ LEFT_SCHOOL = "The participant is no longer at the school. Please contact the in
 
 def resume(*, participant, lead_provider, course_identifier, now) -> TrainingPeriod:
     today = clock.london_date(now)
-    with transaction.atomic():
+    with changes.unit_of_work(now=now):
         participant = enrolment.lock(participant)
         checks = Checks()
         training = enrolment.training_period_for(

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import transaction
-
-from config import clock
+from config import changes, clock
 from config.validation import Checks
 from participants import status
 from participants.actions import enrolment
@@ -20,7 +18,7 @@ ECT_IS_NOT_A_MENTOR = "You cannot withdraw an ECT for this reason. The ECT is no
 
 def withdraw(*, participant, lead_provider, course_identifier, reason, now) -> TrainingPeriod:
     today = clock.london_date(now)
-    with transaction.atomic():
+    with changes.unit_of_work(now=now):
         participant = enrolment.lock(participant)
         checks = Checks()
         training = enrolment.training_period_for(

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
-
 from config import changes, clock
 from config.validation import Checks
 from participants.models import Mentorship, ParticipantType, ProgrammeType, SchoolPeriod
@@ -23,7 +21,7 @@ MENTOR_GONE_BEFORE_ECT_STARTS = "This mentor leaves your school before the ECT s
 
 def assign_mentor(*, ect_school_period, mentor_school_period, now) -> Mentorship:
     today = clock.london_date(now)
-    with transaction.atomic(), changes.recording(now=now):
+    with changes.unit_of_work(now=now):
         training.lock(ect_school_period.participant, mentor_school_period.participant)
         ect_school_period = training.fresh(ect_school_period)
         mentor_school_period = training.fresh(mentor_school_period)

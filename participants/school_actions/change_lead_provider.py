@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
-
 from config import changes, clock
 from config.validation import Checks
 from participants import default_schedules
@@ -21,7 +19,7 @@ SAME_LEAD_PROVIDER = "Select a different lead provider from the one they have no
 
 def change_lead_provider(*, school_period, lead_provider, now) -> TrainingPeriod:
     today = clock.london_date(now)
-    with transaction.atomic(), changes.recording(now=now):
+    with changes.unit_of_work(now=now):
         training.lock(school_period.participant)
         school_period = training.fresh(school_period)
         current = training.current_or_next(school_period, today)

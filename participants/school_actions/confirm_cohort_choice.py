@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.db import transaction
-
 from config import changes
 from config.validation import Checks
 from participants.school_actions.checks import SELECT_LEAD_PROVIDER
@@ -27,7 +25,7 @@ def confirm_cohort_choice(
     keep_previous=False,
     now,
 ) -> SchoolCohortChoice:
-    with transaction.atomic(), changes.recording(now=now):
+    with changes.unit_of_work(now=now):
         # One change to a school's choices at a time.
         School.objects.select_for_update().filter(pk=school.pk).first()
         previous = previous_choice(school, cohort) if keep_previous else None

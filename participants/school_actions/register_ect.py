@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-from django.db import transaction
-
 from config import changes, clock
 from config.validation import Checks
+from declarations import funding
 from participants import default_schedules
 from participants.models import (
     InductionPeriod,
@@ -58,7 +57,7 @@ def register_ect(
     now,
 ) -> SchoolPeriod:
     today = clock.london_date(now)
-    with transaction.atomic(), changes.recording(now=now):
+    with changes.unit_of_work(now=now):
         teacher = teacher_with_trn(normalised_trn(trn), lock=True)
         checks = Checks()
         checks.first("full_name", name_rules(full_name))
@@ -98,7 +97,7 @@ def register_ect(
             training.start_school_led(
                 school_period=school_period, started_on=training.training_starts_on(school_period, today), now=now
             )
-        _mark_eligible_if_in_induction(teacher, today=today)
+        _mark_eligible_if_in_induction(teacher, now=now)
         return school_period
 
 
@@ -174,10 +173,12 @@ def _start_provider_led(
     )
 
 
-def _mark_eligible_if_in_induction(teacher, *, today: dt.date) -> None:
+def _mark_eligible_if_in_induction(teacher, *, now: dt.datetime) -> None:
     """SC5/F14: an ECT in induction today is eligible for funding from today (and stays so)."""
+    today = clock.london_date(now)
     if teacher.ect_eligible_on is not None:
         return
     if InductionPeriod.objects.filter(participant=teacher).filter(InductionPeriod.q_contains(today)).exists():
         teacher.ect_eligible_on = today
         teacher.save()
+        funding.make_submitted_eligible(participant_id=teacher.pk, participant_type=ParticipantType.ECT, now=now)

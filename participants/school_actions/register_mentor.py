@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-from django.db import transaction
-
 from config import changes, clock
 from config.validation import Checks
 from participants import default_schedules
@@ -46,7 +44,7 @@ def register_mentor(
 ) -> SchoolPeriod:
     today = clock.london_date(now)
     started_on = today if started_on is None else started_on
-    with transaction.atomic(), changes.recording(now=now):
+    with changes.unit_of_work(now=now):
         teacher = teacher_with_trn(normalised_trn(trn), lock=True)
         if mentee is not None:
             training.lock(mentee.participant)
@@ -90,7 +88,7 @@ def register_mentor(
                 cohort=_mentor_cohort(teacher, started_on=started_on, today=today, now=now),
             )
         if training.ever_trained_as_mentor(teacher):
-            training.mark_mentor_eligible(teacher, today=today)
+            training.mark_mentor_eligible(teacher, now=now)
         if mentee is not None:
             assign(
                 ect_school_period=mentee, mentor_school_period=school_period, today=today, now=now, train_mentor=False

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
-
 from config import changes
 from config.validation import Checks
 from participants.models import Mentorship, ParticipantType, SchoolPeriod
@@ -18,7 +16,7 @@ AFTER_REPORTED_DATE = "The leaving date must be on or before {day}, the leaving 
 
 
 def report_leaving(*, school_period, leaving_on, now) -> None:
-    with transaction.atomic(), changes.recording(now=now):
+    with changes.unit_of_work(now=now):
         training.lock(school_period.participant, *_other_parties(school_period))
         school_period = training.fresh(school_period)
         checks = Checks()

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
-
 from config import changes, clock
 from config.validation import Checks
 from participants import default_schedules
@@ -22,7 +20,7 @@ ALREADY_PROVIDER_LED = "This ECT is already doing provider-led training. Change 
 
 def switch_programme(*, ect_school_period, programme_type, lead_provider=None, now) -> TrainingPeriod:
     today = clock.london_date(now)
-    with transaction.atomic(), changes.recording(now=now):
+    with changes.unit_of_work(now=now):
         mentorship = _current_mentorship(ect_school_period, today)
         training.lock(
             ect_school_period.participant, *([mentorship.mentor_school_period.participant] if mentorship else [])

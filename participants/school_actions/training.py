@@ -10,6 +10,7 @@ import datetime as dt
 from django.db.models import Q
 
 from config import clock
+from declarations import funding
 from declarations.models import Declaration
 from participants import default_schedules
 from participants.models import Participant, ParticipantType, ProgrammeType, SchoolPeriod, TrainingPeriod
@@ -147,11 +148,12 @@ def ever_trained_as_mentor(participant: Participant) -> bool:
     ).exists()
 
 
-def mark_mentor_eligible(mentor: Participant, *, today: dt.date) -> None:
+def mark_mentor_eligible(mentor: Participant, *, now: dt.datetime) -> None:
     """SC6/O10: a mentor with provider-led training is eligible from now unless their funding has ended."""
     if mentor.mentor_eligible_on is None and mentor.mentor_funding_end_date is None:
-        mentor.mentor_eligible_on = today
+        mentor.mentor_eligible_on = clock.london_date(now)
         mentor.save()
+        funding.make_submitted_eligible(participant_id=mentor.pk, participant_type=ParticipantType.MENTOR, now=now)
 
 
 def start_mentor_training(
@@ -181,5 +183,5 @@ def start_mentor_training(
         started_on=started_on,
         now=now,
     )
-    mark_mentor_eligible(mentor, today=clock.london_date(now))
+    mark_mentor_eligible(mentor, now=now)
     return training

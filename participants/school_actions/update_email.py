@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.db import transaction
-
 from config import changes, clock
 from config.validation import Checks
 from participants.school_actions import training
@@ -12,7 +10,7 @@ from participants.school_actions.checks import cleaned_email, email_rules
 
 def update_email(*, school_period, email, now) -> None:
     today = clock.london_date(now)
-    with transaction.atomic(), changes.recording(now=now):
+    with changes.unit_of_work(now=now):
         training.lock(school_period.participant)
         school_period = training.fresh(school_period)
         checks = Checks()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.db import transaction
-
 from config import changes
 from config.validation import Checks
 from participants.school_actions import training
@@ -11,7 +9,7 @@ from participants.school_actions.checks import cleaned_name, name_rules
 
 
 def update_name(*, school_period, full_name, now) -> None:
-    with transaction.atomic(), changes.recording(now=now):
+    with changes.unit_of_work(now=now):
         [participant] = training.lock(school_period.participant)
         checks = Checks()
         checks.first("full_name", name_rules(full_name))

@@ -1,8 +1,9 @@
 """What moves the `updated_at` providers see on schools, delivery partners and partnerships.
 
 A school's document takes the latest of the school's, its cohort choice's and the partnership's own
-timestamps (see `schools.api.reading`); the listeners here keep those timestamps honest whoever saves
-the rows (portal, admin, services), and audit the choices and pairings as every other change is audited.
+timestamps (see `schools.api.reading`); the effect here keeps those timestamps honest whoever saves the
+rows (portal, admin, services), once at the end of each unit of work, and the choices and pairings are
+audited as every other change is.
 """
 
 from __future__ import annotations
@@ -19,12 +20,23 @@ changes.track(
 changes.track(LeadProviderDeliveryPartnership, fields=("lead_provider", "delivery_partner", "cohort"))
 
 
-@changes.listen
-def _move_updated_at(change: changes.Change) -> None:
-    if change.model is SchoolCohortChoice and change.event != "deleted":
-        SchoolCohortChoice.objects.filter(pk=change.instance.pk).update(updated_at=change.now)
-    elif change.model is LeadProviderDeliveryPartnership:
-        # A delivery partner's list of cohorts with the provider changed.
-        DeliveryPartner.objects.filter(pk=change.instance.delivery_partner_id).update(updated_at=change.now)
-    elif change.model is School and SCHOOL_FIELDS_ON_PARTNERSHIPS & set(change.changed):
-        Partnership.objects.filter(school_id=change.instance.pk).update(updated_at=change.now)
+@changes.after_each_unit
+def _move_updated_at(changes_: list[changes.Change]) -> None:
+    choices, delivery_partners, schools = set(), set(), set()
+    for change in changes_:
+        if change.model is SchoolCohortChoice and change.event != "deleted":
+            choices.add(change.instance.pk)
+        elif change.model is LeadProviderDeliveryPartnership:
+            # A delivery partner's list of cohorts with the provider changed.
+            delivery_partners.add(change.instance.delivery_partner_id)
+        elif change.model is School and SCHOOL_FIELDS_ON_PARTNERSHIPS & set(change.changed):
+            schools.add(change.instance.pk)
+    if not (choices or delivery_partners or schools):
+        return
+    now = changes_[0].now
+    if choices:
+        SchoolCohortChoice.objects.filter(pk__in=choices).update(updated_at=now)
+    if delivery_partners:
+        DeliveryPartner.objects.filter(pk__in=delivery_partners).update(updated_at=now)
+    if schools:
+        Partnership.objects.filter(school_id__in=schools).update(updated_at=now)

@@ -6,6 +6,7 @@ import pytest
 
 from config import clock
 from declarations.models import Declaration
+from participants.induction import record_induction_period
 from participants.models import Participant, ParticipantType
 from schools.models import SchoolFundingEligibility
 from tests import factories
@@ -110,9 +111,9 @@ def test_D28_eligible_participant_gets_an_eligible_declaration(api, ect):
 def test_D31_submitted_declarations_become_eligible_when_the_participant_does(api, ect):
     declared = attrs(declare(api, ect))
     assert declared["state"] == "submitted"
-    participant = Participant.objects.get(pk=ect.pk)
-    participant.ect_eligible_on = dt.date(2026, 1, 15)
-    participant.save()
+    # Support staff record the induction the ECT is in today, which makes them eligible (F14).
+    record_induction_period(participant=ect, started_on=dt.date(2025, 9, 1), now=clock.now())
+    assert Participant.objects.get(pk=ect.pk).ect_eligible_on == dt.date(2026, 1, 15)
     assert Declaration.objects.get().state == "eligible"
 
 
