@@ -1,17 +1,52 @@
+from django.contrib.auth.decorators import login_required
 from django.urls import path
 
-from schools.portal import views
+from schools.portal.views import accounts, cohorts, journeys, pages, participant_changes, registration
 
 app_name = "portal"
 
+JOURNEYS = [
+    registration.RegisterEct,
+    registration.RegisterMentor,
+    participant_changes.ChangeName,
+    participant_changes.ChangeEmail,
+    participant_changes.ReportLeaving,
+    participant_changes.AssignMentor,
+    participant_changes.RegisterMentorForEct,
+    participant_changes.SwitchProgramme,
+    participant_changes.ChangeLeadProvider,
+    cohorts.CohortChoice,
+]
+
+
+def journey_urls():
+    """Each journey's question page and its check page; the confirmation page is shared."""
+    patterns = []
+    for journey_class in JOURNEYS:
+        url = journey_class.url
+        view_kwargs = {"journey_class": journey_class}
+        patterns.append(
+            path(f"<str:urn>/{url}", login_required(journeys.question), view_kwargs, name=journey_class.slug)
+        )
+        patterns.append(
+            path(
+                f"<str:urn>/{url}check/",
+                login_required(journeys.check),
+                view_kwargs,
+                name=f"{journey_class.slug}-check",
+            )
+        )
+    return patterns
+
+
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("sign-in/", views.sign_in, name="sign-in"),
-    path("sign-out/", views.sign_out, name="sign-out"),
-    path("set-password/<str:uidb64>/<str:token>/", views.set_password, name="set-password"),
-    path("<str:urn>/", views.participant_list, name="participants"),
-    path("<str:urn>/confirmation/", views.confirmation, name="confirmation"),
-    path("<str:urn>/participants/<int:pk>/", views.participant_detail, name="participant"),
-    path("<str:urn>/cohorts/", views.cohort_list, name="cohorts"),
-    *views.journey_urls(),
+    path("", pages.home, name="home"),
+    path("sign-in/", accounts.sign_in, name="sign-in"),
+    path("sign-out/", accounts.sign_out, name="sign-out"),
+    path("set-password/<str:uidb64>/<str:token>/", accounts.set_password, name="set-password"),
+    path("<str:urn>/", pages.participant_list, name="participants"),
+    path("<str:urn>/confirmation/", pages.confirmation, name="confirmation"),
+    path("<str:urn>/participants/<int:pk>/", pages.participant_detail, name="participant"),
+    path("<str:urn>/cohorts/", pages.cohort_list, name="cohorts"),
+    *journey_urls(),
 ]

@@ -1,0 +1,218 @@
+"""Changes to one ECT or mentor at the school: name, email, leaving, mentor, programme and lead provider."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from participants.models import ParticipantType
+from schools.portal import forms, selectors
+from schools.portal.views.journeys import Journey, choice_label, date_text, participant_url, school_actions
+from schools.portal.views.registration import RegisterMentor
+
+
+class ParticipantJourney(Journey):
+    """A change to one ECT or mentor at the school (`participant_type` limits which)."""
+
+    participant_type = None
+
+    @classmethod
+    def load_subject(cls, school, kwargs):
+        return selectors.school_period_at(school, kwargs["pk"], participant_type=cls.participant_type)
+
+    def kwargs(self):
+        return {"urn": self.school.urn, "pk": self.subject.pk}
+
+    def back_url(self):
+        return participant_url(self.school, self.subject)
+
+    def caption(self):
+        return self.subject.participant.full_name
+
+    def next_url(self, result):
+        return participant_url(self.school, self.subject)
+
+    def next_label(self):
+        # The change may have been to their name.
+        self.subject.participant.refresh_from_db(fields=["full_name"])
+        return f"Back to {self.subject.participant.full_name}"
+
+
+class ChangeName(ParticipantJourney):
+    slug = "change-name"
+    url = "participants/<int:pk>/name/"
+    action = "update_name"
+    form_class = forms.NameForm
+    template = "portal/questions/name.html"
+    title = "Change their name"
+    confirm_label = "Confirm name change"
+
+    def initial(self):
+        return {"full_name": self.subject.participant.full_name}
+
+    def summary_rows(self, form):
+        return [("Full name", form.cleaned_data["full_name"], "full_name")]
+
+    def submit(self, form, now):
+        return school_actions().update_name(
+            school_period=self.subject, full_name=form.cleaned_data["full_name"], now=now
+        )
+
+    def confirmation(self, form, result):
+        return "Name changed", f"Their name is now {form.cleaned_data['full_name']}."
+
+
+class ChangeEmail(ParticipantJourney):
+    slug = "change-email"
+    url = "participants/<int:pk>/email/"
+    action = "update_email"
+    form_class = forms.EmailForm
+    template = "portal/questions/email.html"
+    title = "Change their email address"
+    confirm_label = "Confirm email address change"
+
+    def initial(self):
+        return {"email": self.subject.email}
+
+    def summary_rows(self, form):
+        return [("Email address", form.cleaned_data["email"], "email")]
+
+    def submit(self, form, now):
+        return school_actions().update_email(school_period=self.subject, email=form.cleaned_data["email"], now=now)
+
+    def confirmation(self, form, result):
+        return (
+            "Email address changed",
+            f"{self.subject.participant.full_name}'s email address is now {form.cleaned_data['email']}.",
+        )
+
+
+class ReportLeaving(ParticipantJourney):
+    slug = "report-leaving"
+    url = "participants/<int:pk>/leaving/"
+    action = "report_leaving"
+    form_class = forms.LeavingForm
+    template = "portal/questions/leaving.html"
+    title = "Report that they are leaving your school"
+    confirm_label = "Confirm they are leaving"
+
+    def summary_rows(self, form):
+        return [("Leaving date", date_text(form.cleaned_data["leaving_on"]), "leaving_on")]
+
+    def submit(self, form, now):
+        return school_actions().report_leaving(
+            school_period=self.subject, leaving_on=form.cleaned_data["leaving_on"], now=now
+        )
+
+    def confirmation(self, form, result):
+        name = self.subject.participant.full_name
+        return "Leaving date recorded", f"{name} leaves your school on {date_text(form.cleaned_data['leaving_on'])}."
+
+
+class AssignMentor(ParticipantJourney):
+    slug = "assign-mentor"
+    url = "participants/<int:pk>/mentor/"
+    action = "assign_mentor"
+    participant_type = ParticipantType.ECT
+    form_class = forms.ChooseMentorForm
+    template = "portal/questions/mentor.html"
+    title = "Who will mentor them?"
+    confirm_label = "Confirm mentor"
+    field_names = {"mentor": "mentor"}
+
+    def form_kwargs(self):
+        return {"mentors": selectors.mentors_at(self.school, today=self.today)}
+
+    def after_question(self, form):
+        if form.chosen_mentor() is None:
+            return reverse("portal:register-mentor-for-ect", kwargs=self.kwargs())
+        return None
+
+    def summary_rows(self, form):
+        return [("Mentor", form.chosen_mentor().participant.full_name, "mentor")]
+
+    def submit(self, form, now):
+        return school_actions().assign_mentor(
+            ect_school_period=self.subject, mentor_school_period=form.chosen_mentor(), now=now
+        )
+
+    def confirmation(self, form, result):
+        mentor = form.chosen_mentor().participant.full_name
+        return "Mentor assigned", f"{mentor} will mentor {self.subject.participant.full_name}."
+
+
+class RegisterMentorForEct(ParticipantJourney):
+    slug = "register-mentor-for-ect"
+    url = "participants/<int:pk>/mentor/new/"
+    action = "register_mentor"
+    participant_type = ParticipantType.ECT
+    form_class = forms.RegisterMentorForm
+    template = "portal/questions/register_mentor.html"
+    title = "Register a new mentor"
+    confirm_label = "Confirm and register mentor"
+    field_names = {"started_on": None, "mentee": None, "mentor": "trn"}
+
+    def back_url(self):
+        return reverse("portal:assign-mentor", kwargs=self.kwargs())
+
+    summary_rows = RegisterMentor.summary_rows
+
+    def submit(self, form, now):
+        return school_actions().register_mentor(school=self.school, mentee=self.subject, now=now, **form.cleaned_data)
+
+    def confirmation(self, form, result):
+        mentor = form.cleaned_data["full_name"]
+        return (
+            "Mentor registered and assigned",
+            f"{mentor} is registered as a mentor and will mentor {self.subject.participant.full_name}.",
+        )
+
+
+class SwitchProgramme(ParticipantJourney):
+    slug = "switch-programme"
+    url = "participants/<int:pk>/programme/"
+    action = "switch_programme"
+    participant_type = ParticipantType.ECT
+    form_class = forms.ProgrammeForm
+    template = "portal/questions/programme.html"
+    title = "Change their training programme"
+    confirm_label = "Confirm training programme"
+
+    def summary_rows(self, form):
+        rows = [("Training programme", choice_label(form, "programme_type"), "programme_type")]
+        if form.cleaned_data.get("lead_provider"):
+            rows.append(("Lead provider", form.cleaned_data["lead_provider"].name, "lead_provider"))
+        return rows
+
+    def submit(self, form, now):
+        return school_actions().switch_programme(
+            ect_school_period=self.subject,
+            programme_type=form.cleaned_data["programme_type"],
+            lead_provider=form.cleaned_data.get("lead_provider"),
+            now=now,
+        )
+
+    def confirmation(self, form, result):
+        programme = choice_label(form, "programme_type").lower()
+        return "Training programme changed", f"{self.subject.participant.full_name} is now doing {programme} training."
+
+
+class ChangeLeadProvider(ParticipantJourney):
+    slug = "change-lead-provider"
+    url = "participants/<int:pk>/lead-provider/"
+    action = "change_lead_provider"
+    form_class = forms.LeadProviderForm
+    template = "portal/questions/lead_provider.html"
+    title = "Which lead provider will train them?"
+    confirm_label = "Confirm lead provider"
+
+    def summary_rows(self, form):
+        return [("Lead provider", form.cleaned_data["lead_provider"].name, "lead_provider")]
+
+    def submit(self, form, now):
+        return school_actions().change_lead_provider(
+            school_period=self.subject, lead_provider=form.cleaned_data["lead_provider"], now=now
+        )
+
+    def confirmation(self, form, result):
+        provider = form.cleaned_data["lead_provider"].name
+        return "Lead provider changed", f"{provider} will train {self.subject.participant.full_name}."

@@ -1,0 +1,74 @@
+"""Registering a new ECT or mentor at the school."""
+
+from __future__ import annotations
+
+from schools.portal import forms
+from schools.portal.views.journeys import Journey, choice_label, date_text, participant_url, school_actions
+
+
+class RegisterEct(Journey):
+    slug = "register-ect"
+    url = "ects/register/"
+    action = "register_ect"
+    form_class = forms.RegisterEctForm
+    template = "portal/questions/register_ect.html"
+    title = "Register an early career teacher (ECT)"
+    confirm_label = "Confirm and register ECT"
+
+    def summary_rows(self, form):
+        data = form.cleaned_data
+        rows = [
+            ("Full name", data["full_name"], "full_name"),
+            ("Teacher reference number (TRN)", data["trn"], "trn"),
+            ("Date of birth", date_text(data["date_of_birth"]), "date_of_birth"),
+            ("Email address", data["email"], "email"),
+            ("School start date", date_text(data["started_on"]), "started_on"),
+            ("Working pattern", choice_label(form, "working_pattern"), "working_pattern"),
+            ("Training programme", choice_label(form, "programme_type"), "programme_type"),
+        ]
+        if data.get("lead_provider"):
+            rows.append(("Lead provider", data["lead_provider"].name, "lead_provider"))
+        return rows
+
+    def submit(self, form, now):
+        return school_actions().register_ect(school=self.school, now=now, **form.cleaned_data)
+
+    def confirmation(self, form, result):
+        return "ECT registered", f"{form.cleaned_data['full_name']} is registered as an ECT at {self.school.name}."
+
+    def next_url(self, result):
+        return participant_url(self.school, result)
+
+    def next_label(self):
+        return "View their details"
+
+
+class RegisterMentor(Journey):
+    slug = "register-mentor"
+    url = "mentors/register/"
+    action = "register_mentor"
+    form_class = forms.RegisterMentorForm
+    template = "portal/questions/register_mentor.html"
+    title = "Register a mentor"
+    confirm_label = "Confirm and register mentor"
+    field_names = {"started_on": None, "mentee": None, "mentor": "trn"}
+
+    def summary_rows(self, form):
+        data = form.cleaned_data
+        return [
+            ("Full name", data["full_name"], "full_name"),
+            ("Teacher reference number (TRN)", data["trn"], "trn"),
+            ("Email address", data["email"], "email"),
+        ]
+
+    def submit(self, form, now):
+        return school_actions().register_mentor(school=self.school, now=now, **form.cleaned_data)
+
+    def confirmation(self, form, result):
+        return "Mentor registered", f"{form.cleaned_data['full_name']} is registered as a mentor at {self.school.name}."
+
+    def next_url(self, result):
+        return participant_url(self.school, result)
+
+    def next_label(self):
+        return "View their details"
