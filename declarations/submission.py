@@ -9,6 +9,7 @@ import re
 import orjson
 
 from config import changes, clock
+from config.api.formatting import format_datetime
 from config.validation import Checks
 from declarations import evidence, funding
 from declarations.models import Declaration, PaymentStatus
@@ -59,7 +60,7 @@ def closed_cohort_message(year, *, full_stop=True) -> str:
 
 
 def withdrawn_message(withdrawn_at) -> str:
-    stamp = withdrawn_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    stamp = format_datetime(withdrawn_at)
     return (
         f"This participant withdrew from this course on {stamp}. Enter a '#/declaration_date' that's on or before "
         "the withdrawal date."

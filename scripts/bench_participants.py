@@ -92,7 +92,7 @@ def floor_page(cursor, lead_provider_id, *, limit, offset, today):
     """The same payload from one SQL query, shaped in a tight loop, encoded with orjson."""
     import orjson
 
-    from config.api.parsing import format_date, format_datetime
+    from config.api.formatting import format_date, format_datetime
     from participants import status
 
     cursor.execute(FLOOR_SQL, {"lp": lead_provider_id, "limit": limit, "offset": offset, "today": today})

@@ -1,4 +1,4 @@
-"""Request bodies and query strings: the JSON envelope (C10), the filter hash (C11), formats (C4)."""
+"""Request bodies and query strings: the JSON envelope (C10), the filter hash (C11), dates and ids."""
 
 from __future__ import annotations
 
@@ -100,14 +100,3 @@ def uuid_or_none(value) -> uuid.UUID | None:
         return uuid.UUID(str(value))
     except (ValueError, TypeError, AttributeError):
         return None
-
-
-def format_date(value: dt.date | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def format_datetime(value: dt.datetime | None) -> str | None:
-    """C4/O13: RFC 3339 in UTC, whole seconds, with a Z."""
-    if value is None:
-        return None
-    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

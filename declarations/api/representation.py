@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from config.api.parsing import format_datetime
+from config.api.formatting import format_datetime
 from declarations.models import Declaration, PaymentStatus
 from participants.models import COURSE_IDENTIFIERS
 

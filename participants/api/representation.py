@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from config.api.parsing import format_date, format_datetime
+from config.api.formatting import format_date, format_datetime
 from participants import status
 from participants.api.reading import ParticipantRecord
 from participants.models import ParticipantType

@@ -13,8 +13,9 @@ from rest_framework.response import Response
 
 from config.api import schema
 from config.api.errors import NotFound
+from config.api.formatting import format_datetime
 from config.api.pagination import ordering_from, page_from
-from config.api.parsing import format_datetime, iso8601_moment, uuid_or_none
+from config.api.parsing import iso8601_moment, uuid_or_none
 from config.api.views import LeadProviderView
 from participants.models import Mentorship, Participant, ParticipantType, ProviderEnrolment, SchoolPeriod
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from config.api.parsing import format_datetime
+from config.api.formatting import format_datetime
 
 
 def _or_none(text: str | None) -> str | None:
