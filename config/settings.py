@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "schools",
     "participants",
     "declarations",
+    # Interface level, after the domain apps: demo data built across all of them; no app imports it.
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -1,4 +1,4 @@
-"""Fill the database with demo data; the work is in participants.demo."""
+"""Fill the database with demo data; the work is in demo.generator."""
 
 import time
 
@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from config import clock
-from participants import demo
+from demo import generator
 
 
 class ProgressBar:
@@ -50,14 +50,16 @@ class Command(BaseCommand):
     def handle(self, *args, participants, seed, if_missing, **options):
         if participants < 1:
             raise CommandError("--participants must be at least 1")
-        if if_missing and demo.present():
+        if if_missing and generator.present():
             self.stdout.write("Demo data is already there; run `manage.py seed_demo` to rebuild it.")
             return
         today = clock.today()
         started = time.monotonic()
         try:
-            summary = demo.seed(participants=participants, seed=seed, today=today, progress=ProgressBar(self.stderr))
-        except demo.DemoDataInUse as error:
+            summary = generator.seed(
+                participants=participants, seed=seed, today=today, progress=ProgressBar(self.stderr)
+            )
+        except generator.DemoDataInUse as error:
             raise CommandError(str(error)) from error
         elapsed = time.monotonic() - started
         with connection.cursor() as cursor:

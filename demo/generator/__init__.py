@@ -1,0 +1,51 @@
+"""Demo data: a realistic, deterministic data set of any size (`manage.py seed_demo`).
+
+One seeded random generator draws everything, and every date is relative to `today`, so the same
+seed, size and day give the same rows and the same public ids. The set shows every state the API
+can: joining, active, leaving and left participants; deferred and withdrawn training; passed and
+failed inductions; mentors whose funding ended; replacement mentors; merged participants;
+expressions of interest; school-led training; and people who moved school or changed provider.
+
+Rows are written with bulk_create in batches. That skips the save signals, so no audit events are
+written and `api_updated_at` is set here; provider enrolments are derived once at the end.
+
+Seeding replaces the previous demo set instead of adding to it: demo schools are recognised by an
+`api_id` derived from their URN (`school_api_id`), and they and everything at them are deleted
+first, in the same transaction. So a rerun never duplicates, and the result depends only on the
+arguments, whatever ran before.
+
+The work is split by what it builds: `reference` holds the fixed names and weights, `removal` the
+replacement of a previous set, `builder` the draw loop and batched writes, with `organisations`,
+`people` and `mentorships` adding rows to it, and `scenarios` one function per state a person can be in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable
+
+from django.db import transaction
+
+from demo.generator.builder import Builder
+from demo.generator.records import Summary, school_api_id, school_count
+from demo.generator.removal import DemoDataInUse, present, remove
+from participants import enrolments
+
+__all__ = ["DemoDataInUse", "Summary", "present", "remove", "school_api_id", "seed"]
+
+
+def seed(
+    *, participants: int, seed: int, today: dt.date, progress: Callable[[int, int], None] | None = None
+) -> Summary:
+    """Replace the demo set with `participants` people (merged-away duplicates come on top)."""
+    if participants < 1:
+        raise ValueError("participants must be at least 1")
+    with transaction.atomic():
+        remove()
+        builder = Builder(random.Random(seed), today=today)
+        builder.organisations()
+        builder.schools(school_count(participants))
+        builder.people(participants, progress or (lambda done, total: None))
+        enrolments.refresh(None, today=today)
+    return builder.summary
