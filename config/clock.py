@@ -74,7 +74,10 @@ def parse_server_date(value: str) -> dt.datetime:
 
 
 class ClockMiddleware:
-    """Applies the sandbox time-travel header to one request; ignored unless SANDBOX is on."""
+    """Reads the clock once per request, into `request.now`, for views to hand to what they call.
+
+    In a sandbox, `X-With-Server-Date` sets that moment and also applies to any clock read further in.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -82,6 +85,7 @@ class ClockMiddleware:
     def __call__(self, request):
         header = request.META.get(TIME_TRAVEL_HEADER)
         if header is None or not settings.SANDBOX:
+            request.now = now()
             return self.get_response(request)
         try:
             moment = parse_server_date(header)
@@ -89,5 +93,6 @@ class ClockMiddleware:
             from config.api.errors import error_response
 
             return error_response(400, "Bad request", str(error))
+        request.now = moment
         with travel_to(moment):
             return self.get_response(request)

@@ -8,7 +8,6 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import BasePermission
 
-from config import clock
 from schools import tokens
 
 _BEARER = re.compile(r"^Bearer\s+(?P<token>\S+)\s*$", re.IGNORECASE)
@@ -28,7 +27,7 @@ class LeadProviderTokenAuthentication(BaseAuthentication):
 
     def authenticate(self, request):
         token = token_from_header(request.META.get("HTTP_AUTHORIZATION", ""))
-        lead_provider = tokens.lead_provider_for(token, now=clock.now()) if token else None
+        lead_provider = tokens.lead_provider_for(token, now=request.now) if token else None
         if lead_provider is None:
             return None
         return (None, lead_provider)

@@ -15,8 +15,13 @@ class LeadProviderView(APIView):
     def lead_provider(self):
         return self.request.auth
 
+    @property
+    def now(self):
+        """This request's moment, read once by `clock.ClockMiddleware` (sandbox time travel included)."""
+        return self.request.now
+
     def today(self):
-        return clock.today()
+        return clock.london_date(self.now)
 
     def filters(self) -> dict:
         """The `filter[...]` hash (C11), validated before any lookup."""
@@ -24,6 +29,6 @@ class LeadProviderView(APIView):
 
     @contextmanager
     def acting(self, action: str):
-        """Attribute the changes made inside to this provider, as one named action."""
-        with changes.recording(actor=changes.Actor.lead_provider(self.lead_provider), action=action, now=clock.now()):
+        """Attribute the changes made inside to this provider, as one named action at this request's moment."""
+        with changes.recording(actor=changes.Actor.lead_provider(self.lead_provider), action=action, now=self.now):
             yield

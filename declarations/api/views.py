@@ -5,7 +5,6 @@ from __future__ import annotations
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.response import Response
 
-from config import clock
 from config.api import filters, schema
 from config.api.errors import NotFound
 from config.api.pagination import page_from
@@ -84,7 +83,7 @@ class DeclarationList(LeadProviderView):
         self.filters()
         attrs = attributes(request, PERMITTED)
         with self.acting("declare"):
-            declaration = submit(lead_provider=self.lead_provider, attributes=attrs, now=clock.now())
+            declaration = submit(lead_provider=self.lead_provider, attributes=attrs, now=self.now)
         return Response({"data": declaration_document(_one(self.lead_provider, str(declaration.api_id)))})
 
 
@@ -126,5 +125,5 @@ class VoidDeclaration(LeadProviderView):
         _one(self.lead_provider, id)  # D35: only the provider's own declarations
         declaration = Declaration.objects.select_related("training_period__school_period__participant").get(api_id=id)
         with self.acting("void_declaration"):
-            void(declaration=declaration, now=clock.now())
+            void(declaration=declaration, now=self.now)
         return Response({"data": declaration_document(_one(self.lead_provider, id))})

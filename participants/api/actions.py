@@ -10,7 +10,6 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_seriali
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from config import clock
 from config.api import schema
 from config.api.errors import NotFound
 from config.api.parsing import attributes, uuid_or_none
@@ -64,7 +63,7 @@ class ParticipantAction(LeadProviderView):
         attrs = attributes(request, self.permitted)
         participant = self._visible_participant(id)
         with self.acting(self.action_name):
-            self.perform(participant, attrs, now=clock.now())
+            self.perform(participant, attrs, now=self.now)
         today = self.today()
         return Response({"data": participant_document(find_visible(self.lead_provider, id, today=today), today=today)})
 

@@ -11,7 +11,6 @@ import re
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.response import Response
 
-from config import clock
 from config.api import filters, schema
 from config.api.errors import BadRequest, NotFound
 from config.api.pagination import ordering_from, page_from
@@ -211,7 +210,7 @@ class PartnershipList(LeadProviderView):
                 cohort=attrs["cohort"],
                 school_id=attrs["school_id"],
                 delivery_partner_id=attrs["delivery_partner_id"],
-                now=clock.now(),
+                now=self.now,
             )
         return Response({"data": _partnership_document(self.lead_provider, partnership.api_id, today=self.today())})
 
@@ -243,6 +242,6 @@ class PartnershipDetail(LeadProviderView):
         partnership = _own_partnership(self.lead_provider, id)
         with self.acting("change_partnership_delivery_partner"):
             partnership_services.change_delivery_partner(
-                partnership=partnership, delivery_partner_id=attrs["delivery_partner_id"], now=clock.now()
+                partnership=partnership, delivery_partner_id=attrs["delivery_partner_id"], now=self.now
             )
         return Response({"data": _partnership_document(self.lead_provider, partnership.api_id, today=self.today())})
