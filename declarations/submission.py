@@ -13,7 +13,7 @@ from config.api.formatting import format_datetime
 from config.validation import Checks
 from declarations import evidence, funding
 from declarations.models import Declaration, PaymentStatus
-from participants.actions import enrolment
+from participants import enrolments, locking
 from participants.models import Mentorship, Participant, ParticipantType, ProviderEnrolment
 from participants.status import WITHDRAWN, training_status
 from schedules.milestones import window_error
@@ -102,7 +102,7 @@ def submit(*, lead_provider, attributes: dict, now: dt.datetime) -> Declaration:
         checks.raise_if_any()
 
     with changes.unit_of_work(now=now):
-        participant = enrolment.lock(participant)  # serialises identical concurrent requests (O3)
+        [participant] = locking.lock(participant)  # serialises identical concurrent requests (O3)
         repeated = funding.live(
             Declaration.objects.filter(request_fingerprint=key, lead_provider=lead_provider)
         ).first()
@@ -131,7 +131,7 @@ def _validated(checks: Checks, *, participant, lead_provider, attributes, now, t
     course_identifier = attributes.get("course_identifier")
     declaration_type = attributes.get("declaration_type")
     raw_date = attributes.get("declaration_date")
-    participant_type = enrolment.participant_type_for(course_identifier)
+    participant_type = enrolments.participant_type_for(course_identifier)
     pointers = {
         e.participant_type: e.training_period
         for e in ProviderEnrolment.objects.select_related(
@@ -144,11 +144,11 @@ def _validated(checks: Checks, *, participant, lead_provider, attributes, now, t
 
     # D11: field presence, in the order the reference reports them.
     if participant_type is None:
-        checks.fail("course_identifier", enrolment.ENTER_COURSE)
+        checks.fail("course_identifier", enrolments.ENTER_COURSE)
     if not isinstance(raw_date, str) or not raw_date.strip():
         checks.fail("declaration_date", ENTER_DATE)
     if participant_type is not None and pointers and training is None:
-        checks.fail("course_identifier", enrolment.COURSE_NOT_RECOGNISED)
+        checks.fail("course_identifier", enrolments.COURSE_NOT_RECOGNISED)
     if not isinstance(declaration_type, str) or not declaration_type.strip():
         checks.fail("declaration_type", ENTER_TYPE)
     elif declaration_type not in DECLARATION_TYPES:
@@ -238,7 +238,7 @@ def _check_cohorts(checks, participant, participant_type, cohort, now, today):
             school_period__participant_type=participant_type,
             partnership__cohort__payments_frozen_at__lte=now,
         )
-        .filter(enrolment.covering(today))
+        .filter(TrainingPeriod.q_contains(today))
         .select_related("partnership")
         .first()
     )

@@ -7,7 +7,7 @@ from config.validation import Checks
 from declarations import funding
 from declarations.models import ClawbackStatus, Declaration, PaymentStatus
 from declarations.submission import closed_cohort_message
-from participants.actions import enrolment
+from participants import locking
 from participants.models import ParticipantType
 
 WILL_BE_REFUNDED = "The declaration will or has been refunded"
@@ -16,7 +16,7 @@ ALREADY_VOIDED = "The declaration has already been voided."
 
 def void(*, declaration: Declaration, now) -> Declaration:
     with changes.unit_of_work(now=now):
-        participant = enrolment.lock(declaration.training_period.school_period.participant)
+        [participant] = locking.lock(declaration.training_period.school_period.participant)
         declaration = (
             Declaration.objects.select_for_update(of=("self",))
             .select_related("training_period__partnership__cohort")

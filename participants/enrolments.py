@@ -1,4 +1,5 @@
-"""Keeps `ProviderEnrolment` (V2's per-provider pointers) in step with training periods.
+"""`ProviderEnrolment` (V2's per-provider pointers): kept in step with training periods, and found for a
+provider's request (A1–A3).
 
 Set-based SQL: one statement recomputes the pointers of any number of participants, so the
 same code serves a single change and the nightly full refresh.
@@ -11,7 +12,9 @@ from collections.abc import Iterable
 
 from django.db import connection
 
+from config.validation import Checks
 from participants import status
+from participants.models import COURSE_IDENTIFIERS, ProviderEnrolment, TrainingPeriod
 
 _LATEST_TRAINING_PERIODS = """
     SELECT DISTINCT ON (sp.participant_id, p.lead_provider_id, sp.participant_type)
@@ -112,3 +115,36 @@ def record_statuses(cursor, updates: list[tuple[int, str]]) -> None:
         """,
         [[u[0] for u in updates], [u[1] for u in updates]],
     )
+
+
+# --- the enrolment a provider's request names (A1–A3) ----------------------------------------------------------------
+
+PARTICIPANT_TYPE_FOR_COURSE = {course: participant_type for participant_type, course in COURSE_IDENTIFIERS.items()}
+
+ENTER_COURSE = "Enter a '#/course_identifier'."
+COURSE_NOT_RECOGNISED = (
+    "The entered '#/course_identifier' is not recognised for the given participant. Check details and try again."
+)
+
+
+def participant_type_for(course_identifier) -> str | None:
+    return PARTICIPANT_TYPE_FOR_COURSE.get(course_identifier) if isinstance(course_identifier, str) else None
+
+
+def training_period_for(checks: Checks, *, participant, lead_provider, course_identifier) -> TrainingPeriod | None:
+    """A2/A3: the provider's latest training period of the chosen type, or a `course_identifier` failure."""
+    participant_type = participant_type_for(course_identifier)
+    if participant_type is None:
+        checks.fail("course_identifier", ENTER_COURSE)
+        return None
+    enrolment = (
+        ProviderEnrolment.objects.select_related(
+            "training_period__school_period", "training_period__partnership", "training_period__schedule"
+        )
+        .filter(participant=participant, lead_provider=lead_provider, participant_type=participant_type)
+        .first()
+    )
+    if enrolment is None:
+        checks.fail("course_identifier", COURSE_NOT_RECOGNISED)
+        return None
+    return enrolment.training_period

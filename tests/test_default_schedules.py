@@ -8,13 +8,13 @@ from config import changes
 from config.changes import Actor
 from config.validation import ValidationFailed
 from declarations.models import Declaration, PaymentStatus
-from participants import default_schedules
-from participants.default_schedules import PreviousTraining, choose, default_schedule
 from participants.models import Participant, ParticipantType, ProgrammeType
-from participants.school_actions import register_ect
 from schedules.models import Cohort, Schedule
 from tests import factories
 from tests.builders import partnership, trained_participant
+from training import default_schedules
+from training.default_schedules import PreviousTraining, choose, default_schedule
+from training.school_actions import register_ect
 
 UTC = dt.UTC
 TODAY = dt.date(2026, 1, 15)  # the `today` fixture's London date

@@ -1,4 +1,4 @@
-"""schools.partnerships: school roll-over (P11), attaching waiting training (P9) and delivery partner changes (P4)."""
+"""training.partnerships: school roll-over (P11), attaching waiting training (P9) and delivery partner changes (P4)."""
 
 import datetime as dt
 
@@ -9,9 +9,9 @@ from config.models import AuditEvent
 from config.validation import ValidationFailed
 from declarations.models import Declaration
 from participants.models import Participant, ParticipantType, ProgrammeType, ProviderEnrolment, TrainingPeriod
-from schools import partnerships
 from schools.models import LeadProviderDeliveryPartnership, Partnership
 from tests import factories
+from training import partnerships
 
 UTC = dt.UTC
 NOW = dt.datetime(2026, 1, 15, 12, 0, tzinfo=UTC)

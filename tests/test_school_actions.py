@@ -20,7 +20,10 @@ from participants.models import (
     SchoolPeriod,
     TrainingPeriod,
 )
-from participants.school_actions import (
+from schools.models import LeadProviderDeliveryPartnership, Partnership, SchoolCohortChoice
+from tests import factories
+from tests.builders import partnership, trained_participant
+from training.school_actions import (
     assign_mentor,
     change_lead_provider,
     confirm_cohort_choice,
@@ -31,9 +34,6 @@ from participants.school_actions import (
     update_email,
     update_name,
 )
-from schools.models import LeadProviderDeliveryPartnership, Partnership, SchoolCohortChoice
-from tests import factories
-from tests.builders import partnership, trained_participant
 
 UTC = dt.UTC
 TODAY = dt.date(2026, 1, 15)  # the `today` fixture's London date

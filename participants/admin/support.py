@@ -15,9 +15,9 @@ from django.urls import reverse
 from config import changes, clock
 from config.admin import as_uuid, call_service, require
 from config.validation import ValidationFailed
-from participants import deletion, induction, merging
 from participants.admin.history import participant_history
 from participants.models import InductionOutcome, Participant
+from training.support import deletion, induction, merging
 
 
 class SupportActions:

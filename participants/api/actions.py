@@ -14,10 +14,6 @@ from config.api import schema
 from config.api.errors import NotFound
 from config.api.parsing import attributes, uuid_or_none
 from config.api.views import LeadProviderView
-from participants.actions.change_schedule import change_schedule
-from participants.actions.defer import defer
-from participants.actions.resume import resume
-from participants.actions.withdraw import withdraw
 from participants.api import reading
 from participants.api.representation import participant_document
 from participants.api.schema import (
@@ -28,6 +24,10 @@ from participants.api.schema import (
 )
 from participants.api.views import find_visible
 from schedules.models import SCHEDULE_IDENTIFIERS
+from training.provider_actions.change_schedule import change_schedule
+from training.provider_actions.defer import defer
+from training.provider_actions.resume import resume
+from training.provider_actions.withdraw import withdraw
 
 
 def _request_body(name: str, type_value: str, fields: dict):

@@ -16,7 +16,6 @@ from config.api.errors import BadRequest, NotFound
 from config.api.pagination import ordering_from, page_from
 from config.api.parsing import attributes, uuid_or_none
 from config.api.views import LeadProviderView
-from schools import partnerships as partnership_services
 from schools.api import reading
 from schools.api.representation import delivery_partner_document, partnership_document, school_document
 from schools.api.schema import (
@@ -29,6 +28,7 @@ from schools.api.schema import (
     SchoolResponseSerializer,
     SchoolsResponseSerializer,
 )
+from training import partnerships as partnership_services
 
 SCHOOL_SORT = {"created_at": "created_at", "updated_at": "last_changed_at"}
 TIMESTAMP_SORT = {"created_at": "created_at", "updated_at": "updated_at"}

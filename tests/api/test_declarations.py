@@ -6,12 +6,12 @@ import pytest
 
 from config import clock
 from declarations.models import Declaration
-from participants.induction import record_induction_period
 from participants.models import Participant, ParticipantType
 from schools.models import SchoolFundingEligibility
 from tests import factories
 from tests.builders import trained_participant
 from tests.conftest import ProviderClient, concurrently
+from training.support.induction import record_induction_period
 
 UTC = dt.UTC
 

@@ -12,12 +12,12 @@ from openapi_core.testing import MockRequest, MockResponse
 
 from config.models import AuditEvent
 from participants.models import Participant, ParticipantType
-from schools import partnerships as messages
 from schools.models import LeadProviderDeliveryPartnership, Partnership, School, SchoolCohortChoice
 from tests import factories
 from tests.api.openapi import served_document, validate
 from tests.builders import trained_participant
 from tests.conftest import ProviderClient, concurrently
+from training import partnerships as messages
 
 UTC = dt.UTC
 NOW = "2026-01-15T12:00:00Z"  # the `today` fixture's moment

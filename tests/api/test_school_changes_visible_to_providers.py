@@ -13,7 +13,10 @@ from config import changes, clock
 from config.changes import Actor
 from config.models import AuditEvent
 from participants.models import ParticipantType
-from participants.school_actions import (
+from schools.models import LeadProviderDeliveryPartnership, SchoolCohortChoice
+from tests import factories
+from tests.builders import partnership, trained_participant
+from training.school_actions import (
     assign_mentor,
     change_lead_provider,
     confirm_cohort_choice,
@@ -24,9 +27,6 @@ from participants.school_actions import (
     update_email,
     update_name,
 )
-from schools.models import LeadProviderDeliveryPartnership, SchoolCohortChoice
-from tests import factories
-from tests.builders import partnership, trained_participant
 
 UTC = dt.UTC
 BUILT = dt.datetime(2026, 1, 14, 9, 0, tzinfo=UTC)

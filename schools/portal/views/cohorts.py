@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.urls import reverse
 
 from schools.portal import forms, presenters, selectors
-from schools.portal.views.journeys import Journey, choice_label, school_actions
+from schools.portal.views.journeys import Journey, choice_label
+from training import school_actions
 
 
 class CohortChoice(Journey):
@@ -64,7 +65,7 @@ class CohortChoice(Journey):
 
     def submit(self, form, now):
         data = form.cleaned_data
-        return school_actions().confirm_cohort_choice(
+        return school_actions.confirm_cohort_choice(
             school=self.school,
             cohort=self.subject,
             programme_type=data["programme_type"],

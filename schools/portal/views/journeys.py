@@ -164,13 +164,6 @@ def check(request, urn, journey_class, **kwargs):
     )
 
 
-def school_actions():
-    # Imported when used so the portal's pages load even while a school action is being changed.
-    from participants import school_actions
-
-    return school_actions
-
-
 def participant_url(school, school_period) -> str:
     return reverse("portal:participant", kwargs={"urn": school.urn, "pk": school_period.pk})
 

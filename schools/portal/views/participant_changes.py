@@ -6,8 +6,9 @@ from django.urls import reverse
 
 from participants.models import ParticipantType
 from schools.portal import forms, selectors
-from schools.portal.views.journeys import Journey, choice_label, date_text, participant_url, school_actions
+from schools.portal.views.journeys import Journey, choice_label, date_text, participant_url
 from schools.portal.views.registration import RegisterMentor
+from training import school_actions
 
 
 class ParticipantJourney(Journey):
@@ -53,9 +54,7 @@ class ChangeName(ParticipantJourney):
         return [("Full name", form.cleaned_data["full_name"], "full_name")]
 
     def submit(self, form, now):
-        return school_actions().update_name(
-            school_period=self.subject, full_name=form.cleaned_data["full_name"], now=now
-        )
+        return school_actions.update_name(school_period=self.subject, full_name=form.cleaned_data["full_name"], now=now)
 
     def confirmation(self, form, result):
         return "Name changed", f"Their name is now {form.cleaned_data['full_name']}."
@@ -77,7 +76,7 @@ class ChangeEmail(ParticipantJourney):
         return [("Email address", form.cleaned_data["email"], "email")]
 
     def submit(self, form, now):
-        return school_actions().update_email(school_period=self.subject, email=form.cleaned_data["email"], now=now)
+        return school_actions.update_email(school_period=self.subject, email=form.cleaned_data["email"], now=now)
 
     def confirmation(self, form, result):
         return (
@@ -99,7 +98,7 @@ class ReportLeaving(ParticipantJourney):
         return [("Leaving date", date_text(form.cleaned_data["leaving_on"]), "leaving_on")]
 
     def submit(self, form, now):
-        return school_actions().report_leaving(
+        return school_actions.report_leaving(
             school_period=self.subject, leaving_on=form.cleaned_data["leaving_on"], now=now
         )
 
@@ -131,7 +130,7 @@ class AssignMentor(ParticipantJourney):
         return [("Mentor", form.chosen_mentor().participant.full_name, "mentor")]
 
     def submit(self, form, now):
-        return school_actions().assign_mentor(
+        return school_actions.assign_mentor(
             ect_school_period=self.subject, mentor_school_period=form.chosen_mentor(), now=now
         )
 
@@ -157,7 +156,7 @@ class RegisterMentorForEct(ParticipantJourney):
     summary_rows = RegisterMentor.summary_rows
 
     def submit(self, form, now):
-        return school_actions().register_mentor(school=self.school, mentee=self.subject, now=now, **form.cleaned_data)
+        return school_actions.register_mentor(school=self.school, mentee=self.subject, now=now, **form.cleaned_data)
 
     def confirmation(self, form, result):
         mentor = form.cleaned_data["full_name"]
@@ -184,7 +183,7 @@ class SwitchProgramme(ParticipantJourney):
         return rows
 
     def submit(self, form, now):
-        return school_actions().switch_programme(
+        return school_actions.switch_programme(
             ect_school_period=self.subject,
             programme_type=form.cleaned_data["programme_type"],
             lead_provider=form.cleaned_data.get("lead_provider"),
@@ -209,7 +208,7 @@ class ChangeLeadProvider(ParticipantJourney):
         return [("Lead provider", form.cleaned_data["lead_provider"].name, "lead_provider")]
 
     def submit(self, form, now):
-        return school_actions().change_lead_provider(
+        return school_actions.change_lead_provider(
             school_period=self.subject, lead_provider=form.cleaned_data["lead_provider"], now=now
         )
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from schools.portal import forms
-from schools.portal.views.journeys import Journey, choice_label, date_text, participant_url, school_actions
+from schools.portal.views.journeys import Journey, choice_label, date_text, participant_url
+from training import school_actions
 
 
 class RegisterEct(Journey):
@@ -31,7 +32,7 @@ class RegisterEct(Journey):
         return rows
 
     def submit(self, form, now):
-        return school_actions().register_ect(school=self.school, now=now, **form.cleaned_data)
+        return school_actions.register_ect(school=self.school, now=now, **form.cleaned_data)
 
     def confirmation(self, form, result):
         return "ECT registered", f"{form.cleaned_data['full_name']} is registered as an ECT at {self.school.name}."
@@ -62,7 +63,7 @@ class RegisterMentor(Journey):
         ]
 
     def submit(self, form, now):
-        return school_actions().register_mentor(school=self.school, now=now, **form.cleaned_data)
+        return school_actions.register_mentor(school=self.school, now=now, **form.cleaned_data)
 
     def confirmation(self, form, result):
         return "Mentor registered", f"{form.cleaned_data['full_name']} is registered as a mentor at {self.school.name}."

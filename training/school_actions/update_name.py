@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from config import changes
 from config.validation import Checks
-from participants.school_actions import training
-from participants.school_actions.checks import cleaned_name, name_rules
+from participants import locking
+from training.school_actions.checks import cleaned_name, name_rules
 
 
 def update_name(*, school_period, full_name, now) -> None:
     with changes.unit_of_work(now=now):
-        [participant] = training.lock(school_period.participant)
+        [participant] = locking.lock(school_period.participant)
         checks = Checks()
         checks.first("full_name", name_rules(full_name))
         checks.raise_if_any()

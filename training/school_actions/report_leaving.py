@@ -6,9 +6,10 @@ import datetime as dt
 
 from config import changes
 from config.validation import Checks
+from participants import locking
 from participants.models import Mentorship, ParticipantType, SchoolPeriod
-from participants.school_actions import training
-from participants.school_actions.checks import is_date, long_date
+from training.school_actions import steps
+from training.school_actions.checks import is_date, long_date
 
 ENTER_LEAVING_DATE = "Enter the date they leave or left your school"
 BEFORE_START = "The leaving date must be on or after the start date"
@@ -17,8 +18,8 @@ AFTER_REPORTED_DATE = "The leaving date must be on or before {day}, the leaving 
 
 def report_leaving(*, school_period, leaving_on, now) -> None:
     with changes.unit_of_work(now=now):
-        training.lock(school_period.participant, *_other_parties(school_period))
-        school_period = training.fresh(school_period)
+        locking.lock(school_period.participant, *_other_parties(school_period))
+        school_period = steps.fresh(school_period)
         checks = Checks()
         checks.first("leaving_on", leaving_rules(school_period, leaving_on))
         checks.raise_if_any()
@@ -34,7 +35,7 @@ def leaving_rules(school_period: SchoolPeriod, leaving_on):
         reported is not None and leaving_on > reported,
         AFTER_REPORTED_DATE.format(day=long_date(reported or leaving_on)),
     )
-    yield training.has_declarations(_training_starting(school_period, leaving_on)), training.TRAINING_ALREADY_DECLARED
+    yield steps.has_declarations(_training_starting(school_period, leaving_on)), steps.TRAINING_ALREADY_DECLARED
 
 
 def finish(school_period: SchoolPeriod, *, leaving_on: dt.date) -> None:

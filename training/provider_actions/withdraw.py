@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from config import changes, clock
 from config.validation import Checks
-from participants import status
-from participants.actions import enrolment
-from participants.actions.defer import ALREADY_WITHDRAWN, CHANGED_TODAY, check_reason
-from participants.models import TrainingPeriod, WithdrawalReason
+from participants import enrolments, locking, status
+from participants.models import ParticipantType, TrainingPeriod, WithdrawalReason
+from training.provider_actions.defer import ALREADY_WITHDRAWN, CHANGED_TODAY, check_reason
 
 REASONS = {value.replace("_", "-"): value for value in WithdrawalReason.values}
 NOT_STARTED = (
@@ -19,9 +18,9 @@ ECT_IS_NOT_A_MENTOR = "You cannot withdraw an ECT for this reason. The ECT is no
 def withdraw(*, participant, lead_provider, course_identifier, reason, now) -> TrainingPeriod:
     today = clock.london_date(now)
     with changes.unit_of_work(now=now):
-        participant = enrolment.lock(participant)
+        [participant] = locking.lock(participant)
         checks = Checks()
-        training = enrolment.training_period_for(
+        training = enrolments.training_period_for(
             checks, participant=participant, lead_provider=lead_provider, course_identifier=course_identifier
         )
         check_reason(checks, reason, REASONS)
@@ -37,7 +36,11 @@ def withdraw(*, participant, lead_provider, course_identifier, reason, now) -> T
                     (training.started_on == today, CHANGED_TODAY),
                 ],
             )
-            if not checks.failed() and enrolment.is_ect(training) and reason == "mentor-no-longer-being-mentor":
+            if (
+                not checks.failed()
+                and training.school_period.participant_type == ParticipantType.ECT
+                and reason == "mentor-no-longer-being-mentor"
+            ):
                 checks.fail("reason", ECT_IS_NOT_A_MENTOR)
         checks.raise_if_any()
         training.withdrawn_at = now

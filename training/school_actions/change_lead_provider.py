@@ -6,10 +6,11 @@ import datetime as dt
 
 from config import changes, clock
 from config.validation import Checks
-from participants import default_schedules
+from participants import locking
 from participants.models import ParticipantType, ProgrammeType, SchoolPeriod, TrainingPeriod
-from participants.school_actions import training
-from participants.school_actions.checks import SELECT_LEAD_PROVIDER
+from training import default_schedules
+from training.school_actions import steps
+from training.school_actions.checks import SELECT_LEAD_PROVIDER
 
 LEFT_SCHOOL = "You cannot change the lead provider of someone who has left your school"
 SCHOOL_LED = "You cannot change the lead provider of an ECT doing school-led training"
@@ -20,9 +21,9 @@ SAME_LEAD_PROVIDER = "Select a different lead provider from the one they have no
 def change_lead_provider(*, school_period, lead_provider, now) -> TrainingPeriod:
     today = clock.london_date(now)
     with changes.unit_of_work(now=now):
-        training.lock(school_period.participant)
-        school_period = training.fresh(school_period)
-        current = training.current_or_next(school_period, today)
+        locking.lock(school_period.participant)
+        school_period = steps.fresh(school_period)
+        current = steps.current_or_next(school_period, today)
         checks = Checks()
         checks.first("lead_provider", lead_provider_rules(school_period, lead_provider, current, today))
         checks.raise_if_any()
@@ -38,13 +39,13 @@ def lead_provider_rules(school_period: SchoolPeriod, lead_provider, current: Tra
     yield current is None, NO_TRAINING
     yield current.lead_provider_id == lead_provider.pk, SAME_LEAD_PROVIDER
     # Re-pointing training that began today would hand the old provider's declarations to the new one.
-    yield current.started_on >= today and training.has_declarations([current]), training.TRAINING_ALREADY_DECLARED
+    yield current.started_on >= today and steps.has_declarations([current]), steps.TRAINING_ALREADY_DECLARED
 
 
 def _repoint(current: TrainingPeriod, lead_provider, *, now) -> TrainingPeriod:
     """SC13: training that has not begun simply moves to the new provider (partnership, else an EOI)."""
     current.lead_provider = lead_provider
-    current.partnership = training.partnership_for(
+    current.partnership = steps.partnership_for(
         school=current.school_period.school,
         lead_provider=lead_provider,
         cohort=default_schedules.cohort_of(current),
@@ -68,11 +69,11 @@ def _move(school_period: SchoolPeriod, current: TrainingPeriod, lead_provider, *
             participant.save()
     else:
         schedule = current.schedule
-    training.end_or_remove(current, today=today)
-    return training.start_provider_led(
+    steps.end_or_remove(current, today=today)
+    return steps.start_provider_led(
         school_period=school_period,
         lead_provider=lead_provider,
         schedule=schedule,
-        started_on=training.training_starts_on(school_period, today),
+        started_on=steps.training_starts_on(school_period, today),
         now=now,
     )

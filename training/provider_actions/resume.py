@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from config import changes, clock
 from config.validation import Checks
-from participants import status
-from participants.actions import enrolment
+from participants import enrolments, locking, status
 from participants.models import ProgrammeType, TrainingPeriod
 
 ALREADY_ACTIVE = "The '#/participant_id' is already active."
@@ -23,13 +22,13 @@ LEFT_SCHOOL = "The participant is no longer at the school. Please contact the in
 def resume(*, participant, lead_provider, course_identifier, now) -> TrainingPeriod:
     today = clock.london_date(now)
     with changes.unit_of_work(now=now):
-        participant = enrolment.lock(participant)
+        [participant] = locking.lock(participant)
         checks = Checks()
-        training = enrolment.training_period_for(
+        training = enrolments.training_period_for(
             checks, participant=participant, lead_provider=lead_provider, course_identifier=course_identifier
         )
         if training is not None:
-            others = enrolment.other_training_periods(training)
+            others = _other_training_periods(training)
             school_period = training.school_period
             checks.first(
                 "participant_id",
@@ -39,7 +38,7 @@ def resume(*, participant, lead_provider, course_identifier, now) -> TrainingPer
                         == status.ACTIVE,
                         ALREADY_ACTIVE,
                     ),
-                    (others.filter(enrolment.covering(today)).exists(), ACTIVE_ELSEWHERE),
+                    (others.filter(TrainingPeriod.q_contains(today)).exists(), ACTIVE_ELSEWHERE),
                     # O5: a later change by the school (new provider, school-led) is not the provider's to undo.
                     (others.filter(started_on__gt=training.started_on).exists(), SCHOOL_CHANGED_TRAINING),
                     (training.finished_on == today, SAME_DAY),
@@ -57,3 +56,8 @@ def resume(*, participant, lead_provider, course_identifier, now) -> TrainingPer
             started_on=today,
             finished_on=training.school_period.finished_on,
         )
+
+
+def _other_training_periods(training: TrainingPeriod):
+    """Training at the same school period other than this one."""
+    return TrainingPeriod.objects.filter(school_period_id=training.school_period_id).exclude(pk=training.pk)

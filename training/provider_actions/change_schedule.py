@@ -7,8 +7,7 @@ import datetime as dt
 from config import changes, clock
 from config.validation import Checks
 from declarations.models import Declaration, PaymentStatus
-from participants import status
-from participants.actions import enrolment
+from participants import enrolments, locking, status
 from participants.models import ParticipantStatus, ParticipantType, TrainingPeriod
 from schedules.milestones import window_error
 from schedules.models import SCHEDULE_IDENTIFIERS, Cohort, Schedule
@@ -121,12 +120,12 @@ def _partnership_in(target: Cohort, training: TrainingPeriod, lead_provider) -> 
 def change_schedule(*, participant, lead_provider, course_identifier, schedule_identifier, cohort=None, now):
     today = clock.london_date(now)
     with changes.unit_of_work(now=now):
-        participant = enrolment.lock(participant)
+        [participant] = locking.lock(participant)
         checks = Checks()
-        training = enrolment.training_period_for(
+        training = enrolments.training_period_for(
             checks, participant=participant, lead_provider=lead_provider, course_identifier=course_identifier
         )
-        participant_type = enrolment.participant_type_for(course_identifier)
+        participant_type = enrolments.participant_type_for(course_identifier)
         target = _target_cohort(cohort, training)
         schedule = _check_schedule(
             checks,

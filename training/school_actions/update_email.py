@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from config import changes, clock
 from config.validation import Checks
-from participants.school_actions import training
-from participants.school_actions.checks import cleaned_email, email_rules
+from participants import locking
+from training.school_actions import steps
+from training.school_actions.checks import cleaned_email, email_rules
 
 
 def update_email(*, school_period, email, now) -> None:
     today = clock.london_date(now)
     with changes.unit_of_work(now=now):
-        training.lock(school_period.participant)
-        school_period = training.fresh(school_period)
+        locking.lock(school_period.participant)
+        school_period = steps.fresh(school_period)
         checks = Checks()
         checks.first(
             "email", email_rules(email, school=school_period.school, participant=school_period.participant, today=today)

@@ -6,9 +6,10 @@ import datetime as dt
 
 from config import changes, clock
 from config.validation import Checks
+from participants import locking
 from participants.models import Mentorship, ParticipantType, ProgrammeType, SchoolPeriod
-from participants.school_actions import training
 from schedules.models import Cohort
+from training.school_actions import steps
 
 NOT_AN_ECT = "Select an ECT to assign a mentor to"
 NOT_A_MENTOR = "Select a mentor registered at your school"
@@ -22,9 +23,9 @@ MENTOR_GONE_BEFORE_ECT_STARTS = "This mentor leaves your school before the ECT s
 def assign_mentor(*, ect_school_period, mentor_school_period, now) -> Mentorship:
     today = clock.london_date(now)
     with changes.unit_of_work(now=now):
-        training.lock(ect_school_period.participant, mentor_school_period.participant)
-        ect_school_period = training.fresh(ect_school_period)
-        mentor_school_period = training.fresh(mentor_school_period)
+        locking.lock(ect_school_period.participant, mentor_school_period.participant)
+        ect_school_period = steps.fresh(ect_school_period)
+        mentor_school_period = steps.fresh(mentor_school_period)
         checks = Checks()
         checks.first("mentor", mentor_rules(ect_school_period, mentor_school_period, today))
         checks.raise_if_any()
@@ -67,7 +68,7 @@ def assign(
     Registering a mentor decides their training by SC6 instead (`train_mentor=False`).
     """
     starts_on = _mentoring_starts_on(ect_school_period, mentor_school_period, today)
-    replaced = list(ect_school_period.mentorships.filter(training.not_ended_by(starts_on)).order_by("started_on", "id"))
+    replaced = list(ect_school_period.mentorships.filter(steps.not_ended_by(starts_on)).order_by("started_on", "id"))
     if (
         replaced
         and replaced[0].mentor_school_period_id == mentor_school_period.pk
@@ -97,16 +98,16 @@ def _train_new_mentor(
     ect: SchoolPeriod, mentor: SchoolPeriod, *, switching: bool, today: dt.date, now: dt.datetime
 ) -> None:
     """SC9: a provider-led ECT's mentor gets training once, if their funding has not ended."""
-    ect_training = training.current_or_next(ect, today)
+    ect_training = steps.current_or_next(ect, today)
     if ect_training is None or ect_training.programme_type != ProgrammeType.PROVIDER_LED:
         return
-    if mentor.participant.mentor_funding_end_date is not None or training.ever_trained_as_mentor(mentor.participant):
+    if mentor.participant.mentor_funding_end_date is not None or steps.ever_trained_as_mentor(mentor.participant):
         return
     # A new mentor trains from when they join; one replacing another mentor, from today at the earliest.
     starts_on = max(today, mentor.started_on) if switching else mentor.started_on
     cohort = Cohort.objects.get(year=Cohort.year_containing(max(starts_on, today)))
-    lead_provider = training.school_chosen_lead_provider(mentor.school, cohort) or ect_training.lead_provider
-    training.start_mentor_training(
+    lead_provider = steps.school_chosen_lead_provider(mentor.school, cohort) or ect_training.lead_provider
+    steps.start_mentor_training(
         mentor_school_period=mentor,
         lead_provider=lead_provider,
         started_on=starts_on,

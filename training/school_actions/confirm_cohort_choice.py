@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from config import changes
 from config.validation import Checks
-from participants.school_actions.checks import SELECT_LEAD_PROVIDER
-from schools import partnerships
 from schools.models import School, SchoolCohortChoice
+from training import partnerships
+from training.school_actions.checks import SELECT_LEAD_PROVIDER
 
 Programme = SchoolCohortChoice.InductionProgramme
 

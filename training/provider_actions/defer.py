@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from config import changes, clock
 from config.validation import Checks
-from participants import status
-from participants.actions import enrolment
+from participants import enrolments, locking, status
 from participants.models import DeferralReason, TrainingPeriod
 
 REASONS = {value.replace("_", "-"): value for value in DeferralReason.values}
@@ -37,9 +36,9 @@ def check_reason(checks: Checks, reason, valid: dict) -> None:
 def defer(*, participant, lead_provider, course_identifier, reason, now) -> TrainingPeriod:
     today = clock.london_date(now)
     with changes.unit_of_work(now=now):
-        participant = enrolment.lock(participant)
+        [participant] = locking.lock(participant)
         checks = Checks()
-        training = enrolment.training_period_for(
+        training = enrolments.training_period_for(
             checks, participant=participant, lead_provider=lead_provider, course_identifier=course_identifier
         )
         check_reason(checks, reason, REASONS)

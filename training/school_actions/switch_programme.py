@@ -6,11 +6,12 @@ import datetime as dt
 
 from config import changes, clock
 from config.validation import Checks
-from participants import default_schedules
+from participants import locking
 from participants.models import ParticipantType, ProgrammeType, SchoolPeriod, TrainingPeriod
-from participants.school_actions import training
-from participants.school_actions.checks import SELECT_LEAD_PROVIDER, SELECT_PROGRAMME
 from schedules.models import Cohort
+from training import default_schedules
+from training.school_actions import steps
+from training.school_actions.checks import SELECT_LEAD_PROVIDER, SELECT_PROGRAMME
 
 ONLY_ECTS = "Only ECTs have a training programme to change"
 ECT_LEFT = "You cannot change the training programme of an ECT who has left your school"
@@ -22,10 +23,10 @@ def switch_programme(*, ect_school_period, programme_type, lead_provider=None, n
     today = clock.london_date(now)
     with changes.unit_of_work(now=now):
         mentorship = _current_mentorship(ect_school_period, today)
-        training.lock(
+        locking.lock(
             ect_school_period.participant, *([mentorship.mentor_school_period.participant] if mentorship else [])
         )
-        ect_school_period = training.fresh(ect_school_period)
+        ect_school_period = steps.fresh(ect_school_period)
         replaced = _training_to_replace(ect_school_period, today)
         checks = Checks()
         checks.first("programme_type", programme_rules(ect_school_period, programme_type, replaced, today))
@@ -41,10 +42,10 @@ def switch_programme(*, ect_school_period, programme_type, lead_provider=None, n
 
 def _training_to_replace(school_period: SchoolPeriod, today: dt.date) -> list[TrainingPeriod]:
     """SC10: the current and any later training, else the latest."""
-    running = list(school_period.training_periods.filter(training.not_ended_by(today)).order_by("started_on", "id"))
+    running = list(school_period.training_periods.filter(steps.not_ended_by(today)).order_by("started_on", "id"))
     if running:
         return running
-    latest = training.latest(school_period)
+    latest = steps.latest(school_period)
     return [latest] if latest is not None else []
 
 
@@ -56,16 +57,16 @@ def programme_rules(school_period: SchoolPeriod, programme_type, replaced: list[
     same = current is not None and current.programme_type == programme_type
     yield same and programme_type == ProgrammeType.SCHOOL_LED, ALREADY_SCHOOL_LED
     yield same and programme_type == ProgrammeType.PROVIDER_LED, ALREADY_PROVIDER_LED
-    removed = [t for t in replaced if training.stops_being_current(t, today=today)]
-    yield training.has_declarations(removed), training.TRAINING_ALREADY_DECLARED
+    removed = [t for t in replaced if steps.stops_being_current(t, today=today)]
+    yield steps.has_declarations(removed), steps.TRAINING_ALREADY_DECLARED
 
 
 def _to_school_led(school_period, replaced, *, today, now) -> TrainingPeriod:
     """SC10: the provider-led training ends yesterday, or goes if it had not begun or no provider saw it."""
     for period in replaced:
-        training.end_or_remove(period, today=today)
-    return training.start_school_led(
-        school_period=school_period, started_on=training.training_starts_on(school_period, today), now=now
+        steps.end_or_remove(period, today=today)
+    return steps.start_school_led(
+        school_period=school_period, started_on=steps.training_starts_on(school_period, today), now=now
     )
 
 
@@ -73,8 +74,8 @@ def _to_provider_led(school_period, replaced, lead_provider, *, today, now) -> T
     """SC11/SC12: continue in the cohort of earlier provider-led training; out of a frozen one into 2024."""
     participant = school_period.participant
     for period in replaced:
-        training.end_or_remove(period, today=today)
-    starts_on = training.training_starts_on(school_period, today)
+        steps.end_or_remove(period, today=today)
+    starts_on = steps.training_starts_on(school_period, today)
     previous = default_schedules.previous_training(
         participant=participant, participant_type=ParticipantType.ECT, now=now
     )
@@ -89,7 +90,7 @@ def _to_provider_led(school_period, replaced, lead_provider, *, today, now) -> T
     if previous is not None and previous.payments_frozen:
         participant.ect_payments_frozen_year = previous.cohort_year
         participant.save()
-    started = training.start_provider_led(
+    started = steps.start_provider_led(
         school_period=school_period, lead_provider=lead_provider, schedule=schedule, started_on=starts_on, now=now
     )
     _train_current_mentor(school_period, lead_provider, today=today, now=now)
@@ -106,7 +107,7 @@ def _train_current_mentor(school_period: SchoolPeriod, lead_provider, *, today, 
         return
     if mentor.training_periods.filter(programme_type=ProgrammeType.PROVIDER_LED).exists():
         return
-    training.start_mentor_training(
+    steps.start_mentor_training(
         mentor_school_period=mentor,
         lead_provider=lead_provider,
         started_on=max(today, mentor.started_on),
@@ -118,7 +119,7 @@ def _train_current_mentor(school_period: SchoolPeriod, lead_provider, *, today, 
 def _current_mentorship(school_period: SchoolPeriod, today: dt.date):
     return (
         school_period.mentorships.select_related("mentor_school_period__participant", "mentor_school_period__school")
-        .filter(training.not_ended_by(today))
+        .filter(steps.not_ended_by(today))
         .order_by("started_on", "id")
         .first()
     )

@@ -12,22 +12,14 @@ from django.db.models import Q
 from config import clock
 from declarations import funding
 from declarations.models import Declaration
-from participants import default_schedules
 from participants.models import Participant, ParticipantType, ProgrammeType, SchoolPeriod, TrainingPeriod
 from schedules.models import Cohort, Schedule
-from schools import partnerships
 from schools.models import Partnership, SchoolCohortChoice
+from training import default_schedules, partnerships
 
 TRAINING_ALREADY_DECLARED = (
     "A lead provider has already declared training that this change would remove. Contact us so we can help"
 )
-
-
-def lock(*participants: Participant) -> list[Participant]:
-    """Lock every participant a change touches, in one order, so concurrent changes cannot deadlock."""
-    ids = sorted({participant.pk for participant in participants})
-    locked = {p.pk: p for p in Participant.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
-    return [locked[participant.pk] for participant in participants]
 
 
 def fresh(school_period: SchoolPeriod) -> SchoolPeriod:

@@ -7,12 +7,14 @@ import itertools
 
 from config import changes, clock
 from config.validation import Checks
-from participants import default_schedules
+from participants import locking
 from participants.models import ParticipantType, ProgrammeType, SchoolPeriod
 from participants.registration import find_or_create_teacher, normalised_trn, teacher_with_trn
-from participants.school_actions import training
-from participants.school_actions.assign_mentor import OWN_MENTOR, assign
-from participants.school_actions.checks import (
+from schedules.models import Cohort
+from training import default_schedules
+from training.school_actions import steps
+from training.school_actions.assign_mentor import OWN_MENTOR, assign
+from training.school_actions.checks import (
     cleaned_email,
     cleaned_name,
     email_rules,
@@ -21,8 +23,7 @@ from participants.school_actions.checks import (
     start_rules,
     trn_rules,
 )
-from participants.school_actions.report_leaving import finish
-from schedules.models import Cohort
+from training.school_actions.report_leaving import finish
 
 ALREADY_REGISTERED = "This mentor is already registered at your school"
 MENTEE_NOT_HERE = "Select an ECT registered at your school"
@@ -47,8 +48,8 @@ def register_mentor(
     with changes.unit_of_work(now=now):
         teacher = teacher_with_trn(normalised_trn(trn), lock=True)
         if mentee is not None:
-            training.lock(mentee.participant)
-            mentee = training.fresh(mentee)
+            locking.lock(mentee.participant)
+            mentee = steps.fresh(mentee)
         checks = Checks()
         checks.first("full_name", name_rules(full_name))
         checks.first("trn", itertools.chain(trn_rules(trn), _not_already_here(teacher, school, started_on)))
@@ -79,7 +80,7 @@ def register_mentor(
         )
         chosen = _chosen_lead_provider(lead_provider, mentee, today)
         if chosen is not None and _may_train(teacher, school, mentoring_only_here, today):
-            training.start_mentor_training(
+            steps.start_mentor_training(
                 mentor_school_period=school_period,
                 lead_provider=chosen,
                 started_on=started_on,
@@ -87,8 +88,8 @@ def register_mentor(
                 mentee=mentee,
                 cohort=_mentor_cohort(teacher, started_on=started_on, today=today, now=now),
             )
-        if training.ever_trained_as_mentor(teacher):
-            training.mark_mentor_eligible(teacher, now=now)
+        if steps.ever_trained_as_mentor(teacher):
+            steps.mark_mentor_eligible(teacher, now=now)
         if mentee is not None:
             assign(
                 ect_school_period=mentee, mentor_school_period=school_period, today=today, now=now, train_mentor=False
@@ -103,13 +104,13 @@ def _mentor_periods(teacher):
 def _not_already_here(teacher, school, started_on):
     running = _mentor_periods(teacher).filter(school=school)
     if is_date(started_on):
-        running = running.filter(training.not_ended_by(started_on))
+        running = running.filter(steps.not_ended_by(started_on))
     yield teacher is not None and running.exists(), ALREADY_REGISTERED
 
 
 def _not_before_other_schools(teacher, school, started_on, mentoring_only_here):
     """Mentoring only here ends the other schools the day before, so they must have started before it."""
-    others = _mentor_periods(teacher).exclude(school=school).filter(training.not_ended_by(started_on))
+    others = _mentor_periods(teacher).exclude(school=school).filter(steps.not_ended_by(started_on))
     yield (
         mentoring_only_here and teacher is not None and others.filter(started_on__gte=started_on).exists(),
         STARTED_ELSEWHERE_LATER,
@@ -124,7 +125,7 @@ def _mentee_rules(mentee, school, today):
 
 
 def _finish_other_schools(teacher, school, started_on: dt.date) -> None:
-    for school_period in _mentor_periods(teacher).exclude(school=school).filter(training.not_ended_by(started_on)):
+    for school_period in _mentor_periods(teacher).exclude(school=school).filter(steps.not_ended_by(started_on)):
         finish(school_period, leaving_on=started_on - dt.timedelta(days=1))
 
 
@@ -132,7 +133,7 @@ def _chosen_lead_provider(lead_provider, mentee, today):
     """SC6: a lead provider is chosen only for a provider-led mentee (or named when there is no mentee)."""
     if mentee is None:
         return lead_provider
-    mentee_training = training.current_or_next(mentee, today)
+    mentee_training = steps.current_or_next(mentee, today)
     if mentee_training is None or mentee_training.programme_type != ProgrammeType.PROVIDER_LED:
         return None
     return lead_provider or mentee_training.lead_provider
@@ -142,7 +143,7 @@ def _may_train(teacher, school, mentoring_only_here: bool, today: dt.date) -> bo
     """SC6: not after their funding ended, and not while they mentor (now or later) at another school."""
     if teacher.mentor_funding_end_date is not None:
         return False
-    mentoring_elsewhere = _mentor_periods(teacher).exclude(school=school).filter(training.not_ended_by(today)).exists()
+    mentoring_elsewhere = _mentor_periods(teacher).exclude(school=school).filter(steps.not_ended_by(today)).exists()
     return mentoring_only_here or not mentoring_elsewhere
 
 

@@ -8,7 +8,6 @@ import itertools
 from config import changes, clock
 from config.validation import Checks
 from declarations import funding
-from participants import default_schedules
 from participants.models import (
     InductionPeriod,
     ParticipantType,
@@ -18,8 +17,10 @@ from participants.models import (
     WorkingPattern,
 )
 from participants.registration import find_or_create_teacher, normalised_trn, teacher_with_trn
-from participants.school_actions import training
-from participants.school_actions.checks import (
+from schedules.models import Cohort
+from training import default_schedules
+from training.school_actions import steps
+from training.school_actions.checks import (
     SELECT_LEAD_PROVIDER,
     SELECT_PROGRAMME,
     cleaned_email,
@@ -30,8 +31,7 @@ from participants.school_actions.checks import (
     start_rules,
     trn_rules,
 )
-from participants.school_actions.report_leaving import finish
-from schedules.models import Cohort
+from training.school_actions.report_leaving import finish
 
 ALREADY_REGISTERED = "This ECT is already registered at your school"
 ENTER_DATE_OF_BIRTH = "Enter their date of birth"
@@ -94,8 +94,8 @@ def register_ect(
         if programme_type == ProgrammeType.PROVIDER_LED:
             _start_provider_led(school_period, lead_provider, today=today, now=now)
         else:
-            training.start_school_led(
-                school_period=school_period, started_on=training.training_starts_on(school_period, today), now=now
+            steps.start_school_led(
+                school_period=school_period, started_on=steps.training_starts_on(school_period, today), now=now
             )
         _mark_eligible_if_in_induction(teacher, now=now)
         return school_period
@@ -105,7 +105,7 @@ def _open_ect_periods(teacher, started_on):
     """The teacher's ECT school periods still running on (or after) the new start date."""
     periods = SchoolPeriod.objects.filter(participant=teacher, participant_type=ParticipantType.ECT)
     return (
-        periods.filter(training.not_ended_by(started_on))
+        periods.filter(steps.not_ended_by(started_on))
         if is_date(started_on)
         else periods.filter(finished_on__isnull=True)
     )
@@ -157,13 +157,13 @@ def _start_provider_led(
     starts_on = (
         max(school_period.started_on, cohort.started_on)
         if reassigned
-        else training.training_starts_on(school_period, today)
+        else steps.training_starts_on(school_period, today)
     )
     schedule = default_schedules.default_schedule(
         participant=teacher, participant_type=ParticipantType.ECT, training_starts_on=starts_on, now=now, cohort=cohort
     )
     # P11: a reassigned ECT only joins a partnership that already exists in the new cohort.
-    return training.start_provider_led(
+    return steps.start_provider_led(
         school_period=school_period,
         lead_provider=lead_provider,
         schedule=schedule,
