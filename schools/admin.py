@@ -1,6 +1,6 @@
 """Schools, lead providers, delivery partners, partnerships and API tokens in the admin.
 
-Partnerships are created and given another delivery partner through training.partnerships, and
+Partnerships are created and given another delivery partner through schools.partnerships, and
 tokens are issued and revoked through schools.tokens, each inside a named `changes.recording` so
 the audit trail says which staff user did it. A new token is shown on one page and never stored.
 """
@@ -18,7 +18,7 @@ from django.urls import path, reverse
 from config import changes, clock
 from config.admin import IdentifierSearchMixin, RefusedActionsMixin, call_service, confirmed_action, require
 from schedules.models import Cohort
-from schools import tokens
+from schools import partnerships, tokens
 from schools.models import (
     ApiToken,
     DeliveryPartner,
@@ -30,7 +30,17 @@ from schools.models import (
     SchoolFundingEligibility,
     SchoolMembership,
 )
-from training import partnerships
+
+
+class StampedFromTheClock:
+    """`created_at` (on adding) and `updated_at` come from the request's moment, sandbox time travel included."""
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_at = request.now
+        if any(field.name == "updated_at" for field in obj._meta.concrete_fields):
+            obj.updated_at = request.now
+        super().save_model(request, obj, form, change)
 
 
 class SchoolFundingEligibilityInline(admin.TabularInline):
@@ -40,7 +50,7 @@ class SchoolFundingEligibilityInline(admin.TabularInline):
 
 
 @admin.register(School)
-class SchoolAdmin(IdentifierSearchMixin, admin.ModelAdmin):
+class SchoolAdmin(StampedFromTheClock, IdentifierSearchMixin, admin.ModelAdmin):
     list_display = ("name", "urn", "eligible_for_training", "induction_tutor_name", "induction_tutor_email")
     list_filter = ("eligible_for_training",)
     search_fields = ("^urn", "name")
@@ -78,7 +88,7 @@ class SchoolMembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(LeadProvider)
-class LeadProviderAdmin(IdentifierSearchMixin, admin.ModelAdmin):
+class LeadProviderAdmin(StampedFromTheClock, IdentifierSearchMixin, admin.ModelAdmin):
     list_display = ("name", "api_id", "created_at")
     search_fields = ("name",)
     uuid_search_fields = ("api_id",)
@@ -86,7 +96,7 @@ class LeadProviderAdmin(IdentifierSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(DeliveryPartner)
-class DeliveryPartnerAdmin(IdentifierSearchMixin, admin.ModelAdmin):
+class DeliveryPartnerAdmin(StampedFromTheClock, IdentifierSearchMixin, admin.ModelAdmin):
     list_display = ("name", "api_id", "updated_at")
     search_fields = ("name",)
     uuid_search_fields = ("api_id",)
@@ -120,7 +130,7 @@ PARTNERSHIP_FIELDS = {"school_id": "school", "delivery_partner_id": "delivery_pa
 
 @admin.register(Partnership)
 class PartnershipAdmin(IdentifierSearchMixin, admin.ModelAdmin):
-    """Created and re-partnered through training.partnerships, so the provider's rules (P1, P3) and P9 apply."""
+    """Created and re-partnered through schools.partnerships, so the provider's rules (P1, P3) and P9 apply."""
 
     list_display = ("school", "lead_provider", "delivery_partner", "cohort", "created_by", "created_at")
     list_select_related = ("school", "lead_provider", "delivery_partner", "cohort")
@@ -264,8 +274,8 @@ class ApiTokenAdmin(RefusedActionsMixin, admin.ModelAdmin):
         require(request, "schools.add_apitoken")
         form = IssueTokenForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            with changes.recording(action="issue_api_token", now=clock.now()), changes.unit_of_work():
-                token = tokens.issue(**form.cleaned_data)
+            with changes.recording(action="issue_api_token", now=request.now), changes.unit_of_work():
+                token = tokens.issue(**form.cleaned_data, now=request.now)
             # The only copy of the token is this page; admin_view already forbids caching it (no-store).
             return TemplateResponse(
                 request,

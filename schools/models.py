@@ -18,8 +18,9 @@ class School(models.Model):
     # There is no GIAS feed: support staff clear this for a closed school or one outside England, which
     # hides it from providers' school lists and stops new partnerships with it (P1).
     eligible_for_training = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    # Set by whatever saves the row from the clock it was given (TT1), not the database's own clock.
+    created_at = models.DateTimeField(default=clock.now)
+    updated_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["name"]
@@ -49,7 +50,7 @@ class SchoolFundingEligibility(models.Model):
 class LeadProvider(models.Model):
     api_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(max_length=200, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["name"]
@@ -61,8 +62,9 @@ class LeadProvider(models.Model):
 class DeliveryPartner(models.Model):
     api_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(max_length=200, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    # As on School; a change of pairings moves updated_at too (schools.api.updated_at).
+    created_at = models.DateTimeField(default=clock.now)
+    updated_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["name"]
@@ -128,7 +130,7 @@ class ApiToken(models.Model):
     lead_provider = models.ForeignKey(LeadProvider, on_delete=models.CASCADE, related_name="api_tokens")
     hashed_token = models.CharField(max_length=64, unique=True, editable=False)
     description = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 

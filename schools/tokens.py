@@ -12,10 +12,12 @@ def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue(*, lead_provider: LeadProvider, description: str = "") -> str:
+def issue(*, lead_provider: LeadProvider, now, description: str = "") -> str:
     """Create a token and return it; this is the only time the plain value exists."""
     token = secrets.token_urlsafe(32)
-    ApiToken.objects.create(lead_provider=lead_provider, hashed_token=digest(token), description=description)
+    ApiToken.objects.create(
+        lead_provider=lead_provider, hashed_token=digest(token), description=description, created_at=now
+    )
     return token
 
 

@@ -28,7 +28,7 @@ class ProviderClient:
 
     def __init__(self, lead_provider):
         self.lead_provider = lead_provider
-        self.token = tokens.issue(lead_provider=lead_provider)
+        self.token = tokens.issue(lead_provider=lead_provider, now=clock.now())
         self.client = Client()
 
     def _headers(self, headers):

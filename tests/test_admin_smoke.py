@@ -62,7 +62,7 @@ def one_of_everything():
         declaration_date=dt.datetime(2025, 10, 1, 9, 0, tzinfo=UTC),
         delivery_partner=partnership.delivery_partner,
     )
-    tokens.issue(lead_provider=lead_provider, description="Test token")
+    tokens.issue(lead_provider=lead_provider, description="Test token", now=clock.now())
     DailyStatusRun.objects.get_or_create(day=dt.date(2025, 10, 1), defaults={"completed_at": clock.now(), "changed": 0})
     Group.objects.get_or_create(name="Support")
     return ect

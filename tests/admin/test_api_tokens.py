@@ -102,7 +102,7 @@ def test_C2_revoking_again_keeps_the_first_revocation(editor, lead_provider):
 
 @pytest.mark.parametrize("view", ["issue", "revoke"])
 def test_C2_the_read_only_group_cannot_issue_or_revoke_tokens(reader, lead_provider, view):
-    token = tokens.issue(lead_provider=lead_provider)
+    token = tokens.issue(lead_provider=lead_provider, now=clock.now())
     api_token = ApiToken.objects.get()
     url = admin_url(ApiToken, "issue") if view == "issue" else admin_url(ApiToken, "revoke", api_token.pk)
 

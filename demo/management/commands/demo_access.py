@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db.models import Count
 
+from config import clock
 from schools import tokens
 from schools.models import LeadProvider, School, SchoolMembership
 
@@ -45,8 +46,9 @@ class Command(BaseCommand):
         self.stdout.write("Lead provider API tokens (Authorization: Bearer <token>):")
         providers = list(LeadProvider.objects.order_by("name"))
         width = max((len(provider.name) for provider in providers), default=0)
+        now = clock.now()
         for provider in providers:
-            token = tokens.issue(lead_provider=provider, description=TOKEN_DESCRIPTION)
+            token = tokens.issue(lead_provider=provider, description=TOKEN_DESCRIPTION, now=now)
             self.stdout.write(f"  {provider.name.ljust(width)}  {token}")
         if not providers:
             self.stdout.write("  (no lead providers yet: run `python manage.py seed_demo`)")

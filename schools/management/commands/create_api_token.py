@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from config import clock
 from schools import tokens
 from schools.models import LeadProvider
 
@@ -22,7 +23,7 @@ class Command(BaseCommand):
             known = ", ".join(LeadProvider.objects.order_by("name").values_list("name", flat=True)) or "none"
             raise CommandError(f"No lead provider is called {name!r}. Lead providers: {known}.")
         token = tokens.issue(
-            lead_provider=provider, description=description or "Issued with manage.py create_api_token"
+            lead_provider=provider, description=description or "Issued with manage.py create_api_token", now=clock.now()
         )
         self.stdout.write(f"New API token for {provider.name}. It is shown only now; store it safely:")
         self.stdout.write(token)
