@@ -1,6 +1,6 @@
 """Schools, lead providers, delivery partners, partnerships and API tokens in the admin.
 
-Partnerships are created and given another delivery partner through schools.partnerships, and
+Partnerships are created and given another delivery partner through training.partnerships, and
 tokens are issued and revoked through schools.tokens, each inside a named `changes.recording` so
 the audit trail says which staff user did it. A new token is shown on one page and never stored.
 """
@@ -18,7 +18,7 @@ from django.urls import path, reverse
 from config import changes, clock
 from config.admin import IdentifierSearchMixin, RefusedActionsMixin, call_service, confirmed_action, require
 from schedules.models import Cohort
-from schools import partnerships, tokens
+from schools import tokens
 from schools.models import (
     ApiToken,
     DeliveryPartner,
@@ -30,6 +30,7 @@ from schools.models import (
     SchoolFundingEligibility,
     SchoolMembership,
 )
+from training import partnerships
 
 
 class StampedFromTheClock:
@@ -130,7 +131,7 @@ PARTNERSHIP_FIELDS = {"school_id": "school", "delivery_partner_id": "delivery_pa
 
 @admin.register(Partnership)
 class PartnershipAdmin(IdentifierSearchMixin, admin.ModelAdmin):
-    """Created and re-partnered through schools.partnerships, so the provider's rules (P1, P3) and P9 apply."""
+    """Created and re-partnered through training.partnerships, so the provider's rules (P1, P3) and P9 apply."""
 
     list_display = ("school", "lead_provider", "delivery_partner", "cohort", "created_by", "created_at")
     list_select_related = ("school", "lead_provider", "delivery_partner", "cohort")
