@@ -10,11 +10,13 @@ import datetime as dt
 import uuid
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from config import changes, clock
 from config.validation import Checks
 from declarations.models import Declaration
-from participants.models import Participant, TrainingPeriod
+from participants import locking
+from participants.models import TrainingPeriod
 from schedules.models import Cohort
 from schools.models import (
     DeliveryPartner,
@@ -271,11 +273,11 @@ def _waiting_training(*, school, lead_provider, cohort):
 
 
 def _lock_waiting_participants(*, school, lead_provider, cohort) -> None:
-    # Participants before anything else, in id order, as the school actions lock them: no deadlocks.
+    # Participants before anything else, in the one order (participants.locking): no deadlocks.
     ids = _waiting_training(school=school, lead_provider=lead_provider, cohort=cohort).values(
         "school_period__participant_id"
     )
-    list(Participant.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+    locking.lock_where(Q(pk__in=ids))
 
 
 def _insert(*, school, lead_provider, delivery_partner, cohort, created_by, now, rolled_over_from=None):

@@ -26,8 +26,9 @@ def confirm_cohort_choice(
     now,
 ) -> SchoolCohortChoice:
     with changes.unit_of_work(now=now):
-        # One change to a school's choices at a time.
-        School.objects.select_for_update().filter(pk=school.pk).first()
+        # One change to a school's choices at a time; NO KEY UPDATE leaves rows that refer to the school
+        # (new school periods, partnerships) free, so this cannot deadlock with the participants' locks.
+        School.objects.select_for_update(no_key=True).filter(pk=school.pk).first()
         previous = previous_choice(school, cohort) if keep_previous else None
         checks = Checks()
         checks.first("cohort", [(cohort.payments_frozen(now=now), COHORT_CLOSED.format(year=cohort.year))])

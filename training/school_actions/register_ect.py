@@ -16,7 +16,7 @@ from participants.models import (
     TrainingPeriod,
     WorkingPattern,
 )
-from participants.registration import find_or_create_teacher, normalised_trn, teacher_with_trn
+from participants.registration import find_or_create_teacher, lock_teacher, normalised_trn
 from schedules.models import Cohort
 from training import default_schedules
 from training.school_actions import steps
@@ -58,7 +58,7 @@ def register_ect(
 ) -> SchoolPeriod:
     today = clock.london_date(now)
     with changes.unit_of_work(now=now):
-        teacher = teacher_with_trn(normalised_trn(trn), lock=True)
+        teacher = lock_teacher(normalised_trn(trn))
         checks = Checks()
         checks.first("full_name", name_rules(full_name))
         checks.first("trn", itertools.chain(trn_rules(trn), _not_already_here(teacher, school, started_on)))

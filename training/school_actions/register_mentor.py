@@ -7,9 +7,8 @@ import itertools
 
 from config import changes, clock
 from config.validation import Checks
-from participants import locking
 from participants.models import ParticipantType, ProgrammeType, SchoolPeriod
-from participants.registration import find_or_create_teacher, normalised_trn, teacher_with_trn
+from participants.registration import find_or_create_teacher, lock_teacher, normalised_trn
 from schedules.models import Cohort
 from training import default_schedules
 from training.school_actions import steps
@@ -46,9 +45,9 @@ def register_mentor(
     today = clock.london_date(now)
     started_on = today if started_on is None else started_on
     with changes.unit_of_work(now=now):
-        teacher = teacher_with_trn(normalised_trn(trn), lock=True)
+        # The mentor and the ECT in one call, in the one order: assigning a mentor locks the same pair.
+        teacher = lock_teacher(normalised_trn(trn), *([mentee.participant] if mentee is not None else []))
         if mentee is not None:
-            locking.lock(mentee.participant)
             mentee = steps.fresh(mentee)
         checks = Checks()
         checks.first("full_name", name_rules(full_name))

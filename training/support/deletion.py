@@ -13,6 +13,7 @@ import datetime as dt
 from config import changes, clock
 from config.validation import Checks, ValidationFailed
 from declarations.models import Declaration, PaymentStatus
+from participants import locking
 from participants.models import Participant, TrainingPeriod
 
 BILLABLE = (PaymentStatus.ELIGIBLE, PaymentStatus.PAYABLE, PaymentStatus.PAID)
@@ -37,7 +38,7 @@ def refusals(*, participant: Participant, today: dt.date) -> list[tuple[str, str
 def delete_participant(*, participant: Participant, now: dt.datetime) -> None:
     today = clock.london_date(now)
     with changes.unit_of_work(now=now):
-        participant = Participant.objects.select_for_update().get(pk=participant.pk)
+        [participant] = locking.lock(participant)
         errors = refusals(participant=participant, today=today)
         if errors:
             raise ValidationFailed(errors)

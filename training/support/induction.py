@@ -12,6 +12,7 @@ import datetime as dt
 from config import changes, clock
 from config.validation import Checks
 from declarations import funding
+from participants import locking
 from participants.models import InductionOutcome, InductionPeriod, Participant, ParticipantType, SchoolPeriod
 
 MERGED_AWAY = "This participant was merged into another record. Record the induction period there."
@@ -38,7 +39,7 @@ def record_induction_period(
 ) -> InductionPeriod:
     today = clock.london_date(now)
     with changes.unit_of_work(now=now):
-        participant = Participant.objects.select_for_update().get(pk=participant.pk)
+        [participant] = locking.lock(participant)
         checks = Checks()
         _participant_is_current(checks, participant)
         _dates_are_in_order(checks, started_on, finished_on)

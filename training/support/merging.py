@@ -17,7 +17,7 @@ from config import changes
 from config.validation import Checks, ValidationFailed
 from declarations import funding
 from declarations.models import Declaration
-from participants import api_updated_at
+from participants import api_updated_at, locking
 from participants.models import (
     InductionPeriod,
     Mentorship,
@@ -80,7 +80,7 @@ def plan(*, source: Participant, destination: Participant) -> MergePlan:
 def merge_participants(*, source: Participant, destination: Participant, now: dt.datetime) -> Participant:
     """Merge `source` into `destination` and return the destination."""
     with changes.unit_of_work(now=now):
-        source, destination = _lock(source, destination)
+        source, destination = locking.lock(source, destination)
         errors = _refusals(source, destination)
         if errors:
             raise ValidationFailed(errors)
@@ -173,15 +173,6 @@ def _induction_periods_do_not_overlap(checks: Checks, source: Participant, desti
 
 
 # --- steps -----------------------------------------------------------------------------------------------------------
-
-
-def _lock(source: Participant, destination: Participant) -> tuple[Participant, Participant]:
-    # Both rows, in id order as every other action locks participants, so two merges cannot deadlock.
-    locked = {
-        p.pk: p
-        for p in Participant.objects.select_for_update().filter(pk__in=[source.pk, destination.pk]).order_by("pk")
-    }
-    return locked[source.pk], locked[destination.pk]
 
 
 def _move_school_periods(source: Participant, destination: Participant, *, now: dt.datetime) -> None:
