@@ -1,7 +1,9 @@
 """Dated periods: a start date and an optional (inclusive) end date.
 
 Every "at school", "training", "mentorship" and "induction" fact is one of these. History is
-kept by closing a period and opening another, never by overwriting.
+kept by closing a period and opening another, never by overwriting. This is the one home of the
+questions asked of a period, in Python and as query filters: does it cover a day (`contains`),
+and is it still current or to come on a day (`not_ended_before`)?
 """
 
 from __future__ import annotations
@@ -20,7 +22,11 @@ class Period:
     finished_on: dt.date | None = None
 
     def contains(self, day: dt.date) -> bool:
-        return self.started_on <= day and (self.finished_on is None or day <= self.finished_on)
+        return self.has_started_by(day) and self.not_ended_before(day)
+
+    def not_ended_before(self, day: dt.date) -> bool:
+        """Covers `day` or starts after it: current or to come, not over."""
+        return self.finished_on is None or self.finished_on >= day
 
     def overlaps(self, other: Period) -> bool:
         starts_before_other_ends = other.finished_on is None or self.started_on <= other.finished_on
@@ -71,8 +77,15 @@ class DatedPeriod(models.Model):
     def contains(self, day: dt.date) -> bool:
         return self.period.contains(day)
 
+    def not_ended_before(self, day: dt.date) -> bool:
+        return self.period.not_ended_before(day)
+
     @classmethod
     def q_contains(cls, day: dt.date, prefix: str = "") -> Q:
-        return Q(**{f"{prefix}started_on__lte": day}) & (
-            Q(**{f"{prefix}finished_on__isnull": True}) | Q(**{f"{prefix}finished_on__gte": day})
-        )
+        """`contains` as a filter; `prefix` reaches a related period, e.g. "training_period__"."""
+        return Q(**{f"{prefix}started_on__lte": day}) & cls.q_not_ended_before(day, prefix)
+
+    @classmethod
+    def q_not_ended_before(cls, day: dt.date, prefix: str = "") -> Q:
+        """`not_ended_before` as a filter."""
+        return Q(**{f"{prefix}finished_on__isnull": True}) | Q(**{f"{prefix}finished_on__gte": day})

@@ -32,7 +32,7 @@ def _current_or_next(periods, today: dt.date):
     """The dated period covering today, else the next to start, else the last one (periods are in start order)."""
     periods = list(periods)
     for period in periods:
-        if period.finished_on is None or period.finished_on >= today:
+        if period.not_ended_before(today):
             return period
     return periods[-1] if periods else None
 
@@ -119,9 +119,7 @@ def summarise(school_period: SchoolPeriod, today: dt.date) -> ParticipantSummary
         []
         if is_ect
         else [
-            m.ect_school_period.participant.full_name
-            for m in school_period.mentees.all()
-            if m.finished_on is None or m.finished_on >= today
+            m.ect_school_period.participant.full_name for m in school_period.mentees.all() if m.not_ended_before(today)
         ]
     )
     code = school_status(school_period, today)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404
 
 from participants.models import Mentorship, ParticipantType, SchoolPeriod, TrainingPeriod
@@ -75,7 +75,7 @@ def mentors_at(school: School, *, today: dt.date) -> list[SchoolPeriod]:
     """The school's mentors who are there today or joining later."""
     return list(
         SchoolPeriod.objects.filter(school=school, participant_type=ParticipantType.MENTOR)
-        .filter(Q(finished_on__isnull=True) | Q(finished_on__gte=today))
+        .filter(SchoolPeriod.q_not_ended_before(today))
         .select_related("participant")
         .order_by("participant__full_name", "id")
     )

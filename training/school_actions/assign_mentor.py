@@ -68,7 +68,9 @@ def assign(
     Registering a mentor decides their training by SC6 instead (`train_mentor=False`).
     """
     starts_on = _mentoring_starts_on(ect_school_period, mentor_school_period, today)
-    replaced = list(ect_school_period.mentorships.filter(steps.not_ended_by(starts_on)).order_by("started_on", "id"))
+    replaced = list(
+        ect_school_period.mentorships.filter(Mentorship.q_not_ended_before(starts_on)).order_by("started_on", "id")
+    )
     if (
         replaced
         and replaced[0].mentor_school_period_id == mentor_school_period.pk

@@ -10,7 +10,6 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db.models import Q
 
 from participants.models import SchoolPeriod
 from participants.registration import normalised_trn
@@ -73,7 +72,7 @@ def start_rules(started_on, *, today: dt.date):
 def email_used_by_someone_else(*, school, email: str, participant, today: dt.date) -> bool:
     """Another person at this school, now or from a later date, already has this address."""
     others = SchoolPeriod.objects.filter(school=school, email__iexact=email).filter(
-        Q(finished_on__isnull=True) | Q(finished_on__gte=today)
+        SchoolPeriod.q_not_ended_before(today)
     )
     if participant is not None:
         others = others.exclude(participant=participant)

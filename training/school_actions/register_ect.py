@@ -105,7 +105,7 @@ def _open_ect_periods(teacher, started_on):
     """The teacher's ECT school periods still running on (or after) the new start date."""
     periods = SchoolPeriod.objects.filter(participant=teacher, participant_type=ParticipantType.ECT)
     return (
-        periods.filter(steps.not_ended_by(started_on))
+        periods.filter(SchoolPeriod.q_not_ended_before(started_on))
         if is_date(started_on)
         else periods.filter(finished_on__isnull=True)
     )

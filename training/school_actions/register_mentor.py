@@ -103,13 +103,13 @@ def _mentor_periods(teacher):
 def _not_already_here(teacher, school, started_on):
     running = _mentor_periods(teacher).filter(school=school)
     if is_date(started_on):
-        running = running.filter(steps.not_ended_by(started_on))
+        running = running.filter(SchoolPeriod.q_not_ended_before(started_on))
     yield teacher is not None and running.exists(), ALREADY_REGISTERED
 
 
 def _not_before_other_schools(teacher, school, started_on, mentoring_only_here):
     """Mentoring only here ends the other schools the day before, so they must have started before it."""
-    others = _mentor_periods(teacher).exclude(school=school).filter(steps.not_ended_by(started_on))
+    others = _mentor_periods(teacher).exclude(school=school).filter(SchoolPeriod.q_not_ended_before(started_on))
     yield (
         mentoring_only_here and teacher is not None and others.filter(started_on__gte=started_on).exists(),
         STARTED_ELSEWHERE_LATER,
@@ -124,7 +124,9 @@ def _mentee_rules(mentee, school, today):
 
 
 def _finish_other_schools(teacher, school, started_on: dt.date) -> None:
-    for school_period in _mentor_periods(teacher).exclude(school=school).filter(steps.not_ended_by(started_on)):
+    for school_period in (
+        _mentor_periods(teacher).exclude(school=school).filter(SchoolPeriod.q_not_ended_before(started_on))
+    ):
         finish(school_period, leaving_on=started_on - dt.timedelta(days=1))
 
 
@@ -142,7 +144,9 @@ def _may_train(teacher, school, mentoring_only_here: bool, today: dt.date) -> bo
     """SC6: not after their funding ended, and not while they mentor (now or later) at another school."""
     if teacher.mentor_funding_end_date is not None:
         return False
-    mentoring_elsewhere = _mentor_periods(teacher).exclude(school=school).filter(steps.not_ended_by(today)).exists()
+    mentoring_elsewhere = (
+        _mentor_periods(teacher).exclude(school=school).filter(SchoolPeriod.q_not_ended_before(today)).exists()
+    )
     return mentoring_only_here or not mentoring_elsewhere
 
 

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q
-
 from config import clock
 from declarations import funding
 from declarations.models import Declaration
@@ -27,15 +25,11 @@ def fresh(school_period: SchoolPeriod) -> SchoolPeriod:
     return SchoolPeriod.objects.select_related("participant", "school").get(pk=school_period.pk)
 
 
-def not_ended_by(day: dt.date) -> Q:
-    return Q(finished_on__isnull=True) | Q(finished_on__gte=day)
-
-
 def current_or_next(school_period: SchoolPeriod, today: dt.date) -> TrainingPeriod | None:
     """The training covering today, else the next to start (training periods never overlap)."""
     return (
         school_period.training_periods.select_related("partnership__cohort", "schedule__cohort", "lead_provider")
-        .filter(not_ended_by(today))
+        .filter(TrainingPeriod.q_not_ended_before(today))
         .order_by("started_on", "id")
         .first()
     )

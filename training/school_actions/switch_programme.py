@@ -7,7 +7,7 @@ import datetime as dt
 from config import changes, clock
 from config.validation import Checks
 from participants import locking
-from participants.models import ParticipantType, ProgrammeType, SchoolPeriod, TrainingPeriod
+from participants.models import Mentorship, ParticipantType, ProgrammeType, SchoolPeriod, TrainingPeriod
 from schedules.models import Cohort
 from training import default_schedules
 from training.school_actions import steps
@@ -42,7 +42,9 @@ def switch_programme(*, ect_school_period, programme_type, lead_provider=None, n
 
 def _training_to_replace(school_period: SchoolPeriod, today: dt.date) -> list[TrainingPeriod]:
     """SC10: the current and any later training, else the latest."""
-    running = list(school_period.training_periods.filter(steps.not_ended_by(today)).order_by("started_on", "id"))
+    running = list(
+        school_period.training_periods.filter(TrainingPeriod.q_not_ended_before(today)).order_by("started_on", "id")
+    )
     if running:
         return running
     latest = steps.latest(school_period)
@@ -53,7 +55,7 @@ def programme_rules(school_period: SchoolPeriod, programme_type, replaced: list[
     yield school_period.participant_type != ParticipantType.ECT, ONLY_ECTS
     yield programme_type not in ProgrammeType.values, SELECT_PROGRAMME
     yield school_period.finished_on is not None and school_period.finished_on < today, ECT_LEFT
-    current = next((t for t in replaced if t.finished_on is None or t.finished_on >= today), None)
+    current = next((t for t in replaced if t.not_ended_before(today)), None)
     same = current is not None and current.programme_type == programme_type
     yield same and programme_type == ProgrammeType.SCHOOL_LED, ALREADY_SCHOOL_LED
     yield same and programme_type == ProgrammeType.PROVIDER_LED, ALREADY_PROVIDER_LED
@@ -119,7 +121,7 @@ def _train_current_mentor(school_period: SchoolPeriod, lead_provider, *, today, 
 def _current_mentorship(school_period: SchoolPeriod, today: dt.date):
     return (
         school_period.mentorships.select_related("mentor_school_period__participant", "mentor_school_period__school")
-        .filter(steps.not_ended_by(today))
+        .filter(Mentorship.q_not_ended_before(today))
         .order_by("started_on", "id")
         .first()
     )
