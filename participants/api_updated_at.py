@@ -177,8 +177,7 @@ def touch(participant_ids, *, now) -> None:
     ids = [pid for pid in set(participant_ids) if pid is not None]
     if not ids:
         return
-    Participant.objects.filter(pk__in=ids).update(api_updated_at=now)
-    enrolments.refresh(ids, today=clock.london_date(now))
+    enrolments.refresh(ids, today=clock.london_date(now), api_updated_at=now)
 
 
 def _previous_owners(changes_: list[changes.Change]) -> set[int]:

@@ -41,17 +41,28 @@ STATUS_INPUTS = """
 """
 
 
-def refresh(participant_ids: Iterable[int] | None, *, today: dt.date) -> None:
-    """Recompute pointers for these participants (all when None) and record their current status."""
+def refresh(
+    participant_ids: Iterable[int] | None, *, today: dt.date, api_updated_at: dt.datetime | None = None
+) -> None:
+    """Recompute pointers for these participants (all when None) and record their current status.
+
+    With `api_updated_at`, the same statement also moves these participants' `api_updated_at` to it.
+    """
     ids = None if participant_ids is None else sorted(set(participant_ids))
     if ids == []:
         return
+    if api_updated_at is not None and ids is None:
+        raise ValueError("api_updated_at moves for named participants only")
     params = [] if ids is None else [ids]
     participant_filter = "" if ids is None else "AND sp.participant_id = ANY(%s)"
+    stamped = ""
+    if api_updated_at is not None:
+        stamped = "stamped AS (UPDATE participants_participant SET api_updated_at = %s WHERE id = ANY(%s)),"
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            WITH latest AS ({_LATEST_TRAINING_PERIODS.format(participant_filter=participant_filter)}),
+            WITH {stamped}
+            latest AS ({_LATEST_TRAINING_PERIODS.format(participant_filter=participant_filter)}),
             removed AS (
                 DELETE FROM participants_providerenrolment e
                  WHERE {"TRUE" if ids is None else "e.participant_id = ANY(%s)"}
@@ -66,7 +77,7 @@ def refresh(participant_ids: Iterable[int] | None, *, today: dt.date) -> None:
             ON CONFLICT (participant_id, lead_provider_id, participant_type)
             DO UPDATE SET training_period_id = EXCLUDED.training_period_id
             """,
-            params * 2,
+            ([api_updated_at, ids] if api_updated_at is not None else []) + params * 2,
         )
         where = "" if ids is None else " WHERE e.participant_id = ANY(%s)"
         cursor.execute(STATUS_INPUTS + where, params)

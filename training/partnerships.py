@@ -159,18 +159,16 @@ def roll_over(
 def attach_waiting_training(partnership: Partnership) -> int:
     """P9: training at the school that named this provider for this cohort but had no partnership now has this one.
 
-    Saved one by one through the ORM so each change is audited and the participants' `api_updated_at`
-    and provider enrolments move with it.
+    One statement for all of them; each is still audited, and the participants' `api_updated_at` and
+    provider enrolments move with it, once at the end of the action.
     """
-    waiting = _waiting_training(
-        school=partnership.school, lead_provider=partnership.lead_provider, cohort=partnership.cohort
-    ).order_by("pk")
-    attached = 0
-    for training in waiting:
-        training.partnership = partnership
-        training.save(update_fields=["partnership"])
-        attached += 1
-    return attached
+    waiting = list(
+        _waiting_training(
+            school=partnership.school, lead_provider=partnership.lead_provider, cohort=partnership.cohort
+        ).order_by("pk")
+    )
+    changes.update_in_bulk(waiting, partnership=partnership)
+    return len(waiting)
 
 
 # --- checks, in the order P1 reports them ------------------------------------------------------------------------
