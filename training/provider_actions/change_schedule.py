@@ -7,7 +7,7 @@ import datetime as dt
 from config import changes, clock
 from config.validation import Checks
 from declarations.models import Declaration, PaymentStatus
-from participants import enrolments, locking, status
+from participants import enrolments, locking, status, training_periods
 from participants.models import ParticipantStatus, ParticipantType, TrainingPeriod
 from schedules.milestones import window_error
 from schedules.models import SCHEDULE_IDENTIFIERS, Cohort, Schedule
@@ -195,24 +195,15 @@ def change_schedule(*, participant, lead_provider, course_identifier, schedule_i
             training.partnership = new_partnership
             training.save()
             return training
-        return _continue_on_new_schedule(training, schedule, new_partnership, today=today)
-
-
-def _continue_on_new_schedule(training, schedule, partnership, *, today) -> TrainingPeriod:
-    """S20: close the old training yesterday and continue from today under the new schedule."""
-    old_end = training.finished_on
-    training.finished_on = min(old_end, today - dt.timedelta(days=1)) if old_end else today - dt.timedelta(days=1)
-    training.save()
-    ends = [day for day in (old_end, training.school_period.finished_on) if day is not None and day >= today]
-    return TrainingPeriod.objects.create(
-        school_period=training.school_period,
-        programme_type=training.programme_type,
-        lead_provider=partnership.lead_provider,
-        partnership=partnership,
-        schedule=schedule,
-        started_on=today,
-        finished_on=min(ends) if ends else None,
-    )
+        # S20: the old training ends yesterday and continues from today under the new schedule.
+        return training_periods.continue_from(
+            training,
+            day=today,
+            now=now,
+            schedule=schedule,
+            partnership=new_partnership,
+            lead_provider=new_partnership.lead_provider,
+        )
 
 
 def _record_frozen_cohort_move(participant, participant_type, source: Cohort, target: Cohort, *, now) -> None:

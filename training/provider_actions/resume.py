@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from config import changes, clock
 from config.validation import Checks
-from participants import enrolments, locking, status
-from participants.models import ProgrammeType, TrainingPeriod
+from participants import enrolments, locking, status, training_periods
+from participants.models import TrainingPeriod
 
 ALREADY_ACTIVE = "The '#/participant_id' is already active."
 ACTIVE_ELSEWHERE = "This participant cannot be resumed because they are already active with another provider."
@@ -47,15 +47,7 @@ def resume(*, participant, lead_provider, course_identifier, now) -> TrainingPer
                 ],
             )
         checks.raise_if_any()
-        return TrainingPeriod.objects.create(
-            school_period=training.school_period,
-            programme_type=ProgrammeType.PROVIDER_LED,
-            lead_provider=training.lead_provider,
-            partnership=training.partnership,
-            schedule=training.schedule,
-            started_on=today,
-            finished_on=training.school_period.finished_on,
-        )
+        return training_periods.continue_from(training, day=today, now=now)
 
 
 def _other_training_periods(training: TrainingPeriod):

@@ -10,6 +10,7 @@ import datetime as dt
 from config import clock
 from declarations import funding
 from declarations.models import Declaration
+from participants import training_periods
 from participants.models import Participant, ParticipantType, ProgrammeType, SchoolPeriod, TrainingPeriod
 from schedules.models import Cohort, Schedule
 from schools.models import Partnership, SchoolCohortChoice
@@ -83,25 +84,19 @@ def start_provider_led(
     partnership = partnership_for(
         school=school_period.school, lead_provider=lead_provider, cohort=schedule.cohort, roll_over=roll_over, now=now
     )
-    return TrainingPeriod.objects.create(
+    return training_periods.start(
         school_period=school_period,
-        programme_type=ProgrammeType.PROVIDER_LED,
         lead_provider=lead_provider,
         partnership=partnership,
         schedule=schedule,
         started_on=started_on,
-        finished_on=school_period.finished_on,
-        created_at=now,
+        now=now,
     )
 
 
 def start_school_led(*, school_period: SchoolPeriod, started_on: dt.date, now: dt.datetime) -> TrainingPeriod:
-    return TrainingPeriod.objects.create(
-        school_period=school_period,
-        programme_type=ProgrammeType.SCHOOL_LED,
-        started_on=started_on,
-        finished_on=school_period.finished_on,
-        created_at=now,
+    return training_periods.start(
+        school_period=school_period, programme_type=ProgrammeType.SCHOOL_LED, started_on=started_on, now=now
     )
 
 
