@@ -27,15 +27,19 @@ def revoke(*, api_token: ApiToken, now) -> None:
 
 
 def lead_provider_for(token: str, *, now) -> LeadProvider | None:
-    """The provider a live token belongs to, touching its last use (C2); None for unknown or revoked."""
+    """The provider a live token belongs to, touching its last use (C2); None for unknown or revoked.
+
+    One statement finds the token, records its use and returns its provider: it runs on every request.
+    """
     if not token:
         return None
-    api_token = (
-        ApiToken.objects.select_related("lead_provider")
-        .filter(hashed_token=digest(token), revoked_at__isnull=True)
-        .first()
+    found = LeadProvider.objects.raw(
+        f"""
+        UPDATE {ApiToken._meta.db_table} AS token SET last_used_at = %s
+          FROM {LeadProvider._meta.db_table} AS provider
+         WHERE token.hashed_token = %s AND token.revoked_at IS NULL AND provider.id = token.lead_provider_id
+     RETURNING provider.*
+        """,
+        [now, digest(token)],
     )
-    if api_token is None:
-        return None
-    ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
-    return api_token.lead_provider
+    return next(iter(found), None)

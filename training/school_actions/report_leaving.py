@@ -20,13 +20,14 @@ def report_leaving(*, school_period, leaving_on, now) -> None:
     with changes.unit_of_work(now=now):
         locking.lock(school_period.participant, *_other_parties(school_period))
         school_period = steps.fresh(school_period)
+        training = _training(school_period)
         checks = Checks()
-        checks.first("leaving_on", leaving_rules(school_period, leaving_on))
+        checks.first("leaving_on", leaving_rules(school_period, leaving_on, training))
         checks.raise_if_any()
-        finish(school_period, leaving_on=leaving_on)
+        finish(school_period, leaving_on=leaving_on, training=training)
 
 
-def leaving_rules(school_period: SchoolPeriod, leaving_on):
+def leaving_rules(school_period: SchoolPeriod, leaving_on, training: list):
     yield not is_date(leaving_on), ENTER_LEAVING_DATE
     yield leaving_on < school_period.started_on, BEFORE_START
     # Training already removed for an earlier date cannot come back.
@@ -35,13 +36,15 @@ def leaving_rules(school_period: SchoolPeriod, leaving_on):
         reported is not None and leaving_on > reported,
         AFTER_REPORTED_DATE.format(day=long_date(reported or leaving_on)),
     )
-    yield steps.has_declarations(_training_starting(school_period, leaving_on)), steps.TRAINING_ALREADY_DECLARED
+    starting = [period for period in training if period.started_on >= leaving_on] if is_date(leaving_on) else []
+    yield steps.has_declarations(starting), steps.TRAINING_ALREADY_DECLARED
 
 
-def finish(school_period: SchoolPeriod, *, leaving_on: dt.date) -> None:
+def finish(school_period: SchoolPeriod, *, leaving_on: dt.date, training: list | None = None) -> None:
     """End everything in the school period on the leaving date; what would start on or after it goes.
 
-    Mentorships also end no later than the ECT's own end at the school (SC8).
+    Mentorships also end no later than the ECT's own end at the school (SC8). `training` is the school
+    period's training in order, when the caller has already loaded it.
     """
     for mentorship in _mentorships(school_period):
         if mentorship.started_on >= leaving_on:
@@ -52,7 +55,7 @@ def finish(school_period: SchoolPeriod, *, leaving_on: dt.date) -> None:
         if mentorship.finished_on is None or mentorship.finished_on > ends_on:
             mentorship.finished_on = ends_on
             mentorship.save()
-    for period in school_period.training_periods.order_by("started_on", "id"):
+    for period in _training(school_period) if training is None else training:
         if period.started_on >= leaving_on:
             period.delete()
         elif period.finished_on is None or period.finished_on > leaving_on:
@@ -62,14 +65,15 @@ def finish(school_period: SchoolPeriod, *, leaving_on: dt.date) -> None:
     school_period.save()
 
 
-def _training_starting(school_period: SchoolPeriod, day) -> list:
-    return list(school_period.training_periods.filter(started_on__gte=day)) if is_date(day) else []
+def _training(school_period: SchoolPeriod) -> list:
+    return list(school_period.training_periods.order_by("started_on", "id"))
 
 
 def _mentorships(school_period: SchoolPeriod):
     field = "ect_school_period" if school_period.participant_type == ParticipantType.ECT else "mentor_school_period"
     return (
-        Mentorship.objects.select_related("ect_school_period")
+        # Both sides loaded: ending a mentorship moves what providers see of both participants.
+        Mentorship.objects.select_related("ect_school_period", "mentor_school_period")
         .filter(**{field: school_period})
         .order_by("started_on", "id")
     )
