@@ -13,7 +13,7 @@ from config.api.formatting import format_datetime
 from config.validation import Checks
 from declarations import evidence, funding
 from declarations.models import Declaration, PaymentStatus
-from participants import enrolments, locking
+from participants import eligibility, enrolments, locking
 from participants.models import Mentorship, Participant, ParticipantType, ProviderEnrolment
 from participants.status import WITHDRAWN, training_status
 from schedules.milestones import window_error
@@ -244,9 +244,7 @@ def _check_cohorts(checks, participant, participant_type, cohort, now, today):
     )
     if frozen_now is not None:
         checks.fail("cohort", frozen_cohort_message(frozen_now.partnership.cohort_id))
-    eligible_on = (
-        participant.ect_eligible_on if participant_type == ParticipantType.ECT else participant.mentor_eligible_on
-    )
+    eligible_on = eligibility.first_eligible_on(participant, participant_type)
     if eligible_on is not None and cohort.payments_frozen(now=now):
         checks.fail("cohort", closed_cohort_message(cohort.year))
 
@@ -295,9 +293,7 @@ def _build(training, participant, participant_type, lead_provider, declaration_t
         school_id=training.partnership.school_id, cohort_id=cohort.year
     ).first()
     with_uplift = declaration_type == "started" and cohort.uplift_fees and uplifts is not None
-    eligible_on = (
-        participant.ect_eligible_on if participant_type == ParticipantType.ECT else participant.mentor_eligible_on
-    )
+    eligible_on = eligibility.first_eligible_on(participant, participant_type)
     return Declaration(
         training_period=training,
         lead_provider=lead_provider,

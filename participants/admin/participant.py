@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from config.admin import as_uuid
+from participants import eligibility
 from participants.admin.history import participant_history
 from participants.admin.support import SupportActions
 from participants.models import InductionPeriod, Participant, ParticipantIdChange, ProviderEnrolment, SchoolPeriod
@@ -119,8 +120,7 @@ class ParticipantAdmin(SupportActions, admin.ModelAdmin):
         return obj.retired_into or ""
 
     def get_readonly_fields(self, request, obj=None):
-        # F13: the date a participant first became eligible never changes once set.
-        fixed = [name for name in ("ect_eligible_on", "mentor_eligible_on") if obj is not None and getattr(obj, name)]
+        fixed = eligibility.fixed_fields(obj) if obj is not None else []
         return (*self.readonly_fields, *fixed)
 
     def get_actions(self, request):

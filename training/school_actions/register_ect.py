@@ -7,7 +7,7 @@ import itertools
 
 from config import changes, clock
 from config.validation import Checks
-from declarations import funding
+from participants import eligibility
 from participants.models import (
     InductionPeriod,
     ParticipantType,
@@ -19,6 +19,7 @@ from participants.models import (
 from participants.registration import find_or_create_teacher, lock_teacher, normalised_trn
 from schedules.models import Cohort
 from training import default_schedules
+from training.eligibility import become_eligible
 from training.school_actions import steps
 from training.school_actions.checks import (
     SELECT_LEAD_PROVIDER,
@@ -175,10 +176,8 @@ def _start_provider_led(
 
 def _mark_eligible_if_in_induction(teacher, *, now: dt.datetime) -> None:
     """SC5/F14: an ECT in induction today is eligible for funding from today (and stays so)."""
-    today = clock.london_date(now)
-    if teacher.ect_eligible_on is not None:
+    if eligibility.first_eligible_on(teacher, ParticipantType.ECT) is not None:
         return
+    today = clock.london_date(now)
     if InductionPeriod.objects.filter(participant=teacher).filter(InductionPeriod.q_contains(today)).exists():
-        teacher.ect_eligible_on = today
-        teacher.save()
-        funding.make_submitted_eligible(participant_id=teacher.pk, participant_type=ParticipantType.ECT, now=now)
+        become_eligible(teacher, ParticipantType.ECT, now=now)

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from config import clock
-from declarations import funding
 from declarations.models import Declaration
 from participants import training_periods
 from participants.models import Participant, ParticipantType, ProgrammeType, SchoolPeriod, TrainingPeriod
 from schedules.models import Cohort, Schedule
 from schools.models import Partnership, SchoolCohortChoice
 from training import default_schedules, partnerships
+from training.eligibility import become_eligible
 
 TRAINING_ALREADY_DECLARED = (
     "A lead provider has already declared training that this change would remove. Contact us so we can help"
@@ -131,10 +130,8 @@ def ever_trained_as_mentor(participant: Participant) -> bool:
 
 def mark_mentor_eligible(mentor: Participant, *, now: dt.datetime) -> None:
     """SC6/O10: a mentor with provider-led training is eligible from now unless their funding has ended."""
-    if mentor.mentor_eligible_on is None and mentor.mentor_funding_end_date is None:
-        mentor.mentor_eligible_on = clock.london_date(now)
-        mentor.save()
-        funding.make_submitted_eligible(participant_id=mentor.pk, participant_type=ParticipantType.MENTOR, now=now)
+    if mentor.mentor_funding_end_date is None:
+        become_eligible(mentor, ParticipantType.MENTOR, now=now)
 
 
 def start_mentor_training(

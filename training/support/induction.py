@@ -11,9 +11,9 @@ import datetime as dt
 
 from config import changes, clock
 from config.validation import Checks
-from declarations import funding
-from participants import locking
+from participants import eligibility, locking
 from participants.models import InductionOutcome, InductionPeriod, Participant, ParticipantType, SchoolPeriod
+from training.eligibility import become_eligible
 
 MERGED_AWAY = "This participant was merged into another record. Record the induction period there."
 ENTER_START = "Enter the date the induction period started"
@@ -97,12 +97,10 @@ def _mark_ect_eligible_if_in_induction(participant: Participant, *, now: dt.date
 
     Becoming eligible makes their submitted declarations eligible too (D31).
     """
-    today = clock.london_date(now)
-    if participant.ect_eligible_on is not None:
+    if eligibility.first_eligible_on(participant, ParticipantType.ECT) is not None:
         return
+    today = clock.london_date(now)
     in_induction = participant.induction_periods.filter(InductionPeriod.q_contains(today)).exists()
     is_an_ect = SchoolPeriod.objects.filter(participant=participant, participant_type=ParticipantType.ECT).exists()
     if in_induction and is_an_ect:
-        participant.ect_eligible_on = today
-        participant.save()
-        funding.make_submitted_eligible(participant_id=participant.pk, participant_type=ParticipantType.ECT, now=now)
+        become_eligible(participant, ParticipantType.ECT, now=now)

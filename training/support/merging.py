@@ -17,7 +17,7 @@ from config import changes
 from config.validation import Checks, ValidationFailed
 from declarations import funding
 from declarations.models import Declaration
-from participants import api_updated_at, locking
+from participants import api_updated_at, eligibility, locking
 from participants.models import (
     InductionPeriod,
     Mentorship,
@@ -215,16 +215,16 @@ def _carry_first_eligibility(source: Participant, destination: Participant, *, n
 
     Setting it turns the destination's submitted declarations of that type eligible (D31), as for anyone else.
     """
-    changed = False
-    for name in funding.ELIGIBILITY_FIELDS:
-        if getattr(destination, name) is None and getattr(source, name) is not None:
-            setattr(destination, name, getattr(source, name))
-            changed = True
-    if changed:
+    carried = False
+    for participant_type in eligibility.FIRST_ELIGIBLE_ON:
+        day = eligibility.first_eligible_on(source, participant_type)
+        if day is not None and eligibility.record_first_eligible(destination, participant_type, on=day):
+            carried = True
+    if carried:
         destination.save()
     # D28: while a teacher is eligible, their declarations are; the ones moved across may still be submitted.
-    for name, participant_type in funding.ELIGIBILITY_FIELDS.items():
-        if getattr(destination, name) is not None:
+    for participant_type in eligibility.FIRST_ELIGIBLE_ON:
+        if eligibility.first_eligible_on(destination, participant_type) is not None:
             funding.make_submitted_eligible(participant_id=destination.pk, participant_type=participant_type, now=now)
 
 
