@@ -2,7 +2,8 @@
 
 Whether an answer is allowed (a date in the future, an email already used at the school, a mentor
 who is the ECT themself) is the school action's decision; its ValidationFailed errors are added to
-these forms by the views, keyed by the same names.
+these forms by the views, keyed by the same names. Which questions apply (a lead provider only for
+provider-led training) is the school actions' rule too, which the forms call.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django import forms
 
 from participants.models import ProgrammeType, WorkingPattern
 from schools.models import DeliveryPartner, LeadProvider
+from training.school_actions.checks import lead_provider_applies, lead_provider_rules
 
 DATE_PARTS = ("day", "month", "year")
 
@@ -122,14 +124,17 @@ def _programme_type_field():
 
 
 class ProviderLedNeedsProvider:
-    """The lead provider question only applies to provider-led training; its answer is dropped otherwise."""
+    """The lead provider question, answered as the school actions rule: asked for provider-led training only."""
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("programme_type") == ProgrammeType.PROVIDER_LED:
-            if not cleaned.get("lead_provider") and "lead_provider" not in self.errors:
-                self.add_error("lead_provider", "Select a lead provider")
-        elif "programme_type" in cleaned:
+        if "programme_type" not in cleaned:
+            return cleaned
+        if lead_provider_applies(cleaned["programme_type"]):
+            for failing, message in lead_provider_rules(cleaned["programme_type"], cleaned.get("lead_provider")):
+                if failing and "lead_provider" not in self.errors:
+                    self.add_error("lead_provider", message)
+        else:
             cleaned["lead_provider"] = None
             self.errors.pop("lead_provider", None)
         return cleaned
@@ -240,7 +245,7 @@ class CohortChoiceForm(ProviderLedNeedsProvider, forms.Form):
                 self.errors.pop(name, None)
             return {"keep_previous": KEEP, "programme_type": None, "lead_provider": None, "delivery_partner": None}
         cleaned = super().clean()
-        if cleaned.get("programme_type") == ProgrammeType.SCHOOL_LED:
+        if "programme_type" in cleaned and not lead_provider_applies(cleaned["programme_type"]):
             cleaned["delivery_partner"] = None
         return cleaned
 

@@ -11,7 +11,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from participants.models import SchoolPeriod
+from participants.models import ProgrammeType, SchoolPeriod
 from participants.registration import normalised_trn
 from schedules.models import Cohort
 
@@ -42,6 +42,16 @@ def cleaned_name(full_name) -> str:
 
 def cleaned_email(email) -> str:
     return email.strip() if isinstance(email, str) else ""
+
+
+def lead_provider_applies(programme_type) -> bool:
+    """Only provider-led training names a lead provider (and, for a cohort, a delivery partner)."""
+    return programme_type == ProgrammeType.PROVIDER_LED
+
+
+def lead_provider_rules(programme_type, lead_provider):
+    """Provider-led training needs its lead provider; for any other programme the answer is not asked."""
+    yield lead_provider_applies(programme_type) and lead_provider is None, SELECT_LEAD_PROVIDER
 
 
 def name_rules(full_name):

@@ -6,7 +6,7 @@ from config import changes
 from config.validation import Checks
 from schools.models import School, SchoolCohortChoice
 from training import partnerships
-from training.school_actions.checks import SELECT_LEAD_PROVIDER
+from training.school_actions.checks import lead_provider_applies, lead_provider_rules
 
 Programme = SchoolCohortChoice.InductionProgramme
 
@@ -35,16 +35,13 @@ def confirm_cohort_choice(
         checks.first("keep_previous", [(keep_previous and previous is None, NOTHING_TO_KEEP)])
         if not keep_previous:
             checks.first("programme_type", [(programme_type not in Programme.values, SELECT_HOW_TRAINED)])
-            checks.first(
-                "lead_provider",
-                [(programme_type == Programme.PROVIDER_LED and lead_provider is None, SELECT_LEAD_PROVIDER)],
-            )
+            checks.first("lead_provider", lead_provider_rules(programme_type, lead_provider))
         checks.raise_if_any()
 
         if keep_previous:
             programme_type, lead_provider = previous.induction_programme_choice, previous.lead_provider
             delivery_partner = previous.delivery_partner
-        if programme_type != Programme.PROVIDER_LED:
+        if not lead_provider_applies(programme_type):
             lead_provider = delivery_partner = None
         rolled_over = None
         if keep_previous and lead_provider is not None:

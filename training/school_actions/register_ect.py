@@ -22,12 +22,12 @@ from training import default_schedules
 from training.eligibility import become_eligible
 from training.school_actions import steps
 from training.school_actions.checks import (
-    SELECT_LEAD_PROVIDER,
     SELECT_PROGRAMME,
     cleaned_email,
     cleaned_name,
     email_rules,
     is_date,
+    lead_provider_rules,
     name_rules,
     start_rules,
     trn_rules,
@@ -73,10 +73,7 @@ def register_ect(
         )
         checks.first("working_pattern", [(working_pattern not in WorkingPattern.values, SELECT_WORKING_PATTERN)])
         checks.first("programme_type", [(programme_type not in ProgrammeType.values, SELECT_PROGRAMME)])
-        checks.first(
-            "lead_provider",
-            [(programme_type == ProgrammeType.PROVIDER_LED and lead_provider is None, SELECT_LEAD_PROVIDER)],
-        )
+        checks.first("lead_provider", lead_provider_rules(programme_type, lead_provider))
         checks.raise_if_any()
 
         teacher = find_or_create_teacher(

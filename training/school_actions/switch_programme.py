@@ -11,7 +11,7 @@ from participants.models import Mentorship, ParticipantType, ProgrammeType, Scho
 from schedules.models import Cohort
 from training import default_schedules
 from training.school_actions import steps
-from training.school_actions.checks import SELECT_LEAD_PROVIDER, SELECT_PROGRAMME
+from training.school_actions.checks import SELECT_PROGRAMME, lead_provider_rules
 
 ONLY_ECTS = "Only ECTs have a training programme to change"
 ECT_LEFT = "You cannot change the training programme of an ECT who has left your school"
@@ -30,10 +30,7 @@ def switch_programme(*, ect_school_period, programme_type, lead_provider=None, n
         replaced = _training_to_replace(ect_school_period, today)
         checks = Checks()
         checks.first("programme_type", programme_rules(ect_school_period, programme_type, replaced, today))
-        checks.first(
-            "lead_provider",
-            [(programme_type == ProgrammeType.PROVIDER_LED and lead_provider is None, SELECT_LEAD_PROVIDER)],
-        )
+        checks.first("lead_provider", lead_provider_rules(programme_type, lead_provider))
         checks.raise_if_any()
         if programme_type == ProgrammeType.SCHOOL_LED:
             return _to_school_led(ect_school_period, replaced, today=today, now=now)
