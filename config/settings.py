@@ -174,6 +174,9 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# Who an API token belongs to: config's token authentication calls this by name, so config imports no app.
+LEAD_PROVIDER_FOR_TOKEN = "schools.tokens.lead_provider_for"
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["config.api.authentication.LeadProviderTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["config.api.authentication.IsLeadProvider"],

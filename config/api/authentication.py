@@ -8,7 +8,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import BasePermission
 
-from schools import tokens
+from config.api import tokens
 
 _BEARER = re.compile(r"^Bearer\s+(?P<token>\S+)\s*$", re.IGNORECASE)
 _LEGACY = re.compile(r'^Token\s+token="?(?P<token>[^"\s]+)"?\s*$', re.IGNORECASE)
