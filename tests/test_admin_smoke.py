@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from config import clock
 from config.models import AuditEvent
-from declarations.models import Declaration
+from declarations.models import Declaration, PaymentStatus
 from participants.models import DailyStatusRun, Participant, ParticipantIdChange, ParticipantType, ProviderEnrolment
 from schools import tokens
 from schools.models import (
@@ -326,3 +326,24 @@ def test_F13_a_first_eligible_date_cannot_be_changed_in_the_admin(client, suppor
     assert client.post(url, data).status_code == 302
     participant.refresh_from_db()
     assert participant.ect_eligible_on == dt.date(2025, 9, 1)
+
+
+def test_D31_a_first_eligible_day_entered_by_support_makes_submitted_declarations_eligible(client, support_user):
+    participant, training = trained_participant(factories.LeadProviderFactory())
+    declaration = Declaration.objects.create(
+        training_period=training,
+        lead_provider=training.lead_provider,
+        declaration_type="started",
+        declaration_date=dt.datetime(2025, 10, 1, tzinfo=UTC),
+        delivery_partner=training.partnership.delivery_partner,
+    )
+    url = admin_url(Participant, "change", participant.pk)
+    data = posted_back(client.get(url))
+    data["ect_eligible_on"] = "2026-02-03"
+
+    with clock.travel_to(EDITED_AT):
+        response = client.post(url, data)
+
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    declaration.refresh_from_db()
+    assert (declaration.payment_status, declaration.api_updated_at) == (PaymentStatus.ELIGIBLE, EDITED_AT)

@@ -12,7 +12,9 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path
 
+from config import changes, clock
 from config.admin import as_uuid
+from declarations import funding
 from participants import eligibility
 from participants.admin.history import participant_history
 from participants.admin.support import SupportActions
@@ -122,6 +124,15 @@ class ParticipantAdmin(SupportActions, admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         fixed = eligibility.fixed_fields(obj) if obj is not None else []
         return (*self.readonly_fields, *fixed)
+
+    def save_model(self, request, obj, form, change):
+        # A first-eligible day typed here has the consequence it has anywhere else: D31.
+        now = clock.now()
+        with changes.unit_of_work(now=now):
+            super().save_model(request, obj, form, change)
+            for participant_type, field in eligibility.FIRST_ELIGIBLE_ON.items():
+                if field in form.changed_data and getattr(obj, field) is not None:
+                    funding.make_submitted_eligible(participant_id=obj.pk, participant_type=participant_type, now=now)
 
     def get_actions(self, request):
         # A participant is deleted only through the deletion service, one at a time, after its checks.
