@@ -12,4 +12,4 @@ class SchoolsConfig(AppConfig):
         # Issuing and revoking tokens is audited; the digest is not recorded, and last use is not a change.
         changes.track(ApiToken, fields=("lead_provider", "description", "revoked_at"))
 
-        from schools.api import updated_at  # noqa: F401  (audits choices and pairings, moves updated_at)
+        from schools import updated_at  # noqa: F401  (audits choices and pairings, moves updated_at)

@@ -62,7 +62,7 @@ class LeadProvider(models.Model):
 class DeliveryPartner(models.Model):
     api_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(max_length=200, unique=True)
-    # As on School; a change of pairings moves updated_at too (schools.api.updated_at).
+    # As on School; a change of pairings moves updated_at too (schools.updated_at).
     created_at = models.DateTimeField(default=clock.now)
     updated_at = models.DateTimeField(default=clock.now)
 

@@ -52,7 +52,7 @@ def confirm_cohort_choice(
         choice.induction_programme_choice = programme_type
         choice.lead_provider = lead_provider
         choice.delivery_partner = rolled_over.delivery_partner if rolled_over is not None else delivery_partner
-        # Audited, and its updated_at moved, by schools.api.updated_at.
+        # Audited, and its updated_at moved, by schools.updated_at.
         choice.save()
         return choice
 
