@@ -7,6 +7,7 @@ import hashlib
 import re
 
 import orjson
+from django.db.models import F, OuterRef, Q, Subquery
 
 from config import changes, clock
 from config.api.formatting import format_datetime
@@ -14,7 +15,7 @@ from config.validation import Checks
 from declarations import evidence, funding
 from declarations.models import Declaration, PaymentStatus
 from participants import eligibility, enrolments, locking
-from participants.models import Mentorship, Participant, ParticipantType, ProviderEnrolment
+from participants.models import Mentorship, ParticipantType, ProviderEnrolment
 from participants.status import WITHDRAWN, training_status
 from schedules.milestones import window_error
 from schedules.models import DECLARATION_TYPES
@@ -96,20 +97,28 @@ def submit(*, lead_provider, attributes: dict, now: dt.datetime) -> Declaration:
         checks.fail("participant_id", ENTER_PARTICIPANT)
         checks.raise_if_any()
     api_id = enrolment_api_id(participant_id)
-    participant = Participant.objects.filter(api_id=api_id, retired_into__isnull=True).first() if api_id else None
-    if participant is None:
-        checks.fail("participant_id", PARTICIPANT_NOT_RECOGNISED)
-        checks.raise_if_any()
 
     with changes.unit_of_work(now=now):
-        [participant] = locking.lock(participant)  # serialises identical concurrent requests (O3)
-        repeated = funding.live(
-            Declaration.objects.filter(request_fingerprint=key, lead_provider=lead_provider)
-        ).first()
+        # Found and locked at once: the lock serialises identical concurrent requests (O3).
+        found = locking.lock_where(Q(api_id=api_id, retired_into__isnull=True)) if api_id else []
+        if not found:
+            checks.fail("participant_id", PARTICIPANT_NOT_RECOGNISED)
+            checks.raise_if_any()
+        [participant] = found
+        declared = _live_declarations(participant)
+        repeated = next(
+            (d for d in declared if d.request_fingerprint == key and d.lead_provider_id == lead_provider.pk), None
+        )
         if repeated is not None:
             return repeated
         declaration = _validated(
-            checks, participant=participant, lead_provider=lead_provider, attributes=attributes, now=now, today=today
+            checks,
+            participant=participant,
+            lead_provider=lead_provider,
+            attributes=attributes,
+            declared=declared,
+            now=now,
+            today=today,
         )
         declaration.request_fingerprint = key
         declaration.api_updated_at = now  # D32
@@ -127,19 +136,40 @@ def enrolment_api_id(value):
     return uuid_or_none(value.strip()) if isinstance(value, str) else None
 
 
-def _validated(checks: Checks, *, participant, lead_provider, attributes, now, today) -> Declaration:
+def _live_declarations(participant) -> list[Declaration]:
+    """The participant's live declarations (D12's statuses), each with its `participant_type`: O3, D12 and D21
+    all look at these, so they are read once."""
+    return list(
+        funding.live(Declaration.objects.filter(training_period__school_period__participant=participant)).annotate(
+            participant_type=F("training_period__school_period__participant_type")
+        )
+    )
+
+
+def _validated(checks: Checks, *, participant, lead_provider, attributes, declared, now, today) -> Declaration:
     course_identifier = attributes.get("course_identifier")
     declaration_type = attributes.get("declaration_type")
     raw_date = attributes.get("declaration_date")
     participant_type = enrolments.participant_type_for(course_identifier)
-    pointers = {
-        e.participant_type: e.training_period
+    # D27's uplift flags of the training's school for its cohort come along (None: the school has no row).
+    uplift = SchoolFundingEligibility.objects.filter(
+        school_id=OuterRef("training_period__partnership__school_id"),
+        cohort_id=OuterRef("training_period__partnership__cohort_id"),
+    )
+    enrolled = {
+        e.participant_type: e
         for e in ProviderEnrolment.objects.select_related(
             "training_period__school_period__school",
             "training_period__partnership__cohort",
             "training_period__schedule",
-        ).filter(participant=participant, lead_provider=lead_provider)
+        )
+        .annotate(
+            pupil_premium_uplift=Subquery(uplift.values("pupil_premium_uplift")[:1]),
+            sparsity_uplift=Subquery(uplift.values("sparsity_uplift")[:1]),
+        )
+        .filter(participant=participant, lead_provider=lead_provider)
     }
+    pointers = {participant_type: e.training_period for participant_type, e in enrolled.items()}
     training = pointers.get(participant_type)
 
     # D11: field presence, in the order the reference reports them.
@@ -159,7 +189,7 @@ def _validated(checks: Checks, *, participant, lead_provider, attributes, now, t
 
     cohort = training.partnership.cohort
     moment, is_rfc3339 = parse_declaration_date(raw_date)
-    _check_duplicate(checks, participant, participant_type, declaration_type)
+    _check_duplicate(checks, declared, participant_type, declaration_type)
     milestone = training.schedule.milestones.filter(declaration_type=declaration_type).first()
     _check_date(checks, moment, is_rfc3339, milestone, now)
     if (
@@ -182,21 +212,23 @@ def _validated(checks: Checks, *, participant, lead_provider, attributes, now, t
     if milestone is None:
         checks.fail("declaration_type", NO_MILESTONE)
     if moment is not None and cohort.year >= 2025:
-        _check_sequence(checks, participant, participant_type, declaration_type, moment)
+        _check_sequence(checks, declared, participant_type, declaration_type, moment)
     checks.raise_if_any()
 
-    return _build(training, participant, participant_type, lead_provider, declaration_type, moment, evidence_held)
+    return _build(
+        enrolled[participant_type],
+        participant,
+        participant_type,
+        lead_provider,
+        declaration_type,
+        moment,
+        evidence_held,
+    )
 
 
-def _check_duplicate(checks, participant, participant_type, declaration_type):
+def _check_duplicate(checks, declared, participant_type, declaration_type):
     """D12: one live declaration per participant, type of participant and declaration type, across providers."""
-    if funding.live(
-        Declaration.objects.filter(
-            training_period__school_period__participant=participant,
-            training_period__school_period__participant_type=participant_type,
-            declaration_type=declaration_type,
-        )
-    ).exists():
+    if any(d.participant_type == participant_type and d.declaration_type == declaration_type for d in declared):
         checks.fail("declaration_type", DUPLICATE)
 
 
@@ -249,22 +281,15 @@ def _check_cohorts(checks, participant, participant_type, cohort, now, today):
         checks.fail("cohort", closed_cohort_message(cohort.year))
 
 
-def _check_sequence(checks, participant, participant_type, declaration_type, moment):
+def _check_sequence(checks, declared, participant_type, declaration_type, moment):
     """D21: dates follow the order of declaration types."""
     position = DECLARATION_TYPES.index(declaration_type)
-    for other in (
-        funding.live(
-            Declaration.objects.filter(
-                training_period__school_period__participant=participant,
-                training_period__school_period__participant_type=participant_type,
-            )
-        )
-        .exclude(declaration_type=declaration_type)
-        .values("declaration_type", "declaration_date")
-    ):
-        other_position = DECLARATION_TYPES.index(other["declaration_type"])
-        if (other_position < position and moment < other["declaration_date"]) or (
-            other_position > position and moment > other["declaration_date"]
+    for other in declared:
+        if other.participant_type != participant_type or other.declaration_type == declaration_type:
+            continue
+        other_position = DECLARATION_TYPES.index(other.declaration_type)
+        if (other_position < position and moment < other.declaration_date) or (
+            other_position > position and moment > other.declaration_date
         ):
             checks.fail("declaration_date", OUT_OF_SEQUENCE)
             return
@@ -287,12 +312,10 @@ def _closest_mentor(training, moment):
     return min(mentorships, key=distance).mentor_school_period.participant_id if mentorships else None
 
 
-def _build(training, participant, participant_type, lead_provider, declaration_type, moment, evidence_held):
+def _build(enrolment, participant, participant_type, lead_provider, declaration_type, moment, evidence_held):
+    training = enrolment.training_period
     cohort = training.partnership.cohort
-    uplifts = SchoolFundingEligibility.objects.filter(
-        school_id=training.partnership.school_id, cohort_id=cohort.year
-    ).first()
-    with_uplift = declaration_type == "started" and cohort.uplift_fees and uplifts is not None
+    with_uplift = declaration_type == "started" and cohort.uplift_fees and enrolment.pupil_premium_uplift is not None
     eligible_on = eligibility.first_eligible_on(participant, participant_type)
     return Declaration(
         training_period=training,
@@ -303,6 +326,6 @@ def _build(training, participant, participant_type, lead_provider, declaration_t
         payment_status=PaymentStatus.ELIGIBLE if eligible_on else PaymentStatus.NO_PAYMENT,
         delivery_partner_id=training.partnership.delivery_partner_id,
         mentor_id=_closest_mentor(training, moment) if participant_type == ParticipantType.ECT else None,
-        pupil_premium_uplift=bool(with_uplift and uplifts.pupil_premium_uplift),
-        sparsity_uplift=bool(with_uplift and uplifts.sparsity_uplift),
+        pupil_premium_uplift=bool(with_uplift and enrolment.pupil_premium_uplift),
+        sparsity_uplift=bool(with_uplift and enrolment.sparsity_uplift),
     )
