@@ -22,6 +22,7 @@ test: system-test $(TEST_INSTALLED) assets lint
 lint: $(TEST_INSTALLED)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 system-run system-test: system-%:
 	@bash scripts/system_packages.sh $*
