@@ -27,18 +27,19 @@ _LATEST_TRAINING_PERIODS = """
   ORDER BY sp.participant_id, p.lead_provider_id, sp.participant_type, tp.started_on DESC, tp.id DESC
 """
 
-# Inputs to F12 for each enrolment, with the induction end date (F15) computed in SQL.
-STATUS_INPUTS = """
+# Inputs to F12 for each enrolment (rows of `{enrolments}`), with the induction end date (F15) computed in SQL.
+_STATUS_INPUTS_OF = """
     SELECT e.id, e.recorded_status, e.participant_id, e.participant_type,
            tp.started_on, tp.finished_on, tp.deferred_at, tp.withdrawn_at,
            pa.mentor_funding_end_date,
            (SELECT ip.finished_on FROM participants_inductionperiod ip
              WHERE ip.participant_id = e.participant_id AND ip.outcome IS NOT NULL
              ORDER BY ip.finished_on DESC LIMIT 1) AS induction_end_date
-      FROM participants_providerenrolment e
+      FROM {enrolments} e
       JOIN participants_trainingperiod tp ON tp.id = e.training_period_id
       JOIN participants_participant pa ON pa.id = e.participant_id
 """
+STATUS_INPUTS = _STATUS_INPUTS_OF.format(enrolments="participants_providerenrolment")
 
 
 def refresh(
@@ -46,7 +47,8 @@ def refresh(
 ) -> None:
     """Recompute pointers for these participants (all when None) and record their current status.
 
-    With `api_updated_at`, the same statement also moves these participants' `api_updated_at` to it.
+    One statement recomputes the pointers and returns their status inputs (with `api_updated_at`, it also
+    moves these participants' `api_updated_at` to it); a second records the statuses that changed.
     """
     ids = None if participant_ids is None else sorted(set(participant_ids))
     if ids == []:
@@ -70,17 +72,19 @@ def refresh(
                        SELECT 1 FROM latest l
                         WHERE l.participant_id = e.participant_id AND l.lead_provider_id = e.lead_provider_id
                           AND l.participant_type = e.participant_type)
+            ),
+            upserted AS (
+                INSERT INTO participants_providerenrolment
+                       (participant_id, lead_provider_id, participant_type, training_period_id, recorded_status)
+                SELECT participant_id, lead_provider_id, participant_type, training_period_id, NULL FROM latest
+                ON CONFLICT (participant_id, lead_provider_id, participant_type)
+                DO UPDATE SET training_period_id = EXCLUDED.training_period_id
+                RETURNING id, recorded_status, participant_id, participant_type, training_period_id
             )
-            INSERT INTO participants_providerenrolment
-                   (participant_id, lead_provider_id, participant_type, training_period_id, recorded_status)
-            SELECT participant_id, lead_provider_id, participant_type, training_period_id, NULL FROM latest
-            ON CONFLICT (participant_id, lead_provider_id, participant_type)
-            DO UPDATE SET training_period_id = EXCLUDED.training_period_id
+            {_STATUS_INPUTS_OF.format(enrolments="upserted")}
             """,
             ([api_updated_at, ids] if api_updated_at is not None else []) + params * 2,
         )
-        where = "" if ids is None else " WHERE e.participant_id = ANY(%s)"
-        cursor.execute(STATUS_INPUTS + where, params)
         rows = cursor.fetchall()
         updates = [
             (enrolment_id, new) for enrolment_id, recorded, new in statuses(rows, today=today) if new != recorded
