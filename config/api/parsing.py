@@ -57,18 +57,28 @@ def attributes(request, permitted: tuple[str, ...]) -> dict:
     return {key: attrs.get(key) for key in permitted}
 
 
-_BRACKETED = re.compile(r"^(?P<name>[a-z_]+)\[(?P<key>[^\]]*)\]$")
+_BRACKETED = re.compile(r"^(?P<name>[a-z_]+)\[(?P<key>[^\]]*)\](?P<array>\[\])?$")
 
 
-def nested(query_params, name: str) -> dict:
-    """Collect `name[key]=value` query parameters into a dict; `name=value` alone is not a hash (C11)."""
+def nested(query_params, name: str, *, arrays: bool = False) -> dict:
+    """Collect `name[key]=value` query parameters into a dict; `name=value` alone is not a hash (C11).
+
+    With `arrays`, Rails' array form `name[key][]=a&name[key][]=b` gives key: ["a", "b"] (with any
+    `name[key]=value` first); without, it is an unknown parameter and ignored.
+    """
     if name in query_params:
         raise BadRequest(f"{name.capitalize()} must be a hash", title="Bad parameter")
-    values = {}
-    for param, value in query_params.items():
+    values, lists = {}, {}
+    for param in query_params:
         match = _BRACKETED.match(param)
-        if match and match.group("name") == name:
-            values[match.group("key")] = value
+        if not match or match.group("name") != name:
+            continue
+        if not match.group("array"):
+            values[match.group("key")] = query_params[param]  # the last, if repeated
+        elif arrays:
+            lists[match.group("key")] = query_params.getlist(param)
+    for key, items in lists.items():
+        values[key] = [values[key], *items] if key in values else items
     return values
 
 
@@ -80,16 +90,16 @@ def ruby_integer(value: str | None, default: int) -> int:
     return int(match.group(1)) if match else 0
 
 
-def iso8601_moment(value: str, *, filter_name: str) -> dt.datetime:
-    """Q3: a date or date-time; without an offset it is London time. A '+' that arrived as a space is restored."""
+def iso8601_moment(value: str) -> dt.datetime:
+    """Q3: a date or date-time; without an offset it is London time. A '+' that arrived as a space is restored.
+
+    Raises ValueError for anything else.
+    """
     text = value.strip()
     text = re.sub(r" (\d{2}(:?\d{2})?)$", r"+\1", text)
-    try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            return clock.start_of_london_day(dt.date.fromisoformat(text))
-        moment = dt.datetime.fromisoformat(text.replace("z", "Z"))
-    except ValueError:
-        raise BadRequest(f"The filter '#/{filter_name}' must be a valid ISO 8601 date") from None
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return clock.start_of_london_day(dt.date.fromisoformat(text))
+    moment = dt.datetime.fromisoformat(text.replace("z", "Z"))
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=clock.LONDON)
     return moment

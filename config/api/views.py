@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from rest_framework.views import APIView
 
 from config import changes, clock
-from config.api.parsing import nested
+from config.api import filters
 
 
 class LeadProviderView(APIView):
@@ -23,9 +23,14 @@ class LeadProviderView(APIView):
     def today(self):
         return clock.london_date(self.now)
 
-    def filters(self) -> dict:
-        """The `filter[...]` hash (C11), validated before any lookup."""
-        return nested(self.request.query_params, "filter")
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # C11 on every endpoint, even those with nothing to filter: after auth (C2), before the body (C14).
+        self.filter_params = filters.filter_params(request.query_params)
+
+    def filtered(self, filterset_class: type[filters.ApiFilterSet], queryset) -> filters.ApiFilterSet:
+        """The endpoint's filters applied to `queryset` (its `qs`), or the 400 naming the first invalid one."""
+        return filters.apply(filterset_class, self.filter_params, queryset, lead_provider=self.lead_provider)
 
     @contextmanager
     def acting(self, action: str):

@@ -2,33 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
-
 from django.db.models import F
 
 from declarations.models import Declaration
 
 
-@dataclass(frozen=True)
-class DeclarationFilters:
-    cohorts: tuple[int, ...] | None = None
-    participant_ids: tuple | None = None
-    delivery_partner_ids: tuple | None = None
-    updated_since: dt.datetime | None = None
-
-
-def own_declarations(lead_provider, filters: DeclarationFilters = DeclarationFilters()):
-    queryset = Declaration.objects.filter(lead_provider=lead_provider)
-    if filters.cohorts is not None:
-        queryset = queryset.filter(training_period__partnership__cohort_id__in=filters.cohorts)
-    if filters.participant_ids is not None:
-        queryset = queryset.filter(training_period__school_period__participant__api_id__in=filters.participant_ids)
-    if filters.delivery_partner_ids is not None:
-        queryset = queryset.filter(delivery_partner__api_id__in=filters.delivery_partner_ids)
-    if filters.updated_since is not None:
-        queryset = queryset.filter(api_updated_at__gte=filters.updated_since)
-    return queryset
+def own_declarations(lead_provider):
+    return Declaration.objects.filter(lead_provider=lead_provider)
 
 
 def rows(queryset):

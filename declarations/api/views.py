@@ -5,12 +5,13 @@ from __future__ import annotations
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.response import Response
 
-from config.api import filters, schema
-from config.api.errors import NotFound
+from config.api import schema
+from config.api.lookup import get_visible_or_404
 from config.api.pagination import page_from
-from config.api.parsing import attributes, uuid_or_none
+from config.api.parsing import attributes
 from config.api.views import LeadProviderView
 from declarations.api import reading
+from declarations.api.filters import DeclarationFilterSet
 from declarations.api.representation import declaration_document
 from declarations.api.schema import (
     DeclarationCreateSerializer,
@@ -31,22 +32,8 @@ DECLARATIONS_FILTER = schema.filter_parameter(
 )
 
 
-def declaration_filters(raw: dict) -> reading.DeclarationFilters:
-    """D39 with O4: invalid values are a 400 naming the filter."""
-    return reading.DeclarationFilters(
-        cohorts=filters.cohort_years(raw),
-        participant_ids=filters.uuid_list(raw, "participant_id"),
-        delivery_partner_ids=filters.uuid_list(raw, "delivery_partner_id"),
-        updated_since=filters.updated_since(raw),
-    )
-
-
-def _one(lead_provider, id):
-    api_id = uuid_or_none(id)
-    found = list(reading.rows(reading.own_declarations(lead_provider).filter(api_id=api_id))) if api_id else []
-    if not found:
-        raise NotFound()
-    return found[0]
+def _one(lead_provider, id) -> dict:
+    return get_visible_or_404(reading.rows(reading.own_declarations(lead_provider)), api_id=id)
 
 
 class DeclarationList(LeadProviderView):
@@ -62,9 +49,9 @@ class DeclarationList(LeadProviderView):
         },
     )
     def get(self, request):
-        chosen = declaration_filters(self.filters())
+        chosen = self.filtered(DeclarationFilterSet, reading.own_declarations(self.lead_provider))
         page = page_from(request.query_params)
-        queryset = reading.rows(reading.own_declarations(self.lead_provider, chosen).order_by("created_at", "id"))
+        queryset = reading.rows(chosen.qs.order_by("created_at", "id"))
         return Response({"data": [declaration_document(row) for row in page.slice(queryset)]})
 
     @extend_schema(
@@ -80,7 +67,6 @@ class DeclarationList(LeadProviderView):
         },
     )
     def post(self, request):
-        self.filters()
         attrs = attributes(request, PERMITTED)
         with self.acting("declare"):
             declaration = submit(lead_provider=self.lead_provider, attributes=attrs, now=self.now)
@@ -100,7 +86,6 @@ class DeclarationDetail(LeadProviderView):
         },
     )
     def get(self, request, id):
-        self.filters()
         return Response({"data": declaration_document(_one(self.lead_provider, id))})
 
 
@@ -119,11 +104,8 @@ class VoidDeclaration(LeadProviderView):
         },
     )
     def put(self, request, id):
-        self.filters()
-        from declarations.models import Declaration
-
-        _one(self.lead_provider, id)  # D35: only the provider's own declarations
-        declaration = Declaration.objects.select_related("training_period__school_period__participant").get(api_id=id)
+        own = reading.own_declarations(self.lead_provider).select_related("training_period__school_period__participant")
+        declaration = get_visible_or_404(own, api_id=id)  # D35: only the provider's own declarations
         with self.acting("void_declaration"):
             void(declaration=declaration, now=self.now)
         return Response({"data": declaration_document(_one(self.lead_provider, id))})

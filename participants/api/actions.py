@@ -11,8 +11,8 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from config.api import schema
-from config.api.errors import NotFound
-from config.api.parsing import attributes, uuid_or_none
+from config.api.lookup import get_visible_or_404
+from config.api.parsing import attributes
 from config.api.views import LeadProviderView
 from participants.api import reading
 from participants.api.representation import participant_document
@@ -59,20 +59,12 @@ class ParticipantAction(LeadProviderView):
     permitted: tuple[str, ...] = ()
 
     def put(self, request, id):
-        self.filters()
         attrs = attributes(request, self.permitted)
-        participant = self._visible_participant(id)
+        participant = get_visible_or_404(reading.visible_participants(self.lead_provider), api_id=id)
         with self.acting(self.action_name):
             self.perform(participant, attrs, now=self.now)
         today = self.today()
         return Response({"data": participant_document(find_visible(self.lead_provider, id, today=today), today=today)})
-
-    def _visible_participant(self, id):
-        api_id = uuid_or_none(id)
-        participant = reading.visible_participants(self.lead_provider).filter(api_id=api_id).first() if api_id else None
-        if participant is None:
-            raise NotFound()
-        return participant
 
     def perform(self, participant, attrs, *, now):
         raise NotImplementedError

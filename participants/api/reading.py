@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, F, OuterRef, Q
 
+from config.api.lookup import visible_or_none
 from participants.models import (
     InductionPeriod,
     Mentorship,
@@ -27,14 +28,6 @@ from schools.models import LeadProvider, SchoolFundingEligibility
 TRAINING_STATUSES = ("active", "deferred", "withdrawn")
 
 
-@dataclass(frozen=True)
-class ParticipantFilters:
-    cohorts: tuple[int, ...] | None = None
-    updated_since: dt.datetime | None = None
-    training_status: str | None = None
-    from_participant_id: str | None = None
-
-
 @dataclass
 class ParticipantRecord:
     row: dict
@@ -42,40 +35,14 @@ class ParticipantRecord:
     id_changes: list[dict] = field(default_factory=list)
 
 
-def _enrolments_of(lead_provider: LeadProvider, **conditions):
+def enrolments_of(lead_provider: LeadProvider, **conditions):
+    """The provider's enrolments (pointers, V2) of the participant in the outer query, for `Exists`."""
     return ProviderEnrolment.objects.filter(participant=OuterRef("pk"), lead_provider=lead_provider, **conditions)
 
 
-def visible_participants(lead_provider: LeadProvider, filters: ParticipantFilters = ParticipantFilters()):
-    """V3: participants with at least one enrolment (pointer) for this provider, filtered (Q2–Q6)."""
-    queryset = Participant.objects.filter(Exists(_enrolments_of(lead_provider)))
-    if filters.cohorts is not None:
-        queryset = queryset.filter(
-            Exists(_enrolments_of(lead_provider, training_period__partnership__cohort_id__in=filters.cohorts))
-        )
-    if filters.training_status == "active":
-        queryset = queryset.filter(
-            Exists(
-                _enrolments_of(
-                    lead_provider, training_period__deferred_at__isnull=True, training_period__withdrawn_at__isnull=True
-                )
-            )
-        )
-    elif filters.training_status == "deferred":
-        queryset = queryset.filter(Exists(_enrolments_of(lead_provider, training_period__deferred_at__isnull=False)))
-    elif filters.training_status == "withdrawn":
-        queryset = queryset.filter(Exists(_enrolments_of(lead_provider, training_period__withdrawn_at__isnull=False)))
-    if filters.updated_since is not None:
-        queryset = queryset.filter(api_updated_at__gte=filters.updated_since)
-    if filters.from_participant_id is not None:
-        queryset = queryset.filter(
-            Exists(
-                ParticipantIdChange.objects.filter(
-                    participant=OuterRef("pk"), from_participant_id=filters.from_participant_id
-                )
-            )
-        )
-    return queryset
+def visible_participants(lead_provider: LeadProvider):
+    """V3: participants with at least one enrolment (pointer) for this provider."""
+    return Participant.objects.filter(Exists(enrolments_of(lead_provider)))
 
 
 PARTICIPANT_FIELDS = (
@@ -159,9 +126,19 @@ def records(
     ids = list(page.slice(ids_query) if page is not None else ids_query)
     if not ids:
         return []
-    rows = {row["id"]: row for row in Participant.objects.filter(id__in=ids).values(*PARTICIPANT_FIELDS)}
-    result = [ParticipantRecord(rows[pk]) for pk in ids]
+    rows = {row["id"]: row for row in participant_rows(Participant.objects.filter(id__in=ids))}
+    return records_of(lead_provider, [rows[pk] for pk in ids], today=today)
+
+
+def participant_rows(queryset):
+    return queryset.values(*PARTICIPANT_FIELDS)
+
+
+def records_of(lead_provider: LeadProvider, rows: list[dict], *, today: dt.date) -> list[ParticipantRecord]:
+    """The records of participant rows already loaded (`participant_rows`), in their order."""
+    result = [ParticipantRecord(row) for row in rows]
     by_id = {record.row["id"]: record for record in result}
+    ids = list(by_id)
 
     inductions = {}
     for period in InductionPeriod.objects.filter(participant_id__in=ids).values(
@@ -227,12 +204,5 @@ def records(
 
 def surviving_participant_of(retired_api_id, lead_provider: LeadProvider):
     """O8: for a merged-away id, the participant it was merged into, if this provider sees that one."""
-    survivor = (
-        visible_participants(lead_provider)
-        .filter(
-            Exists(ParticipantIdChange.objects.filter(participant=OuterRef("pk"), from_participant_id=retired_api_id))
-        )
-        .values_list("api_id", flat=True)
-        .first()
-    )
-    return survivor
+    survivors = visible_participants(lead_provider).values_list("api_id", flat=True)
+    return visible_or_none(survivors, id_changes__from_participant_id=retired_api_id)

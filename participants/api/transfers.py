@@ -10,12 +10,12 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from config.api import schema
-from config.api.errors import NotFound
 from config.api.formatting import format_date, format_datetime
+from config.api.lookup import get_visible_or_404
 from config.api.pagination import ordering_from, page_from
-from config.api.parsing import iso8601_moment, uuid_or_none
 from config.api.views import LeadProviderView
 from participants import transfers
+from participants.api.filters import UpdatedSinceFilterSet
 from participants.models import Participant, ParticipantType
 
 SORT_COLUMNS = {"created_at": "created_at", "updated_at": "api_updated_at"}
@@ -125,14 +125,9 @@ class TransferList(LeadProviderView):
         },
     )
     def get(self, request):
-        raw = self.filters()
+        queryset = self.filtered(UpdatedSinceFilterSet, participants_with_transfers(self.lead_provider)).qs
         page = page_from(request.query_params)
         ordering = ordering_from(request.query_params, columns=SORT_COLUMNS)
-        queryset = participants_with_transfers(self.lead_provider)
-        if (raw.get("updated_since") or "").strip():
-            queryset = queryset.filter(
-                api_updated_at__gte=iso8601_moment(raw["updated_since"], filter_name="updated_since")
-            )
         rows = page.slice(queryset.order_by(*ordering).values(*PARTICIPANT_VALUES))
         return Response({"data": documents(self.lead_provider, rows)})
 
@@ -151,14 +146,5 @@ class ParticipantTransfers(LeadProviderView):
         },
     )
     def get(self, request, id):
-        self.filters()
-        api_id = uuid_or_none(id)
-        rows = (
-            participants_with_transfers(self.lead_provider).filter(api_id=api_id).values(*PARTICIPANT_VALUES)
-            if api_id
-            else []
-        )
-        found = documents(self.lead_provider, rows)
-        if not found:
-            raise NotFound()
-        return Response({"data": found[0]})
+        row = get_visible_or_404(participants_with_transfers(self.lead_provider).values(*PARTICIPANT_VALUES), api_id=id)
+        return Response({"data": documents(self.lead_provider, [row])[0]})

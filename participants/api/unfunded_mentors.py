@@ -12,11 +12,11 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from config.api import schema
-from config.api.errors import NotFound
 from config.api.formatting import format_datetime
+from config.api.lookup import get_visible_or_404
 from config.api.pagination import ordering_from, page_from
-from config.api.parsing import iso8601_moment, uuid_or_none
 from config.api.views import LeadProviderView
+from participants.api.filters import UpdatedSinceFilterSet
 from participants.models import Mentorship, Participant, ParticipantType, ProviderEnrolment, SchoolPeriod
 
 SORT_COLUMNS = {"created_at": "created_at", "updated_at": "api_updated_at"}
@@ -105,14 +105,9 @@ class UnfundedMentorList(LeadProviderView):
         },
     )
     def get(self, request):
-        raw = self.filters()
+        queryset = self.filtered(UpdatedSinceFilterSet, unfunded_mentors(self.lead_provider)).qs
         page = page_from(request.query_params)
         ordering = ordering_from(request.query_params, columns=SORT_COLUMNS)
-        queryset = unfunded_mentors(self.lead_provider)
-        if (raw.get("updated_since") or "").strip():
-            queryset = queryset.filter(
-                api_updated_at__gte=iso8601_moment(raw["updated_since"], filter_name="updated_since")
-            )
         found = page.slice(rows(queryset.order_by(*ordering)))
         return Response({"data": [unfunded_mentor_document(row) for row in found]})
 
@@ -131,9 +126,5 @@ class UnfundedMentorDetail(LeadProviderView):
         },
     )
     def get(self, request, id):
-        self.filters()
-        api_id = uuid_or_none(id)
-        row = rows(unfunded_mentors(self.lead_provider).filter(api_id=api_id)).first() if api_id else None
-        if row is None:
-            raise NotFound()
+        row = get_visible_or_404(rows(unfunded_mentors(self.lead_provider)), api_id=id)
         return Response({"data": unfunded_mentor_document(row)})

@@ -5,12 +5,13 @@ from __future__ import annotations
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.response import Response
 
-from config.api import filters, schema
-from config.api.errors import BadRequest, NotFound
+from config.api import schema
+from config.api.errors import NotFound
+from config.api.lookup import get_visible_or_404
 from config.api.pagination import ordering_from, page_from
-from config.api.parsing import uuid_or_none
 from config.api.views import LeadProviderView
 from participants.api import reading
+from participants.api.filters import TRAINING_STATUSES, ParticipantFilterSet
 from participants.api.representation import participant_document
 from participants.api.schema import ParticipantResponseSerializer, ParticipantsResponseSerializer
 
@@ -20,28 +21,10 @@ PARTICIPANTS_FILTER = schema.filter_parameter(
     {
         "cohort": {"type": "string"},
         "updated_since": {"type": "string"},
-        "training_status": {"type": "string", "enum": list(reading.TRAINING_STATUSES)},
+        "training_status": {"type": "string", "enum": list(TRAINING_STATUSES)},
         "from_participant_id": {"type": "string", "format": "uuid"},
     }
 )
-
-
-def participant_filters(raw: dict) -> reading.ParticipantFilters:
-    """Q2–Q6 with O4: blank values are ignored, invalid ones are a 400 naming the filter."""
-    training_status = (raw.get("training_status") or "").strip() or None
-    if training_status is not None and training_status not in reading.TRAINING_STATUSES:
-        raise BadRequest("The filter '#/training_status' must be one of: active, deferred, withdrawn")
-    from_participant_id = None
-    if (raw.get("from_participant_id") or "").strip():
-        from_participant_id = uuid_or_none(raw["from_participant_id"].strip())
-        if from_participant_id is None:
-            raise BadRequest("The filter '#/from_participant_id' must be a participant ID (a UUID)")
-    return reading.ParticipantFilters(
-        cohorts=filters.cohort_years(raw),
-        updated_since=filters.updated_since(raw),
-        training_status=training_status,
-        from_participant_id=from_participant_id,
-    )
 
 
 class ParticipantList(LeadProviderView):
@@ -57,11 +40,10 @@ class ParticipantList(LeadProviderView):
         },
     )
     def get(self, request):
-        chosen = participant_filters(self.filters())
+        participants = self.filtered(ParticipantFilterSet, reading.visible_participants(self.lead_provider)).qs
         page = page_from(request.query_params)
         ordering = ordering_from(request.query_params, columns=SORT_COLUMNS)
         today = self.today()
-        participants = reading.visible_participants(self.lead_provider, chosen)
         found = reading.records(self.lead_provider, participants, today=today, ordering=ordering, page=page)
         return Response({"data": [participant_document(record, today=today) for record in found]})
 
@@ -80,24 +62,21 @@ class ParticipantDetail(LeadProviderView):
         },
     )
     def get(self, request, id):
-        self.filters()  # C11 applies even though Q1 ignores the filters here
-        today = self.today()
+        today = self.today()  # Q1: filters do not apply here
         return Response({"data": participant_document(find_visible(self.lead_provider, id, today=today), today=today)})
 
 
 def find_visible(lead_provider, participant_id: str, *, today):
     """The participant as this provider sees it, or a 404 (C9); a merged-away id names its survivor (O8)."""
-    api_id = uuid_or_none(participant_id)
-    if api_id is None:
-        raise NotFound()
-    found = reading.records(
-        lead_provider, reading.visible_participants(lead_provider).filter(api_id=api_id), today=today
-    )
-    if found:
-        return found[0]
-    survivor = reading.surviving_participant_of(api_id, lead_provider)
-    if survivor is not None:
-        raise NotFound(
-            f"This participant ID was retired when duplicate records were merged. Use participant ID {survivor} instead."
+    try:
+        row = get_visible_or_404(
+            reading.participant_rows(reading.visible_participants(lead_provider)), api_id=participant_id
         )
-    raise NotFound()
+    except NotFound:
+        survivor = reading.surviving_participant_of(participant_id, lead_provider)
+        if survivor is not None:
+            raise NotFound(
+                f"This participant ID was retired when duplicate records were merged. Use participant ID {survivor} instead."
+            ) from None
+        raise
+    return reading.records_of(lead_provider, [row], today=today)[0]

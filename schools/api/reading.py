@@ -7,8 +7,6 @@ costs the same whatever its size. Documents are shaped by `schools.api.represent
 from __future__ import annotations
 
 import datetime as dt
-import uuid
-from dataclasses import dataclass
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
@@ -21,27 +19,18 @@ from schools.models import (
     LeadProvider,
     LeadProviderDeliveryPartnership,
     Partnership,
-    School,
     SchoolCohortChoice,
 )
 
 # --- schools -------------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class SchoolFilters:
-    cohort: int
-    urn: str | None = None
-    updated_since: dt.datetime | None = None
-
-
-def schools(lead_provider: LeadProvider, filters: SchoolFilters):
-    """Schools a provider may partner with in the cohort, as that provider sees them.
+def schools_in_cohort(queryset, lead_provider: LeadProvider, cohort: int):
+    """The schools of `queryset` a provider may partner with in the cohort, as that provider sees them.
 
     Every school eligible for training is listed, plus any school the provider is already in
     partnership with for the cohort (so a partnership never hides its school). An unknown cohort lists none.
     """
-    cohort = filters.cohort
     partnership = Partnership.objects.filter(school=OuterRef("pk"), lead_provider=lead_provider, cohort_id=cohort)
     choice = SchoolCohortChoice.objects.filter(school=OuterRef("pk"), cohort_id=cohort)
     # Training registered with this provider for the cohort that is still waiting for a partnership (P9).
@@ -51,8 +40,8 @@ def schools(lead_provider: LeadProvider, filters: SchoolFilters):
         partnership__isnull=True,
         schedule__cohort_id=cohort,
     )
-    queryset = (
-        School.objects.filter(Exists(Cohort.objects.filter(year=cohort)))
+    return (
+        queryset.filter(Exists(Cohort.objects.filter(year=cohort)))
         .filter(Q(eligible_for_training=True) | Exists(partnership))
         .annotate(
             in_partnership=Exists(partnership),
@@ -72,11 +61,6 @@ def schools(lead_provider: LeadProvider, filters: SchoolFilters):
             ),
         )
     )
-    if filters.urn is not None:
-        queryset = queryset.filter(urn=filters.urn)
-    if filters.updated_since is not None:
-        queryset = queryset.filter(last_changed_at__gte=filters.updated_since)
-    return queryset
 
 
 SCHOOL_VALUES = (
@@ -101,15 +85,21 @@ def school_rows(queryset):
 # --- delivery partners ---------------------------------------------------------------------------------------------
 
 
-def delivery_partners(lead_provider: LeadProvider, *, cohorts: tuple[int, ...] | None = None):
-    """The delivery partners working with this provider (in any of `cohorts`), with all the cohorts they do."""
-    pairings = LeadProviderDeliveryPartnership.objects.filter(
-        lead_provider=lead_provider, delivery_partner=OuterRef("pk")
-    )
-    matching = pairings if cohorts is None else pairings.filter(cohort_id__in=cohorts)
-    return DeliveryPartner.objects.filter(Exists(matching)).annotate(
+def _pairings(lead_provider: LeadProvider):
+    return LeadProviderDeliveryPartnership.objects.filter(lead_provider=lead_provider, delivery_partner=OuterRef("pk"))
+
+
+def delivery_partners(lead_provider: LeadProvider):
+    """The delivery partners working with this provider, with all the cohorts they do."""
+    pairings = _pairings(lead_provider)
+    return DeliveryPartner.objects.filter(Exists(pairings)).annotate(
         cohorts=ArraySubquery(pairings.order_by("cohort_id").values("cohort_id"))
     )
+
+
+def working_in_cohorts(queryset, lead_provider: LeadProvider, cohorts: tuple[int, ...]):
+    """The delivery partners of `queryset` working with this provider in any of `cohorts`."""
+    return queryset.filter(Exists(_pairings(lead_provider).filter(cohort_id__in=cohorts)))
 
 
 def delivery_partner_rows(queryset):
@@ -119,23 +109,9 @@ def delivery_partner_rows(queryset):
 # --- partnerships --------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PartnershipFilters:
-    cohorts: tuple[int, ...] | None = None
-    updated_since: dt.datetime | None = None
-    delivery_partner_ids: tuple[uuid.UUID, ...] | None = None
-
-
-def partnerships(lead_provider: LeadProvider, filters: PartnershipFilters = PartnershipFilters()):
+def partnerships(lead_provider: LeadProvider):
     """P5: only the provider's own partnerships."""
-    queryset = Partnership.objects.filter(lead_provider=lead_provider)
-    if filters.cohorts is not None:
-        queryset = queryset.filter(cohort_id__in=filters.cohorts)
-    if filters.updated_since is not None:
-        queryset = queryset.filter(updated_at__gte=filters.updated_since)
-    if filters.delivery_partner_ids is not None:
-        queryset = queryset.filter(delivery_partner__api_id__in=filters.delivery_partner_ids)
-    return queryset
+    return Partnership.objects.filter(lead_provider=lead_provider)
 
 
 def partnership_rows(queryset, *, today: dt.date):

@@ -6,17 +6,16 @@ loads. Check order as for participants (C14): auth → filter shape → body env
 
 from __future__ import annotations
 
-import re
-
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.response import Response
 
-from config.api import filters, schema
-from config.api.errors import BadRequest, NotFound
+from config.api import schema
+from config.api.lookup import get_visible_or_404
 from config.api.pagination import ordering_from, page_from
-from config.api.parsing import attributes, uuid_or_none
+from config.api.parsing import attributes
 from config.api.views import LeadProviderView
 from schools.api import reading
+from schools.api.filters import DeliveryPartnerFilterSet, PartnershipFilterSet, SchoolFilterSet, SchoolListFilterSet
 from schools.api.representation import delivery_partner_document, partnership_document, school_document
 from schools.api.schema import (
     DeliveryPartnerResponseSerializer,
@@ -28,6 +27,7 @@ from schools.api.schema import (
     SchoolResponseSerializer,
     SchoolsResponseSerializer,
 )
+from schools.models import School
 from training import partnerships as partnership_services
 
 SCHOOL_SORT = {"created_at": "created_at", "updated_at": "last_changed_at"}
@@ -41,38 +41,6 @@ DELIVERY_PARTNERS_FILTER = schema.filter_parameter({"cohort": {"type": "string"}
 PARTNERSHIPS_FILTER = schema.filter_parameter(
     {"cohort": {"type": "string"}, "updated_since": {"type": "string"}, "delivery_partner_id": {"type": "string"}}
 )
-
-COHORT_MISSING = "The filter '#/cohort' must be included in your request"
-COHORT_NOT_A_YEAR = "The filter '#/cohort' must be a year, for example 2025"
-URN_INVALID = "The filter '#/urn' must be a school URN (digits only), for example 100001"
-
-_DIGITS = re.compile(r"[0-9]+")
-
-
-def one_cohort(raw: dict) -> int:
-    """A school is described for one cohort, so its filter names exactly one year."""
-    text = filters.text(raw, "cohort")
-    if not text:
-        raise BadRequest(COHORT_MISSING)
-    if not re.fullmatch(r"[0-9]{4}", text):
-        raise BadRequest(COHORT_NOT_A_YEAR)
-    return int(text)
-
-
-def school_filters(raw: dict) -> reading.SchoolFilters:
-    cohort = one_cohort(raw)
-    urn = filters.text(raw, "urn") or None
-    if urn is not None and not _DIGITS.fullmatch(urn):
-        raise BadRequest(URN_INVALID)
-    return reading.SchoolFilters(cohort=cohort, urn=urn, updated_since=filters.updated_since(raw))
-
-
-def partnership_filters(raw: dict) -> reading.PartnershipFilters:
-    return reading.PartnershipFilters(
-        cohorts=filters.cohort_years(raw),
-        updated_since=filters.updated_since(raw),
-        delivery_partner_ids=filters.uuid_list(raw, "delivery_partner_id"),
-    )
 
 
 def _ok(serializer):
@@ -95,11 +63,11 @@ class SchoolList(LeadProviderView):
         responses={200: _ok(SchoolsResponseSerializer), **LIST_ERRORS},
     )
     def get(self, request):
-        chosen = school_filters(self.filters())
+        chosen = self.filtered(SchoolListFilterSet, School.objects.all())
         page = page_from(request.query_params)
         ordering = ordering_from(request.query_params, columns=SCHOOL_SORT)
-        rows = page.slice(reading.school_rows(reading.schools(self.lead_provider, chosen).order_by(*ordering)))
-        return Response({"data": [school_document(row, cohort=chosen.cohort) for row in rows]})
+        rows = page.slice(reading.school_rows(chosen.qs.order_by(*ordering)))
+        return Response({"data": [school_document(row, cohort=chosen.cohort_year) for row in rows]})
 
 
 class SchoolDetail(LeadProviderView):
@@ -110,13 +78,9 @@ class SchoolDetail(LeadProviderView):
         responses={200: _ok(SchoolResponseSerializer), **SHOW_ERRORS},
     )
     def get(self, request, id):
-        cohort = one_cohort(self.filters())
-        api_id = uuid_or_none(id)
-        queryset = reading.schools(self.lead_provider, reading.SchoolFilters(cohort=cohort)).filter(api_id=api_id)
-        row = reading.school_rows(queryset).first() if api_id else None
-        if row is None:
-            raise NotFound()
-        return Response({"data": school_document(row, cohort=cohort)})
+        chosen = self.filtered(SchoolFilterSet, School.objects.all())
+        row = get_visible_or_404(reading.school_rows(chosen.qs), api_id=id)
+        return Response({"data": school_document(row, cohort=chosen.cohort_year)})
 
 
 # --- delivery partners ---------------------------------------------------------------------------------------------
@@ -130,10 +94,10 @@ class DeliveryPartnerList(LeadProviderView):
         responses={200: _ok(DeliveryPartnersResponseSerializer), **LIST_ERRORS},
     )
     def get(self, request):
-        cohorts = filters.cohort_years(self.filters())
+        chosen = self.filtered(DeliveryPartnerFilterSet, reading.delivery_partners(self.lead_provider))
         page = page_from(request.query_params)
         ordering = ordering_from(request.query_params, columns=TIMESTAMP_SORT)
-        queryset = reading.delivery_partners(self.lead_provider, cohorts=cohorts).order_by(*ordering)
+        queryset = chosen.qs.order_by(*ordering)
         return Response(
             {"data": [delivery_partner_document(row) for row in page.slice(reading.delivery_partner_rows(queryset))]}
         )
@@ -147,12 +111,9 @@ class DeliveryPartnerDetail(LeadProviderView):
         responses={200: _ok(DeliveryPartnerResponseSerializer), **SHOW_ERRORS},
     )
     def get(self, request, id):
-        self.filters()  # C11 applies even though there is nothing to filter
-        api_id = uuid_or_none(id)
-        queryset = reading.delivery_partners(self.lead_provider).filter(api_id=api_id)
-        row = reading.delivery_partner_rows(queryset).first() if api_id else None
-        if row is None:
-            raise NotFound()
+        row = get_visible_or_404(
+            reading.delivery_partner_rows(reading.delivery_partners(self.lead_provider)), api_id=id
+        )
         return Response({"data": delivery_partner_document(row)})
 
 
@@ -160,18 +121,8 @@ class DeliveryPartnerDetail(LeadProviderView):
 
 
 def _partnership_document(lead_provider, api_id, *, today) -> dict:
-    row = reading.partnership_rows(reading.partnerships(lead_provider).filter(api_id=api_id), today=today).first()
-    if row is None:
-        raise NotFound()
-    return partnership_document(row)
-
-
-def _own_partnership(lead_provider, id):
-    api_id = uuid_or_none(id)
-    partnership = reading.partnerships(lead_provider).filter(api_id=api_id).first() if api_id else None
-    if partnership is None:
-        raise NotFound()
-    return partnership
+    rows = reading.partnership_rows(reading.partnerships(lead_provider), today=today)
+    return partnership_document(get_visible_or_404(rows, api_id=api_id))
 
 
 class PartnershipList(LeadProviderView):
@@ -182,10 +133,10 @@ class PartnershipList(LeadProviderView):
         responses={200: _ok(PartnershipsResponseSerializer), **LIST_ERRORS},
     )
     def get(self, request):
-        chosen = partnership_filters(self.filters())
+        chosen = self.filtered(PartnershipFilterSet, reading.partnerships(self.lead_provider))
         page = page_from(request.query_params)
         ordering = ordering_from(request.query_params, columns=TIMESTAMP_SORT)
-        queryset = reading.partnerships(self.lead_provider, chosen).order_by(*ordering)
+        queryset = chosen.qs.order_by(*ordering)
         rows = page.slice(reading.partnership_rows(queryset, today=self.today()))
         return Response({"data": [partnership_document(row) for row in rows]})
 
@@ -202,7 +153,6 @@ class PartnershipList(LeadProviderView):
         },
     )
     def post(self, request):
-        self.filters()
         attrs = attributes(request, ("cohort", "school_id", "delivery_partner_id"))
         with self.acting("create_partnership"):
             partnership = partnership_services.create(
@@ -223,11 +173,7 @@ class PartnershipDetail(LeadProviderView):
         responses={200: _ok(PartnershipResponseSerializer), **SHOW_ERRORS},
     )
     def get(self, request, id):
-        self.filters()
-        api_id = uuid_or_none(id)
-        if api_id is None:
-            raise NotFound()
-        return Response({"data": _partnership_document(self.lead_provider, api_id, today=self.today())})
+        return Response({"data": _partnership_document(self.lead_provider, id, today=self.today())})
 
     @extend_schema(
         operation_id="updatePartnership",
@@ -237,9 +183,8 @@ class PartnershipDetail(LeadProviderView):
         responses={200: _ok(PartnershipResponseSerializer), **CHANGE_ERRORS},
     )
     def put(self, request, id):
-        self.filters()
         attrs = attributes(request, ("delivery_partner_id",))
-        partnership = _own_partnership(self.lead_provider, id)
+        partnership = get_visible_or_404(reading.partnerships(self.lead_provider), api_id=id)
         with self.acting("change_partnership_delivery_partner"):
             partnership_services.change_delivery_partner(
                 partnership=partnership, delivery_partner_id=attrs["delivery_partner_id"], now=self.now

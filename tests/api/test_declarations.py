@@ -440,6 +440,29 @@ def test_D39_filters(api, ect, ect_2023, lead_provider):
     assert listed({"page[per_page]": "1", "page[page]": "2"}) == [older["id"]]
 
 
+def test_Q2_D39_list_filters_accept_the_array_form(api, ect, ect_2023):
+    newer = declare(api, ect).json()["data"]
+    older = declare(api, ect_2023, declaration_date="2023-10-01T10:00:00Z").json()["data"]
+
+    def listed(params):
+        response = api.get("/api/v3/participant-declarations", params)
+        assert response.status_code == 200, response.content
+        return [item["id"] for item in response.json()["data"]]
+
+    assert listed({"filter[cohort][]": ["2023", "2025"]}) == [newer["id"], older["id"]]
+    assert listed({"filter[participant_id][]": [str(ect_2023.api_id)]}) == [older["id"]]
+    assert listed({"filter[participant_id][]": [str(ect.api_id), str(ect_2023.api_id)]}) == [newer["id"], older["id"]]
+    partners = [newer["attributes"]["delivery_partner_id"], older["attributes"]["delivery_partner_id"]]
+    assert listed({"filter[delivery_partner_id][]": partners[:1]}) == [newer["id"]]
+
+
+@pytest.mark.parametrize("name", ["cohort", "participant_id", "delivery_partner_id"])
+def test_Q2_O4_array_form_with_an_invalid_item_is_400(api, today, name):
+    response = api.get("/api/v3/participant-declarations", {f"filter[{name}][]": ["nope"]})
+    assert response.status_code == 400
+    assert f"'#/{name}'" in response.json()["errors"][0]["detail"]
+
+
 @pytest.mark.parametrize(
     "name, value",
     [("cohort", "x"), ("participant_id", "nope"), ("delivery_partner_id", "1,2"), ("updated_since", "soon")],

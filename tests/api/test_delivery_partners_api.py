@@ -101,6 +101,17 @@ def test_filter_cohort_keeps_every_cohort_in_the_document(api, lead_provider, to
     assert ids(api.get("/api/v3/delivery-partners", {"filter[cohort]": "2030"})) == []
 
 
+def test_Q2_cohort_filter_accepts_the_array_form(api, lead_provider, today):
+    both, older = partner(), partner()
+    pair(lead_provider, both, 2024, 2025)
+    pair(lead_provider, older, 2023)
+    pair(lead_provider, partner(), 2022)
+
+    response = api.get("/api/v3/delivery-partners", {"filter[cohort][]": ["2023", "2025"]})
+
+    assert ids(response) == [str(both.api_id), str(older.api_id)]
+
+
 @pytest.mark.parametrize(
     "params, title, detail",
     [

@@ -437,6 +437,43 @@ def test_Q2_cohort_filter_matches_either_enrolment_and_accepts_lists(api, lead_p
     assert len(ids(api.get("/api/v3/participants", {"filter[cohort]": ""}))) == 2
 
 
+def test_Q2_cohort_filter_accepts_the_array_form(api, lead_provider, today):
+    p2023, _ = trained_participant(lead_provider, cohort=2023, started_on=dt.date(2023, 9, 1))
+    p2024, _ = trained_participant(lead_provider, cohort=2024, started_on=dt.date(2024, 9, 1))
+    p2025, _ = trained_participant(lead_provider)
+
+    def listed(params):
+        return set(ids(api.get("/api/v3/participants", params)))
+
+    both = {str(p2024.api_id), str(p2025.api_id)}
+    assert listed({"filter[cohort][]": ["2024", "2025"]}) == both
+    # An item may itself be a comma-separated list, and the plain form may come too: every year counts.
+    assert listed({"filter[cohort][]": ["2024,2025"]}) == both
+    assert listed({"filter[cohort]": "2023", "filter[cohort][]": ["2025"]}) == {str(p2023.api_id), str(p2025.api_id)}
+    assert len(listed({"filter[cohort][]": ["", " "]})) == 3  # blank items: no filter
+
+
+def test_Q2_O4_array_form_is_checked_like_the_comma_form(api, today):
+    response = api.get("/api/v3/participants", {"filter[cohort][]": ["2024", "x"]})
+    assert response.status_code == 400
+    assert response.json() == {
+        "errors": [
+            {
+                "title": "Bad request",
+                "detail": "The filter '#/cohort' must be a year or a comma-separated list of years, for example 2024,2025",
+            }
+        ]
+    }
+
+
+@pytest.mark.parametrize("name", ["training_status", "from_participant_id", "updated_since"])
+def test_Q2_O4_single_value_filters_refuse_the_array_form(api, today, name):
+    value = {"training_status": "active", "from_participant_id": str(uuid.uuid4()), "updated_since": "2025-01-01"}
+    response = api.get("/api/v3/participants", {f"filter[{name}][]": [value[name]]})
+    assert response.status_code == 400
+    assert f"'#/{name}'" in response.json()["errors"][0]["detail"]
+
+
 @pytest.mark.parametrize(
     "name, value",
     [

@@ -459,6 +459,21 @@ def test_P5_filters_cohort_delivery_partner_and_updated_since(api, lead_provider
     assert listed(cohort="2023,2024", updated_since="2024-12-31T00:00:00Z") == [str(older.api_id), str(third.api_id)]
 
 
+def test_Q2_P5_list_filters_accept_the_array_form(api, lead_provider, partnership, today):
+    older = factories.PartnershipFactory(lead_provider=lead_provider, cohort_id=2024)
+    factories.PartnershipFactory(lead_provider=lead_provider, cohort_id=2023)
+
+    def listed(params):
+        return ids(api.get("/api/v3/partnerships", params))
+
+    assert listed({"filter[cohort][]": ["2024", "2025"]}) == [str(partnership.api_id), str(older.api_id)]
+    partners = [str(partnership.delivery_partner.api_id), str(older.delivery_partner.api_id)]
+    assert listed({"filter[delivery_partner_id][]": partners}) == [str(partnership.api_id), str(older.api_id)]
+    assert listed({"filter[cohort][]": ["2025"], "filter[delivery_partner_id][]": partners}) == [
+        str(partnership.api_id)
+    ]
+
+
 @pytest.mark.parametrize(
     "name, value", [("cohort", "twenty"), ("delivery_partner_id", "abc"), ("updated_since", "soon")]
 )

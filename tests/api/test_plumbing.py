@@ -1,4 +1,6 @@
-"""Shared API plumbing: rate limiting (O7), error envelopes (C10, C13, O12) and /healthcheck."""
+"""Shared API plumbing: rate limiting (O7), error envelopes (C9, C10, C13, O12) and /healthcheck."""
+
+import uuid
 
 import pytest
 
@@ -52,3 +54,31 @@ def test_healthcheck_is_200_when_database_and_redis_answer(client):
     response = client.get("/healthcheck")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "checks": {"database": "ok", "redis": "ok"}}
+
+
+# --- C9: one way to find what a provider asked for ------------------------------------------------------------------
+
+DEFER = {"data": {"type": "participant-defer", "attributes": {"reason": "other", "course_identifier": "ecf-induction"}}}
+CHANGE_PARTNER = {"data": {"type": "partnership", "attributes": {"delivery_partner_id": str(uuid.uuid4())}}}
+SHOWN_OR_CHANGED_BY_ID = [
+    ("get", "/api/v3/participants/{id}", None),
+    ("put", "/api/v3/participants/{id}/defer", DEFER),
+    ("get", "/api/v3/participants/{id}/transfers", None),
+    ("get", "/api/v3/unfunded-mentors/{id}", None),
+    ("get", "/api/v3/schools/{id}?filter[cohort]=2025", None),
+    ("get", "/api/v3/delivery-partners/{id}", None),
+    ("get", "/api/v3/partnerships/{id}", None),
+    ("put", "/api/v3/partnerships/{id}", CHANGE_PARTNER),
+    ("get", "/api/v3/participant-declarations/{id}", None),
+    ("put", "/api/v3/participant-declarations/{id}/void", None),
+]
+
+
+@pytest.mark.parametrize("method, path, body", SHOWN_OR_CHANGED_BY_ID)
+@pytest.mark.parametrize("id", ["not-a-uuid", "00000000-0000-0000-0000-000000000000"])
+def test_C9_unknown_or_malformed_ids_are_404_on_every_endpoint(api, today, method, path, body, id):
+    response = getattr(api, method)(path.format(id=id), *([body] if method == "put" else []))
+    assert response.status_code == 404
+    assert response.json() == {
+        "errors": [{"title": "Resource not found", "detail": "Nothing could be found for the provided details"}]
+    }
