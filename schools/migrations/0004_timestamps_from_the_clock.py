@@ -5,40 +5,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('schools', '0003_school_eligible_for_training'),
+        ("schools", "0003_school_eligible_for_training"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='apitoken',
-            name='created_at',
+            model_name="apitoken",
+            name="created_at",
             field=models.DateTimeField(default=config.clock.now),
         ),
         migrations.AlterField(
-            model_name='deliverypartner',
-            name='created_at',
+            model_name="deliverypartner",
+            name="created_at",
             field=models.DateTimeField(default=config.clock.now),
         ),
         migrations.AlterField(
-            model_name='deliverypartner',
-            name='updated_at',
+            model_name="deliverypartner",
+            name="updated_at",
             field=models.DateTimeField(default=config.clock.now),
         ),
         migrations.AlterField(
-            model_name='leadprovider',
-            name='created_at',
+            model_name="leadprovider",
+            name="created_at",
             field=models.DateTimeField(default=config.clock.now),
         ),
         migrations.AlterField(
-            model_name='school',
-            name='created_at',
+            model_name="school",
+            name="created_at",
             field=models.DateTimeField(default=config.clock.now),
         ),
         migrations.AlterField(
-            model_name='school',
-            name='updated_at',
+            model_name="school",
+            name="updated_at",
             field=models.DateTimeField(default=config.clock.now),
         ),
     ]
