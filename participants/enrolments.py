@@ -154,7 +154,10 @@ def training_period_for(checks: Checks, *, participant, lead_provider, course_id
         return None
     enrolment = (
         ProviderEnrolment.objects.select_related(
-            "training_period__school_period", "training_period__partnership", "training_period__schedule"
+            "training_period__school_period",
+            "training_period__partnership",
+            "training_period__schedule",
+            "training_period__lead_provider",
         )
         .filter(participant=participant, lead_provider=lead_provider, participant_type=participant_type)
         .first()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from config import changes, clock
+from config.periods import Period
 from config.validation import Checks
 from participants import enrolments, locking, status, training_periods
 from participants.models import TrainingPeriod
@@ -38,9 +39,9 @@ def resume(*, participant, lead_provider, course_identifier, now) -> TrainingPer
                         == status.ACTIVE,
                         ALREADY_ACTIVE,
                     ),
-                    (others.filter(TrainingPeriod.q_contains(today)).exists(), ACTIVE_ELSEWHERE),
+                    (any(other.contains(today) for other in others), ACTIVE_ELSEWHERE),
                     # O5: a later change by the school (new provider, school-led) is not the provider's to undo.
-                    (others.filter(started_on__gt=training.started_on).exists(), SCHOOL_CHANGED_TRAINING),
+                    (any(other.started_on > training.started_on for other in others), SCHOOL_CHANGED_TRAINING),
                     (training.finished_on == today, SAME_DAY),
                     # O5: once the school has reported a leaving date, only the school can change it.
                     (school_period.finished_on is not None, LEFT_SCHOOL),
@@ -50,6 +51,11 @@ def resume(*, participant, lead_provider, course_identifier, now) -> TrainingPer
         return training_periods.continue_from(training, day=today, now=now)
 
 
-def _other_training_periods(training: TrainingPeriod):
+def _other_training_periods(training: TrainingPeriod) -> list[Period]:
     """Training at the same school period other than this one."""
-    return TrainingPeriod.objects.filter(school_period_id=training.school_period_id).exclude(pk=training.pk)
+    return [
+        Period(started_on, finished_on)
+        for started_on, finished_on in TrainingPeriod.objects.filter(school_period_id=training.school_period_id)
+        .exclude(pk=training.pk)
+        .values_list("started_on", "finished_on")
+    ]
