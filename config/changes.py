@@ -147,6 +147,9 @@ class UnitOfWork:
     def __init__(self, now: dt.datetime):
         self.now = now
         self._noted: list[_Noted] = []
+        # Rows this action holds row locks on, by (model, pk): they stay locked until its transaction ends,
+        # so a service the action calls need not lock (and read) them again.
+        self.held: dict[tuple[type, object], object] = {}
 
     def note(self, noted: _Noted) -> None:
         self._noted.append(noted)
@@ -186,6 +189,10 @@ class UnitOfWork:
 
 
 _unit: ContextVar[UnitOfWork | None] = ContextVar("unit_of_work", default=None)
+
+
+def current_unit() -> UnitOfWork | None:
+    return _unit.get()
 
 
 @contextmanager

@@ -12,11 +12,18 @@ from __future__ import annotations
 
 from django.db.models import Q
 
+from config import changes
 from participants.models import Participant
 
 
 def lock(*participants: Participant) -> list[Participant]:
-    """These participants, locked and read afresh, in the order given."""
+    """These participants, locked and read afresh, in the order given.
+
+    Participants this action already locked (and read) are not locked again: their rows cannot have changed.
+    """
+    held = _held()
+    if all((Participant, participant.pk) in held for participant in participants):
+        return [held[(Participant, participant.pk)] for participant in participants]
     locked = {participant.pk: participant for participant in lock_where(Q(pk__in={p.pk for p in participants}))}
     missing = [participant.pk for participant in participants if participant.pk not in locked]
     if missing:
@@ -26,4 +33,23 @@ def lock(*participants: Participant) -> list[Participant]:
 
 def lock_where(condition: Q) -> list[Participant]:
     """Every participant matching `condition`, locked in one statement in primary key order."""
-    return list(Participant.objects.select_for_update().filter(condition).order_by("pk"))
+    return held(*Participant.objects.select_for_update().filter(condition).order_by("pk"))
+
+
+def for_update(participants):
+    """A queryset of participants whose row is locked as it is read: finding one is locking it (with `held`)."""
+    return participants.select_for_update(of=("self",))
+
+
+def held(*participants: Participant) -> list[Participant]:
+    """Note these participants, just read from `for_update` or `lock_where`, as locked by this action."""
+    rows = _held()
+    for participant in participants:
+        rows[(Participant, participant.pk)] = participant
+    return list(participants)
+
+
+def _held() -> dict:
+    unit = changes.current_unit()
+    # Outside a unit of work there is no transaction to hold a lock to the next statement.
+    return unit.held if unit is not None else {}

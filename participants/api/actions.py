@@ -10,10 +10,12 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_seriali
 from rest_framework import serializers
 from rest_framework.response import Response
 
+from config import changes
 from config.api import schema
 from config.api.lookup import get_visible_or_404
 from config.api.parsing import attributes
 from config.api.views import LeadProviderView
+from participants import locking
 from participants.api import reading
 from participants.api.representation import participant_document
 from participants.api.schema import (
@@ -60,8 +62,10 @@ class ParticipantAction(LeadProviderView):
 
     def put(self, request, id):
         attrs = attributes(request, self.permitted)
-        participant = get_visible_or_404(reading.visible_participants(self.lead_provider), api_id=id)
-        with self.acting(self.action_name):
+        with self.acting(self.action_name), changes.unit_of_work(now=self.now):
+            # Found and locked in one statement; the action's own lock on the participant is then already held.
+            visible = locking.for_update(reading.visible_participants(self.lead_provider))
+            [participant] = locking.held(get_visible_or_404(visible, api_id=id))
             self.perform(participant, attrs, now=self.now)
         today = self.today()
         return Response({"data": participant_document(find_visible(self.lead_provider, id, today=today), today=today)})

@@ -1,16 +1,19 @@
 """Reads for GET /api/v3/participants: which participants a provider sees, and what it sees of them.
 
 The queries declare everything the representation needs, so a page costs the same number of
-queries whatever its size: one for the participants, one for their enrolments, one for their
-ID changes. Rows come back as plain values and are shaped by `participants.api.representation`.
+queries whatever its size: one for the participants, one for their enrolments with the provider, one
+for everything else about them. Rows come back as plain values and are shaped by
+`participants.api.representation`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models.functions import JSONObject
 
 from config.api.lookup import visible_or_none
 from participants.models import (
@@ -63,46 +66,25 @@ PARTICIPANT_FIELDS = (
 )
 
 
-def _enrolment_values(lead_provider: LeadProvider, participant_ids):
-    """F5–F11 inputs per enrolment: straight joins along the pointer, no per-row subqueries."""
-    return (
-        ProviderEnrolment.objects.filter(lead_provider=lead_provider, participant_id__in=participant_ids)
-        .annotate(
-            started_on=F("training_period__started_on"),
-            finished_on=F("training_period__finished_on"),
-            deferred_at=F("training_period__deferred_at"),
-            deferral_reason=F("training_period__deferral_reason"),
-            withdrawn_at=F("training_period__withdrawn_at"),
-            withdrawal_reason=F("training_period__withdrawal_reason"),
-            school_period_id=F("training_period__school_period_id"),
-            email=F("training_period__school_period__email"),
-            school_id=F("training_period__partnership__school_id"),
-            school_urn=F("training_period__partnership__school__urn"),
-            delivery_partner_id=F("training_period__partnership__delivery_partner__api_id"),
-            cohort=F("training_period__partnership__cohort_id"),
-            uplift_fees=F("training_period__partnership__cohort__uplift_fees"),
-            schedule_identifier=F("training_period__schedule__identifier"),
-        )
-        .values(
-            "participant_id",
-            "participant_type",
-            "started_on",
-            "finished_on",
-            "deferred_at",
-            "deferral_reason",
-            "withdrawn_at",
-            "withdrawal_reason",
-            "school_period_id",
-            "email",
-            "school_id",
-            "school_urn",
-            "delivery_partner_id",
-            "cohort",
-            "uplift_fees",
-            "schedule_identifier",
-        )
-        .order_by("participant_id", "participant_type")
-    )
+# F5–F11 inputs per enrolment: straight joins along the pointer, no per-row subqueries.
+_ENROLMENT_VALUES = {
+    "participant_id": "participant_id",
+    "participant_type": "participant_type",
+    "started_on": "training_period__started_on",
+    "finished_on": "training_period__finished_on",
+    "deferred_at": "training_period__deferred_at",
+    "deferral_reason": "training_period__deferral_reason",
+    "withdrawn_at": "training_period__withdrawn_at",
+    "withdrawal_reason": "training_period__withdrawal_reason",
+    "school_period_id": "training_period__school_period_id",
+    "email": "training_period__school_period__email",
+    "school_id": "training_period__partnership__school_id",
+    "school_urn": "training_period__partnership__school__urn",
+    "delivery_partner_id": "training_period__partnership__delivery_partner__api_id",
+    "cohort": "training_period__partnership__cohort_id",
+    "uplift_fees": "training_period__partnership__cohort__uplift_fees",
+    "schedule_identifier": "training_period__schedule__identifier",
+}
 
 
 def _first_by(rows, key, order):
@@ -135,25 +117,23 @@ def participant_rows(queryset):
 
 
 def records_of(lead_provider: LeadProvider, rows: list[dict], *, today: dt.date) -> list[ParticipantRecord]:
-    """The records of participant rows already loaded (`participant_rows`), in their order."""
+    """The records of participant rows already loaded (`participant_rows`), in their order.
+
+    One more query whatever the number of rows: their enrolments with this provider and everything else
+    the representation needs (see `_related`).
+    """
     result = [ParticipantRecord(row) for row in rows]
     by_id = {record.row["id"]: record for record in result}
     ids = list(by_id)
-
-    inductions = {}
-    for period in InductionPeriod.objects.filter(participant_id__in=ids).values(
-        "participant_id", "started_on", "finished_on", "outcome"
-    ):
-        inductions.setdefault(period["participant_id"], []).append(period)
-    for record in result:
-        record.row.update(induction_dates(inductions.get(record.row["id"], [])))
-
-    enrolments = list(_enrolment_values(lead_provider, ids))
-    school_periods = list(
-        SchoolPeriod.objects.filter(participant_id__in=ids).values(
-            "id", "participant_id", "participant_type", "started_on", "created_at", "working_pattern"
-        )
+    related = _related(lead_provider, ids, today=today)
+    enrolments = sorted(
+        (enrolment for found in related["enrolment"].values() for enrolment in found),
+        key=lambda e: (e["participant_id"], e["participant_type"]),
     )
+
+    for record in result:
+        record.row.update(induction_dates(related["induction"].get(record.row["id"], [])))
+    school_periods = [period for periods in related["school_period"].values() for period in periods]
     # F19: created_at of the earliest school period of the type; F20: the latest ECT period's pattern.
     earliest = _first_by(
         school_periods, lambda p: (p["participant_id"], p["participant_type"]), lambda p: (p["started_on"], p["id"])
@@ -164,20 +144,9 @@ def records_of(lead_provider: LeadProvider, rows: list[dict], *, today: dt.date)
         lambda p: (-p["started_on"].toordinal(), -p["id"]),
     )
     # F4: the earliest mentorship of the training's school period that is current or still to come.
-    mentorships = (
-        Mentorship.objects.filter(ect_school_period_id__in={e["school_period_id"] for e in enrolments})
-        .filter(Q(finished_on__isnull=True) | Q(finished_on__gte=today))
-        .values(
-            "ect_school_period_id", "started_on", "id", mentor_api_id=F("mentor_school_period__participant__api_id")
-        )
-    )
-    mentor_of = _first_by(list(mentorships), lambda m: m["ect_school_period_id"], lambda m: (m["started_on"], m["id"]))
-    uplifts = {
-        (row["school_id"], row["cohort_id"]): row
-        for row in SchoolFundingEligibility.objects.filter(
-            school_id__in={e["school_id"] for e in enrolments}, cohort_id__in={e["cohort"] for e in enrolments}
-        ).values("school_id", "cohort_id", "pupil_premium_uplift", "sparsity_uplift")
-    }
+    mentorships = [mentorship for found in related["mentorship"].values() for mentorship in found]
+    mentor_of = _first_by(mentorships, lambda m: m["ect_school_period_id"], lambda m: (m["started_on"], m["id"]))
+    uplifts = {(row["school_id"], row["cohort_id"]): row for found in related["uplift"].values() for row in found}
     for enrolment in enrolments:
         participant_id = enrolment["participant_id"]
         mentorship = mentor_of.get(enrolment["school_period_id"])
@@ -193,13 +162,108 @@ def records_of(lead_provider: LeadProvider, rows: list[dict], *, today: dt.date)
         )
         by_id[participant_id].enrolments.append(enrolment)
 
-    for change in (
-        ParticipantIdChange.objects.filter(participant_id__in=ids)
-        .order_by("changed_at", "id")
-        .values("participant_id", "from_participant_id", "to_participant_id", "changed_at")
-    ):
-        by_id[change["participant_id"]].id_changes.append(change)
+    for participant_id, changes in related["id_change"].items():
+        by_id[participant_id].id_changes.extend(sorted(changes, key=lambda c: (c["changed_at"], c["id"])))
     return result
+
+
+# What each kind of related row carries, and how its JSON values become Python ones again.
+_DATE, _MOMENT, _UUID = dt.date.fromisoformat, dt.datetime.fromisoformat, uuid.UUID
+_RELATED_TYPES = {
+    "enrolment": {
+        "started_on": _DATE,
+        "finished_on": _DATE,
+        "deferred_at": _MOMENT,
+        "withdrawn_at": _MOMENT,
+        "delivery_partner_id": _UUID,
+    },
+    "induction": {"started_on": _DATE, "finished_on": _DATE},
+    "school_period": {"started_on": _DATE, "created_at": _MOMENT},
+    "mentorship": {"started_on": _DATE, "mentor_api_id": _UUID},
+    "uplift": {},
+    "id_change": {"from_participant_id": _UUID, "to_participant_id": _UUID, "changed_at": _MOMENT},
+}
+
+
+def _related(lead_provider: LeadProvider, ids: list[int], *, today: dt.date) -> dict[str, dict[int, list[dict]]]:
+    """Enrolments with this provider, induction periods, school periods, current mentorships, uplift rows
+    and ID changes of these participants, as {kind: {owner: [row]}}: one UNION ALL of set-based reads keyed by the ids, each row's
+    values in a JSON object (so the branches share one shape)."""
+
+    def branch(queryset, kind, owner, **values):
+        return queryset.values(kind=Value(kind), owner=owner, data=JSONObject(**values))
+
+    on_pointers = ProviderEnrolment.objects.filter(
+        lead_provider=lead_provider,
+        participant_id__in=ids,
+        training_period__partnership__school_id=OuterRef("school_id"),
+        training_period__partnership__cohort_id=OuterRef("cohort_id"),
+    )
+    union = branch(
+        ProviderEnrolment.objects.filter(lead_provider=lead_provider, participant_id__in=ids),
+        "enrolment",
+        F("participant_id"),
+        **_ENROLMENT_VALUES,
+    ).union(
+        branch(
+            InductionPeriod.objects.filter(participant_id__in=ids),
+            "induction",
+            F("participant_id"),
+            started_on="started_on",
+            finished_on="finished_on",
+            outcome="outcome",
+        ),
+        branch(
+            SchoolPeriod.objects.filter(participant_id__in=ids),
+            "school_period",
+            F("participant_id"),
+            id="id",
+            participant_id="participant_id",
+            participant_type="participant_type",
+            started_on="started_on",
+            created_at="created_at",
+            working_pattern="working_pattern",
+        ),
+        branch(
+            Mentorship.objects.filter(ect_school_period__participant_id__in=ids).filter(
+                Q(finished_on__isnull=True) | Q(finished_on__gte=today)
+            ),
+            "mentorship",
+            F("ect_school_period__participant_id"),
+            ect_school_period_id="ect_school_period_id",
+            started_on="started_on",
+            id="id",
+            mentor_api_id="mentor_school_period__participant__api_id",
+        ),
+        branch(
+            SchoolFundingEligibility.objects.filter(Exists(on_pointers)),
+            "uplift",
+            F("school_id"),
+            school_id="school_id",
+            cohort_id="cohort_id",
+            pupil_premium_uplift="pupil_premium_uplift",
+            sparsity_uplift="sparsity_uplift",
+        ),
+        branch(
+            ParticipantIdChange.objects.filter(participant_id__in=ids),
+            "id_change",
+            F("participant_id"),
+            id="id",
+            participant_id="participant_id",
+            from_participant_id="from_participant_id",
+            to_participant_id="to_participant_id",
+            changed_at="changed_at",
+        ),
+        all=True,
+    )
+    found = {kind: {} for kind in _RELATED_TYPES}
+    for row in union:
+        data, types = row["data"], _RELATED_TYPES[row["kind"]]
+        for name, parse in types.items():
+            if data[name] is not None:
+                data[name] = parse(data[name])
+        found[row["kind"]].setdefault(row["owner"], []).append(data)
+    return found
 
 
 def surviving_participant_of(retired_api_id, lead_provider: LeadProvider):
