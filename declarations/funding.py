@@ -14,8 +14,6 @@ from config import clock
 from declarations.models import ClawbackStatus, Declaration, PaymentStatus
 from participants.models import MentorFundingEndReason, Participant, ParticipantType, ProviderEnrolment, TrainingPeriod
 
-ELIGIBILITY_FIELDS = {"ect_eligible_on": ParticipantType.ECT, "mentor_eligible_on": ParticipantType.MENTOR}
-
 
 def live(queryset):
     """D12's statuses: submitted, eligible, payable or paid, with no clawback."""

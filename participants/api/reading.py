@@ -12,7 +12,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models import Exists, F, OuterRef, Value
 from django.db.models.functions import JSONObject
 
 from config.api.lookup import visible_or_none
@@ -226,7 +226,7 @@ def _related(lead_provider: LeadProvider, ids: list[int], *, today: dt.date) -> 
         ),
         branch(
             Mentorship.objects.filter(ect_school_period__participant_id__in=ids).filter(
-                Q(finished_on__isnull=True) | Q(finished_on__gte=today)
+                Mentorship.q_not_ended_before(today)
             ),
             "mentorship",
             F("ect_school_period__participant_id"),

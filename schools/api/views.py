@@ -1,6 +1,6 @@
 """GET /api/v3/schools[/{id}], GET /api/v3/delivery-partners[/{id}], GET/POST /api/v3/partnerships, GET/PUT /{id}.
 
-Views parse filters and bodies, call `schools.partnerships` for changes and render what `schools.api.reading`
+Views parse filters and bodies, call `training.partnerships` for changes and render what `schools.api.reading`
 loads. Check order as for participants (C14): auth → filter shape → body envelope → lookup (404) → 422s.
 """
 
