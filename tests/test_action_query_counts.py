@@ -23,7 +23,6 @@ from training.school_actions import report_leaving
 NOW = dt.datetime(2026, 1, 15, 12, 0, tzinfo=dt.UTC)
 
 
-
 def count(call):
     with CaptureQueriesContext(connection) as queries:
         response = call()
