@@ -200,6 +200,8 @@ def unit_of_work(*, now: dt.datetime | None = None):
     """One action: its transaction, and its changes' audit events and effects, written once at its end.
 
     A unit opened inside another joins it, so a service called by another action adds to that action's unit.
+    A savepoint inside it that is rolled back must end the action too (raise): the unit keeps its notes of
+    the rows saved under that savepoint.
     """
     outer = _unit.get()
     if outer is not None:
