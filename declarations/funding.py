@@ -1,9 +1,9 @@
 """Funding consequences of declarations and eligibility (D28, D31, D40).
 
 `submitted` declarations become `eligible` the moment the participant becomes eligible for funding
-(F14/D31): every action that sets a first-eligible date calls `make_submitted_eligible` itself. A
-mentor's `completed` declaration ends their funded training (D40). Each service that changes a
-declaration moves its `api_updated_at` (D32).
+(F14/D31): every action that sets a first-eligible date calls `make_submitted_eligible` itself, most
+through `training.eligibility.become_eligible`. A mentor's `completed` declaration ends their funded
+training (D40). Each service that changes a declaration moves its `api_updated_at` (D32).
 """
 
 from __future__ import annotations

@@ -77,38 +77,27 @@ def _participants_with_uplift(eligibilities):
     return _grouped((rows[(school_id, cohort_id)], pid) for school_id, cohort_id, pid in found)
 
 
+_PARTICIPANT_FIELDS = (
+    "full_name",
+    "trn",
+    "date_of_birth",  # audited, but no provider ever sees it
+    "ect_training_record_id",
+    "mentor_training_record_id",
+    "ect_eligible_on",
+    "ect_exempt_on",
+    "mentor_eligible_on",
+    "mentor_funding_end_date",
+    "mentor_funding_end_reason",
+    "ect_payments_frozen_year",
+    "mentor_payments_frozen_year",
+    "retired_into",
+)
+
 # model -> (audited fields, fields whose change providers see (None = any), whose participants)
 VISIBILITY = {
     Participant: (
-        (
-            "full_name",
-            "trn",
-            "date_of_birth",
-            "ect_training_record_id",
-            "mentor_training_record_id",
-            "ect_eligible_on",
-            "ect_exempt_on",
-            "mentor_eligible_on",
-            "mentor_funding_end_date",
-            "mentor_funding_end_reason",
-            "ect_payments_frozen_year",
-            "mentor_payments_frozen_year",
-            "retired_into",
-        ),
-        {
-            "full_name",
-            "trn",
-            "ect_training_record_id",
-            "mentor_training_record_id",
-            "ect_eligible_on",
-            "ect_exempt_on",
-            "mentor_eligible_on",
-            "mentor_funding_end_date",
-            "mentor_funding_end_reason",
-            "ect_payments_frozen_year",
-            "mentor_payments_frozen_year",
-            "retired_into",
-        },
+        _PARTICIPANT_FIELDS,
+        set(_PARTICIPANT_FIELDS) - {"date_of_birth"},
         _own("pk"),
     ),
     SchoolPeriod: (
