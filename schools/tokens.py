@@ -29,7 +29,8 @@ def revoke(*, api_token: ApiToken, now) -> None:
 def lead_provider_for(token: str, *, now) -> LeadProvider | None:
     """The provider a live token belongs to, touching its last use (C2); None for unknown or revoked.
 
-    One statement finds the token, records its use and returns its provider: it runs on every request.
+    One statement finds the token, records its use and returns its provider, with the token's stored digest
+    as `api_token_digest`: it runs on every request.
     """
     if not token:
         return None
@@ -38,7 +39,7 @@ def lead_provider_for(token: str, *, now) -> LeadProvider | None:
         UPDATE {ApiToken._meta.db_table} AS token SET last_used_at = %s
           FROM {LeadProvider._meta.db_table} AS provider
          WHERE token.hashed_token = %s AND token.revoked_at IS NULL AND provider.id = token.lead_provider_id
-     RETURNING provider.*
+     RETURNING provider.*, token.hashed_token AS api_token_digest
         """,
         [now, digest(token)],
     )

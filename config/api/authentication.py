@@ -8,6 +8,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import BasePermission
 
+from config import clock
 from config.api import tokens
 
 _BEARER = re.compile(r"^Bearer\s+(?P<token>\S+)\s*$", re.IGNORECASE)
@@ -23,11 +24,13 @@ def token_from_header(header: str) -> str | None:
 
 
 class LeadProviderTokenAuthentication(BaseAuthentication):
-    """Sets `request.auth` to the token's lead provider; anything else is left unauthenticated."""
+    """Sets `request.auth` to the token's lead provider, carrying the token's digest as `api_token_digest`
+    (what the rate limit counts by); anything else is left unauthenticated."""
 
     def authenticate(self, request):
         token = token_from_header(request.META.get("HTTP_AUTHORIZATION", ""))
-        lead_provider = tokens.lead_provider_for(token, now=request.now) if token else None
+        # The token's last use is a real event: never the moment a sandbox request travelled to (O12).
+        lead_provider = tokens.lead_provider_for(token, now=clock.real_now()) if token else None
         if lead_provider is None:
             return None
         return (None, lead_provider)

@@ -1,8 +1,12 @@
-"""O7: 1,000 requests per rolling five minutes per token, counted in Redis so all processes share it."""
+"""O7: 1,000 requests per rolling five minutes per token, counted in Redis so all processes share it.
+
+Counted by the authenticated token (by its stored digest, unique even across databases sharing one Redis), so
+every spelling of its Authorization header (C2) shares one count. DRF throttles after authentication and
+permissions, so an unauthenticated request is never counted.
+"""
 
 from __future__ import annotations
 
-import hashlib
 import time
 import uuid
 
@@ -30,10 +34,10 @@ return {0, math.ceil((tonumber(oldest[2]) + window_ms - now_ms) / 1000)}
 
 class RollingWindowTokenThrottle(BaseThrottle):
     def allow_request(self, request, view):
-        header = request.META.get("HTTP_AUTHORIZATION", "")
-        if not header:
+        token = getattr(request.auth, "api_token_digest", None)
+        if token is None:
             return True
-        key = "api-rate:" + hashlib.sha256(header.encode()).hexdigest()
+        key = f"api-rate:{token}"
         args = [
             int(time.time() * 1000),
             settings.API_RATE_WINDOW_SECONDS * 1000,

@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from config import changes, clock
 from config.api import filters
+from config.api.errors import BadRequest
 
 
 class LeadProviderView(APIView):
@@ -25,6 +26,10 @@ class LeadProviderView(APIView):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
+        # O12 after auth (C2): `clock.ClockMiddleware` left an invalid time-travel header for here.
+        invalid_server_date = getattr(request, "invalid_server_date", None)
+        if invalid_server_date is not None:
+            raise BadRequest(str(invalid_server_date))
         # C11 on every endpoint, even those with nothing to filter: after auth (C2), before the body (C14).
         self.filter_params = filters.filter_params(request.query_params)
 

@@ -82,3 +82,74 @@ def test_C9_unknown_or_malformed_ids_are_404_on_every_endpoint(api, today, metho
     assert response.json() == {
         "errors": [{"title": "Resource not found", "detail": "Nothing could be found for the provided details"}]
     }
+
+
+# --- O7 per token, O12 time travel, C2 first ------------------------------------------------------------------------
+
+
+def test_O7_every_spelling_of_a_tokens_header_counts_against_that_one_token(small_rate_limit, api, other_api):
+    spellings = [f"Bearer {api.token}", f"bearer {api.token}", f"Bearer  {api.token}", f"Token token={api.token}"]
+    statuses = [api.get("/api/v3/participants", HTTP_AUTHORIZATION=spelling).status_code for spelling in spellings]
+    assert statuses == [200, 200, 200, 429]
+    assert api.get("/api/v3/participants", HTTP_AUTHORIZATION=f'Token token="{api.token}"').status_code == 429
+    assert other_api.get("/api/v3/participants").status_code == 200
+
+
+@pytest.fixture
+def sandbox(settings):
+    settings.SANDBOX = True
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "9999-12-31T23:59:59-14:00",  # a representable local time that is year 10000 in UTC
+        "0001-01-01T00:00:00+14:00",  # and one before year 1
+        "0001-01-01",
+        "9999-12-31",
+        "1899-12-31T23:59:59Z",
+        "3000-01-01",
+        "2025-02-30",
+        "2025-01-01T10:00:00+25:00",
+    ],
+)
+def test_O12_time_travel_out_of_range_or_unrepresentable_is_400_naming_the_header(sandbox, api, value):
+    response = api.get("/api/v3/participants", HTTP_X_WITH_SERVER_DATE=value)
+    assert response.status_code == 400
+    [error] = response.json()["errors"]
+    assert error["title"] == "Bad request"
+    assert error["detail"].startswith("The header 'X-With-Server-Date' must be a valid ISO 8601 date or date-time")
+
+
+def test_O12_a_tokens_last_use_is_the_real_moment_not_the_travelled_one(sandbox, api):
+    from django.utils import timezone
+
+    from schools.models import ApiToken
+
+    before = timezone.now()
+    assert api.get("/api/v3/participants", HTTP_X_WITH_SERVER_DATE="2999-12-31T23:00:00Z").status_code == 200
+    assert api.get("/api/v3/participants", HTTP_X_WITH_SERVER_DATE="1900-01-01").status_code == 200
+    assert api.get("/api/v3/participants", HTTP_X_WITH_SERVER_DATE="9999-12-31T23:59:59-14:00").status_code == 400
+    assert before <= ApiToken.objects.get().last_used_at <= timezone.now()
+
+
+def test_O12_a_token_whose_last_use_was_stored_out_of_range_still_works(sandbox, api):
+    from django.db import connection
+    from django.utils import timezone
+
+    from schools.models import ApiToken
+
+    with connection.cursor() as cursor:  # as a travelled request could store it before O12 was fixed
+        cursor.execute("UPDATE schools_apitoken SET last_used_at = '10000-01-01T00:00:00Z'")
+    assert api.get("/api/v3/participants").status_code == 200
+    assert ApiToken.objects.get().last_used_at <= timezone.now()
+
+
+@pytest.mark.parametrize("authorization", [None, "Bearer not-a-token"])
+def test_C2_authentication_comes_before_the_time_travel_header(sandbox, client, authorization):
+    headers = {"HTTP_X_WITH_SERVER_DATE": "not a date"}
+    if authorization:
+        headers["HTTP_AUTHORIZATION"] = authorization
+    response = client.get("/api/v3/participants", **headers)
+    assert response.status_code == 401
+    assert response.json() == {"error": "HTTP Token: Access denied"}
