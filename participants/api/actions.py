@@ -164,7 +164,7 @@ class ChangeSchedule(ParticipantAction):
     permitted = ("schedule_identifier", "course_identifier", "cohort")
 
     @extend_schema(
-        operation_id="changeParticipantSchedule",
+        operation_id="changeScheduleParticipant",
         tags=["Participants"],
         parameters=[schema.ID],
         responses=_responses(),

@@ -179,3 +179,17 @@ def test_conformance_request_bodies_match_the_reference(document, path, method):
     assert body_shape(document, document["paths"][path][method]) == body_shape(
         REFERENCE, REFERENCE["paths"][path][method]
     )
+
+
+def _operation_ids(document):
+    return {
+        (path, method): operation.get("operationId")
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+        if method in {"get", "put", "post", "patch", "delete"}
+    }
+
+
+def test_conformance_every_served_operation_has_the_contracts_path_method_and_operation_id(document):
+    """Clients generated from either document call the same operations by the same names."""
+    assert _operation_ids(document) == _operation_ids(REFERENCE)
