@@ -9,12 +9,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.template.response import TemplateResponse
 
+from config import changes
 from config.models import AuditEvent
 from config.validation import ValidationFailed
 
@@ -44,6 +46,67 @@ class IdentifierSearchMixin:
             return super().get_search_results(request, queryset, search_term)
         matches = Q.create([(name, value) for name in self.uuid_search_fields], connector=Q.OR)
         return queryset.filter(matches), False
+
+
+class ReasonFields(forms.Form):
+    """Asked with every support change and kept with its audit events: why (required) and the ticket, if any.
+
+    Mix into a page's form (`class MyForm(ReasonFields)`) and make the change inside `changes.recording(**reason_of(form))`.
+    """
+
+    reason = forms.CharField(
+        label="Reason for this change",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept in the history with the change. For example: the school emailed to say the start date was wrong.",
+        error_messages={"required": "Enter the reason for this change"},
+    )
+    ticket = forms.CharField(
+        label="Ticket reference (optional)", max_length=100, required=False, help_text="For example SUP-12345."
+    )
+
+
+REASON_FIELDS = ("reason", "ticket")
+
+
+def reason_of(form) -> dict[str, str]:
+    """The reason and ticket of a valid form, as `changes.recording` takes them."""
+    return {"reason": form.cleaned_data["reason"], "ticket": form.cleaned_data.get("ticket", "")}
+
+
+class SupportModelAdmin(admin.ModelAdmin):
+    """A model admin whose add and change pages ask for the reason, and record it with every change they save.
+
+    Inline rows are saved by the same request, so they carry the parent form's reason too.
+    """
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = kwargs.pop("form", self.form)
+        if not issubclass(form, ReasonFields):
+            form = type(form.__name__, (form, ReasonFields), {})
+        return super().get_form(request, obj, change=change, form=form, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not self._may_save(request, obj):
+            return fieldsets
+        fieldsets = [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in REASON_FIELDS]})
+            for name, options in fieldsets
+        ]
+        return [*fieldsets, ("Reason for this change", {"fields": list(REASON_FIELDS)})]
+
+    def _may_save(self, request, obj) -> bool:
+        return self.has_change_permission(request, obj) if obj is not None else self.has_add_permission(request)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method != "POST":
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        # The form refuses to save without a reason, so whatever is saved here is saved with this one.
+        with changes.recording(
+            reason=request.POST.get("reason", "").strip(), ticket=request.POST.get("ticket", "").strip()
+        ):
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
 
 def require(request, permission: str) -> None:
@@ -78,13 +141,15 @@ class RefusedActionsMixin:
 
 
 def confirmed_action(model_admin, request, queryset, *, title: str, question: str, run: Callable[[list], str]):
-    """An admin action that first lists the rows and asks; `run` does the work and returns what to tell the user.
+    """An admin action that first lists the rows and asks why; `run` does the work and returns what to tell the user.
 
-    A refusal (ValidationFailed) from `run` undoes nothing itself: `run` works in one transaction, so it is shown
-    as an error and nothing has changed.
+    `run` is called inside `changes.recording` with the reason given. A refusal (ValidationFailed) from `run` undoes
+    nothing itself: `run` works in one transaction, so it is shown as an error and nothing has changed.
     """
     rows = list(queryset)
-    if request.POST.get("confirmed") != "yes":
+    confirmed = request.POST.get("confirmed") == "yes"
+    form = ReasonFields(request.POST if confirmed else None)
+    if not (confirmed and form.is_valid()):
         return TemplateResponse(
             request,
             "admin/confirm_action.html",
@@ -96,10 +161,12 @@ def confirmed_action(model_admin, request, queryset, *, title: str, question: st
                 "action": request.POST.get("action"),
                 "opts": model_admin.model._meta,
                 "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                "form": form,
             },
         )
     try:
-        done = run(rows)
+        with changes.recording(**reason_of(form)):
+            done = run(rows)
     except ValidationFailed as failure:
         for _attribute, message in failure.errors:
             model_admin.message_user(request, message, messages.ERROR)

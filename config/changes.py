@@ -48,6 +48,9 @@ class _Context:
     actor: Actor
     action: str = ""
     now: dt.datetime | None = None
+    # Why a person made the change (required of support staff) and their ticket reference, kept with each event.
+    reason: str = ""
+    ticket: str = ""
 
 
 _context: ContextVar[_Context | None] = ContextVar("change_context", default=None)
@@ -64,13 +67,22 @@ def current_now() -> dt.datetime:
 
 
 @contextmanager
-def recording(*, actor: Actor | None = None, action: str | None = None, now: dt.datetime | None = None):
-    """Attribute the changes made inside to an actor and a named action, at a moment."""
+def recording(
+    *,
+    actor: Actor | None = None,
+    action: str | None = None,
+    now: dt.datetime | None = None,
+    reason: str | None = None,
+    ticket: str | None = None,
+):
+    """Attribute the changes made inside to an actor and a named action, at a moment, for a reason."""
     outer = _context.get()
     context = _Context(
         actor=actor or (outer.actor if outer else SYSTEM),
         action=action if action is not None else (outer.action if outer else ""),
         now=now or (outer.now if outer else None),
+        reason=reason if reason is not None else (outer.reason if outer else ""),
+        ticket=ticket if ticket is not None else (outer.ticket if outer else ""),
     )
     token = _context.set(context)
     try:
@@ -115,6 +127,8 @@ class _Noted:
     changed: dict
     actor: Actor
     action: str
+    reason: str
+    ticket: str
     participant_ids: tuple[int, ...] | None  # None: resolved with the others at the end
 
 
@@ -170,6 +184,8 @@ class UnitOfWork:
                     actor_id=each.actor.identifier,
                     actor_label=each.actor.label,
                     action=each.action,
+                    reason=each.reason,
+                    ticket=each.ticket,
                     event=each.event,
                     model=each.model._meta.label,
                     object_id=each.object_id,
@@ -329,6 +345,8 @@ def _note(model, instance, event, changed, participant_ids=None):
         changed=changed,
         actor=context.actor if context else SYSTEM,
         action=context.action if context else "",
+        reason=context.reason if context else "",
+        ticket=context.ticket if context else "",
         participant_ids=participant_ids,
     )
     unit = _unit.get()

@@ -18,6 +18,8 @@ class AuditEvent(models.Model):
     actor_id = models.CharField(max_length=64, blank=True)
     actor_label = models.CharField(max_length=200, blank=True)
     action = models.CharField(max_length=60, blank=True, help_text="The user-level action, e.g. defer.")
+    reason = models.TextField(blank=True, help_text="Why a person made the change; required of support staff.")
+    ticket = models.CharField(max_length=100, blank=True, help_text="The support ticket the change answers, if any.")
     event = models.CharField(max_length=10)  # created / updated / deleted
     model = models.CharField(max_length=60)
     object_id = models.CharField(max_length=64)

@@ -9,14 +9,14 @@ from __future__ import annotations
 from django.contrib import admin
 
 from config import changes, clock
-from config.admin import IdentifierSearchMixin, RefusedActionsMixin, confirmed_action
+from config.admin import IdentifierSearchMixin, RefusedActionsMixin, SupportModelAdmin, confirmed_action
 from config.validation import ValidationFailed
 from declarations import funding
 from declarations.models import Declaration, PaymentStatus
 
 
 @admin.register(Declaration)
-class DeclarationAdmin(RefusedActionsMixin, IdentifierSearchMixin, admin.ModelAdmin):
+class DeclarationAdmin(RefusedActionsMixin, IdentifierSearchMixin, SupportModelAdmin):
     list_display = (
         "api_id",
         "participant",

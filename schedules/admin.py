@@ -10,13 +10,13 @@ from __future__ import annotations
 from django.contrib import admin
 
 from config import changes, clock
-from config.admin import RefusedActionsMixin, confirmed_action
+from config.admin import RefusedActionsMixin, SupportModelAdmin, confirmed_action
 from schedules import cohorts as cohort_service
 from schedules.models import Cohort, Milestone, Schedule
 
 
 @admin.register(Cohort)
-class CohortAdmin(RefusedActionsMixin, admin.ModelAdmin):
+class CohortAdmin(RefusedActionsMixin, SupportModelAdmin):
     list_display = (
         "year",
         "started_on",
@@ -53,7 +53,7 @@ class MilestoneInline(admin.TabularInline):
 
 
 @admin.register(Schedule)
-class ScheduleAdmin(admin.ModelAdmin):
+class ScheduleAdmin(SupportModelAdmin):
     list_display = ("identifier", "cohort", "name")
     list_filter = ("cohort",)
     search_fields = ("identifier", "name")
@@ -61,7 +61,7 @@ class ScheduleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(SupportModelAdmin):
     list_display = ("schedule", "declaration_type", "start_date", "deadline")
     list_select_related = ("schedule",)
     list_filter = ("schedule__cohort", "declaration_type")

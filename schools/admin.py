@@ -16,7 +16,14 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from config import changes, clock
-from config.admin import IdentifierSearchMixin, RefusedActionsMixin, call_service, confirmed_action, require
+from config.admin import (
+    IdentifierSearchMixin,
+    RefusedActionsMixin,
+    SupportModelAdmin,
+    call_service,
+    confirmed_action,
+    require,
+)
 from schedules.models import Cohort
 from schools import tokens
 from schools.models import (
@@ -51,7 +58,7 @@ class SchoolFundingEligibilityInline(admin.TabularInline):
 
 
 @admin.register(School)
-class SchoolAdmin(StampedFromTheClock, IdentifierSearchMixin, admin.ModelAdmin):
+class SchoolAdmin(StampedFromTheClock, IdentifierSearchMixin, SupportModelAdmin):
     list_display = ("name", "urn", "eligible_for_training", "induction_tutor_name", "induction_tutor_email")
     list_filter = ("eligible_for_training",)
     search_fields = ("^urn", "name")
@@ -61,7 +68,7 @@ class SchoolAdmin(StampedFromTheClock, IdentifierSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(SchoolFundingEligibility)
-class SchoolFundingEligibilityAdmin(admin.ModelAdmin):
+class SchoolFundingEligibilityAdmin(SupportModelAdmin):
     list_display = ("school", "cohort", "pupil_premium_uplift", "sparsity_uplift")
     list_select_related = ("school", "cohort")
     list_filter = ("cohort", "pupil_premium_uplift", "sparsity_uplift")
@@ -70,7 +77,7 @@ class SchoolFundingEligibilityAdmin(admin.ModelAdmin):
 
 
 @admin.register(SchoolCohortChoice)
-class SchoolCohortChoiceAdmin(admin.ModelAdmin):
+class SchoolCohortChoiceAdmin(SupportModelAdmin):
     list_display = ("school", "cohort", "induction_programme_choice", "lead_provider", "delivery_partner")
     list_select_related = ("school", "cohort", "lead_provider", "delivery_partner")
     list_filter = ("cohort", "induction_programme_choice", "lead_provider")
@@ -80,7 +87,7 @@ class SchoolCohortChoiceAdmin(admin.ModelAdmin):
 
 
 @admin.register(SchoolMembership)
-class SchoolMembershipAdmin(admin.ModelAdmin):
+class SchoolMembershipAdmin(SupportModelAdmin):
     list_display = ("user", "school", "created_at")
     list_select_related = ("user", "school")
     search_fields = ("user__username", "user__email", "^school__urn", "school__name")
@@ -89,7 +96,7 @@ class SchoolMembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(LeadProvider)
-class LeadProviderAdmin(StampedFromTheClock, IdentifierSearchMixin, admin.ModelAdmin):
+class LeadProviderAdmin(StampedFromTheClock, IdentifierSearchMixin, SupportModelAdmin):
     list_display = ("name", "api_id", "created_at")
     search_fields = ("name",)
     uuid_search_fields = ("api_id",)
@@ -97,7 +104,7 @@ class LeadProviderAdmin(StampedFromTheClock, IdentifierSearchMixin, admin.ModelA
 
 
 @admin.register(DeliveryPartner)
-class DeliveryPartnerAdmin(StampedFromTheClock, IdentifierSearchMixin, admin.ModelAdmin):
+class DeliveryPartnerAdmin(StampedFromTheClock, IdentifierSearchMixin, SupportModelAdmin):
     list_display = ("name", "api_id", "updated_at")
     search_fields = ("name",)
     uuid_search_fields = ("api_id",)
@@ -105,7 +112,7 @@ class DeliveryPartnerAdmin(StampedFromTheClock, IdentifierSearchMixin, admin.Mod
 
 
 @admin.register(LeadProviderDeliveryPartnership)
-class LeadProviderDeliveryPartnershipAdmin(admin.ModelAdmin):
+class LeadProviderDeliveryPartnershipAdmin(SupportModelAdmin):
     list_display = ("lead_provider", "delivery_partner", "cohort")
     list_select_related = ("lead_provider", "delivery_partner", "cohort")
     list_filter = ("cohort", "lead_provider")
@@ -130,7 +137,7 @@ PARTNERSHIP_FIELDS = {"school_id": "school", "delivery_partner_id": "delivery_pa
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(IdentifierSearchMixin, admin.ModelAdmin):
+class PartnershipAdmin(IdentifierSearchMixin, SupportModelAdmin):
     """Created and re-partnered through training.partnerships, so the provider's rules (P1, P3) and P9 apply."""
 
     list_display = ("school", "lead_provider", "delivery_partner", "cohort", "created_by", "created_at")
@@ -242,7 +249,7 @@ class IssueTokenForm(forms.Form):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(RefusedActionsMixin, admin.ModelAdmin):
+class ApiTokenAdmin(RefusedActionsMixin, SupportModelAdmin):
     """Issued from "Issue a token" and shown once; here they can be described and revoked, never deleted."""
 
     list_display = ("lead_provider", "description", "created_at", "last_used_at", "revoked_at")

@@ -23,6 +23,7 @@ from schools.models import (
     SchoolMembership,
 )
 from tests import factories
+from tests.admin.pages import REASON
 from tests.builders import trained_participant
 
 UTC = dt.UTC
@@ -145,7 +146,7 @@ def test_the_revoke_action_revokes_tokens(client, superuser):
         assert asked.status_code == 200 and api_token.revoked_at is None  # nothing destructive without confirming
         response = client.post(
             admin_url(ApiToken, "changelist"),
-            {"action": "revoke", "_selected_action": [api_token.pk], "confirmed": "yes"},
+            {"action": "revoke", "_selected_action": [api_token.pk], "confirmed": "yes", **REASON},
         )
     assert response.status_code == 302
     api_token.refresh_from_db()
@@ -247,7 +248,7 @@ def posted_back(response):
             if value is None or value is False:
                 continue
             data[field.html_name] = "on" if value is True else value
-    return data
+    return {**data, **REASON}  # the agent says why
 
 
 @pytest.fixture

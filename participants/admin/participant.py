@@ -13,7 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from config import changes, clock
-from config.admin import as_uuid
+from config.admin import SupportModelAdmin, as_uuid
 from declarations import funding
 from participants import eligibility
 from participants.admin.history import participant_history
@@ -80,7 +80,7 @@ class MergedAwayFilter(admin.SimpleListFilter):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(SupportActions, admin.ModelAdmin):
+class ParticipantAdmin(SupportActions, SupportModelAdmin):
     list_display = ("full_name", "trn", "api_id", "merged_into", "created_at", "api_updated_at")
     list_select_related = ("retired_into",)
     list_filter = (MergedAwayFilter, "mentor_funding_end_reason")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from config.admin import IdentifierSearchMixin
+from config.admin import IdentifierSearchMixin, SupportModelAdmin
 from participants import status
 from participants.admin.search import PARTICIPANT_SEARCH, PARTICIPANT_UUIDS
 from participants.models import InductionPeriod, Mentorship, SchoolPeriod, TrainingPeriod
@@ -57,7 +57,7 @@ class MenteeInline(admin.TabularInline):
 
 
 @admin.register(SchoolPeriod)
-class SchoolPeriodAdmin(IdentifierSearchMixin, admin.ModelAdmin):
+class SchoolPeriodAdmin(IdentifierSearchMixin, SupportModelAdmin):
     list_display = ("participant", "participant_type", "school", "started_on", "finished_on", "email")
     list_select_related = ("participant", "school")
     list_filter = ("participant_type",)
@@ -69,7 +69,7 @@ class SchoolPeriodAdmin(IdentifierSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(TrainingPeriod)
-class TrainingPeriodAdmin(IdentifierSearchMixin, admin.ModelAdmin):
+class TrainingPeriodAdmin(IdentifierSearchMixin, SupportModelAdmin):
     list_display = (
         "participant",
         "participant_type",
@@ -101,7 +101,7 @@ class TrainingPeriodAdmin(IdentifierSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Mentorship)
-class MentorshipAdmin(IdentifierSearchMixin, admin.ModelAdmin):
+class MentorshipAdmin(IdentifierSearchMixin, SupportModelAdmin):
     list_display = ("ect", "mentor", "started_on", "finished_on")
     list_select_related = ("ect_school_period__participant", "mentor_school_period__participant")
     search_fields = ("ect_school_period__participant__full_name", "mentor_school_period__participant__full_name")
@@ -119,7 +119,7 @@ class MentorshipAdmin(IdentifierSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(InductionPeriod)
-class InductionPeriodAdmin(IdentifierSearchMixin, admin.ModelAdmin):
+class InductionPeriodAdmin(IdentifierSearchMixin, SupportModelAdmin):
     """Corrections only: new periods are recorded from the participant's page, through the service (F14)."""
 
     list_display = ("participant", "appropriate_body_name", "started_on", "finished_on", "outcome")

@@ -1,10 +1,14 @@
 """Support staff in their groups, each with a signed-in browser (Django's test client)."""
 
+import datetime as dt
+
 import pytest
 from django.contrib.auth.models import Group, User
 from django.test import Client
 
 from config.admin import EDITING_GROUP, READ_ONLY_GROUP
+from declarations.models import Declaration
+from tests.builders import trained_participant
 
 
 def staff_in(group_name, username):
@@ -26,3 +30,21 @@ def editor():
 def reader():
     """A member of the read-only support group."""
     return staff_in(READ_ONLY_GROUP, "reader")
+
+
+@pytest.fixture
+def declarations(lead_provider, today):
+    """Makes a started declaration in a payment status, for a participant of its own."""
+
+    def declared(payment_status):
+        _, training = trained_participant(lead_provider)
+        return Declaration.objects.create(
+            training_period=training,
+            lead_provider=lead_provider,
+            declaration_type="started",
+            declaration_date=dt.datetime(2025, 10, 1, 9, 0, tzinfo=dt.UTC),
+            payment_status=payment_status,
+            delivery_partner=training.partnership.delivery_partner,
+        )
+
+    return declared

@@ -6,6 +6,9 @@ import re
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
+# What a support agent types in "Reason for this change" (required) and "Ticket reference" on every change.
+REASON = {"reason": "The school emailed to correct this record", "ticket": "SUP-1234"}
+
 
 def admin_url(model, view, *args):
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)

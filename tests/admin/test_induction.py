@@ -9,7 +9,7 @@ from config.models import AuditEvent
 from declarations.models import Declaration, PaymentStatus
 from participants.models import InductionPeriod, Participant, ParticipantType
 from tests import factories
-from tests.admin.pages import admin_url, text
+from tests.admin.pages import REASON, admin_url, text
 from tests.builders import trained_participant
 
 UTC = dt.UTC
@@ -100,6 +100,7 @@ def test_F13_eligibility_never_reverts_when_induction_is_later_corrected_to_end_
         "started_on": "2025-09-01",
         "finished_on": "2026-01-10",
         "outcome": "fail",
+        **REASON,
     }
 
     assert editor.post(url, form).status_code == 302

@@ -12,7 +12,7 @@ from config import clock
 from schools import tokens
 from schools.models import ApiToken, DeliveryPartner, LeadProvider, LeadProviderDeliveryPartnership, School
 from tests import factories
-from tests.admin.pages import admin_url
+from tests.admin.pages import REASON, admin_url
 
 UTC = dt.UTC
 CREATED = dt.datetime(2025, 6, 1, 9, 0, tzinfo=UTC)
@@ -35,6 +35,7 @@ def test_TT1_a_school_changed_in_the_admin_is_stamped_with_the_travelled_moment(
         "eligible_for_training": "on",
         "funding_eligibilities-TOTAL_FORMS": "0",
         "funding_eligibilities-INITIAL_FORMS": "0",
+        **REASON,
     }
 
     response = editor.post(admin_url(School, "change", school.pk), form, HTTP_X_WITH_SERVER_DATE=TRAVELLED)
@@ -48,7 +49,9 @@ def test_TT1_a_delivery_partner_changed_in_the_admin_is_stamped_with_the_travell
     partner = factories.DeliveryPartnerFactory(created_at=CREATED, updated_at=CREATED)
 
     response = editor.post(
-        admin_url(DeliveryPartner, "change", partner.pk), {"name": "Renamed partner"}, HTTP_X_WITH_SERVER_DATE=TRAVELLED
+        admin_url(DeliveryPartner, "change", partner.pk),
+        {"name": "Renamed partner", **REASON},
+        HTTP_X_WITH_SERVER_DATE=TRAVELLED,
     )
 
     assert response.status_code == 302, response.content
@@ -58,7 +61,9 @@ def test_TT1_a_delivery_partner_changed_in_the_admin_is_stamped_with_the_travell
 
 def test_TT1_schools_and_delivery_partners_added_in_the_admin_are_stamped_with_the_travelled_moment(editor, sandbox):
     added = [
-        editor.post(admin_url(DeliveryPartner, "add"), {"name": "New partner"}, HTTP_X_WITH_SERVER_DATE=TRAVELLED),
+        editor.post(
+            admin_url(DeliveryPartner, "add"), {"name": "New partner", **REASON}, HTTP_X_WITH_SERVER_DATE=TRAVELLED
+        ),
         editor.post(
             admin_url(School, "add"),
             {
@@ -67,6 +72,7 @@ def test_TT1_schools_and_delivery_partners_added_in_the_admin_are_stamped_with_t
                 "eligible_for_training": "on",
                 "funding_eligibilities-TOTAL_FORMS": "0",
                 "funding_eligibilities-INITIAL_FORMS": "0",
+                **REASON,
             },
             HTTP_X_WITH_SERVER_DATE=TRAVELLED,
         ),
@@ -79,7 +85,9 @@ def test_TT1_schools_and_delivery_partners_added_in_the_admin_are_stamped_with_t
 
 
 def test_TT1_a_lead_provider_added_in_the_admin_is_stamped_with_the_travelled_moment(editor, sandbox):
-    response = editor.post(admin_url(LeadProvider, "add"), {"name": "New provider"}, HTTP_X_WITH_SERVER_DATE=TRAVELLED)
+    response = editor.post(
+        admin_url(LeadProvider, "add"), {"name": "New provider", **REASON}, HTTP_X_WITH_SERVER_DATE=TRAVELLED
+    )
 
     assert response.status_code == 302, response.content
     assert LeadProvider.objects.get(name="New provider").created_at == TRAVELLED_TO

@@ -2,39 +2,20 @@
 
 import datetime as dt
 
-import pytest
-
 from config import clock
 from config.models import AuditEvent
 from declarations.models import Declaration, PaymentStatus
 from schedules.models import Cohort
-from tests.admin.pages import admin_url, flashed, text
-from tests.builders import trained_participant
+from tests.admin.pages import REASON, admin_url, flashed, text
 
 UTC = dt.UTC
 MOVED_AT = dt.datetime(2026, 1, 20, 9, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def declarations(lead_provider, today):
-    def declared(payment_status):
-        _, training = trained_participant(lead_provider)
-        return Declaration.objects.create(
-            training_period=training,
-            lead_provider=lead_provider,
-            declaration_type="started",
-            declaration_date=dt.datetime(2025, 10, 1, 9, 0, tzinfo=UTC),
-            payment_status=payment_status,
-            delivery_partner=training.partnership.delivery_partner,
-        )
-
-    return declared
-
-
 def run_action(client, model, action, rows, *, confirmed):
     data = {"action": action, "_selected_action": [row.pk for row in rows]}
     if confirmed:
-        data["confirmed"] = "yes"
+        data.update(confirmed="yes", **REASON)
     with clock.travel_to(MOVED_AT):
         return client.post(admin_url(model, "changelist"), data)
 
