@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
+# ASCII digits only: `str.isdigit`, `int()` and `\d` also take other scripts' digits ("٢٠٢٥", "²").
+_YEAR = re.compile(r"[0-9]{4}")
+
 
 class ValidationFailed(Exception):
     def __init__(self, errors: list[tuple[str, str]]):
@@ -31,3 +36,12 @@ class Checks:
     def raise_if_any(self) -> None:
         if self.errors:
             raise ValidationFailed(self.errors)
+
+
+def year(value) -> int | None:
+    """The year a request names (a cohort): four ASCII digits, as text or a number; None for anything else."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if 1000 <= value <= 9999 else None
+    if isinstance(value, str) and _YEAR.fullmatch(value.strip()):
+        return int(value.strip())
+    return None

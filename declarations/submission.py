@@ -42,7 +42,8 @@ OUT_OF_SEQUENCE = (
     "This '#/declaration_date' is invalid. Check that it is in sequence with existing declaration dates for this "
     "participant."
 )
-RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}(:?\d{2})?)?$")
+DATE_FIRST = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}(:?\d{2})?)?$", re.ASCII)
 
 
 def frozen_cohort_message(year) -> str:
@@ -69,16 +70,21 @@ def withdrawn_message(withdrawn_at) -> str:
 
 
 def parse_declaration_date(value) -> tuple[dt.datetime | None, bool]:
-    """(moment, is RFC 3339). A value without an offset is London time; unparseable gives (None, False)."""
-    if not isinstance(value, str) or not value.strip():
+    """(moment, is RFC 3339). A value without an offset is London time; unparseable gives (None, False).
+
+    Lenient as D13 is, a date must at least start YYYY-MM-DD: Python would also read ISO 8601's basic
+    form, and so a number sent as the date (20250901), as a moment (O14).
+    """
+    if not isinstance(value, str) or not DATE_FIRST.match(value.strip()):
         return None, False
     text = value.strip()
     try:
         moment = dt.datetime.fromisoformat(text)
-    except ValueError:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=clock.LONDON)
+        clock.london_date(moment)  # an offset can carry 0001-01-01 or 9999-12-31 out of the representable range
+    except (ValueError, OverflowError):
         return None, False
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=clock.LONDON)
     return moment, bool(RFC3339.match(text))
 
 

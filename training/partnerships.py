@@ -12,7 +12,7 @@ import uuid
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from config import changes, clock
+from config import changes, clock, validation
 from config.validation import Checks
 from declarations.models import Declaration
 from participants import locking
@@ -183,8 +183,8 @@ def _cohort_is_open(checks: Checks, value, *, today: dt.date, now: dt.datetime) 
     if _blank(value):
         checks.fail("cohort", COHORT_BLANK)
         return None
-    text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
-    cohort = Cohort.objects.filter(year=int(text)).first() if text.isdigit() and len(text) <= 4 else None
+    named = validation.year(value)
+    cohort = Cohort.objects.filter(year=named).first() if named is not None else None
     checks.first(
         "cohort",
         [

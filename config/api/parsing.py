@@ -44,8 +44,11 @@ def read_at_most(stream, size: int) -> bytes:
     return b"".join(chunks)
 
 
-def attributes(request, permitted: tuple[str, ...]) -> dict:
-    """The `data.attributes` object of a request body, or a 400 when the envelope is missing (C10)."""
+def attributes(request, permitted: tuple[str, ...]) -> dict[str, str | None]:
+    """The `data.attributes` object of a request body, or a 400 when the envelope is missing (C10).
+
+    Every value comes out as `as_text` makes it, so the services behind every action read text or None.
+    """
     try:
         body = request.data
     except ParseError:
@@ -54,7 +57,23 @@ def attributes(request, permitted: tuple[str, ...]) -> dict:
     attrs = data.get("attributes") if isinstance(data, dict) else None
     if not isinstance(attrs, dict) or not attrs or not any(key in attrs for key in permitted):
         raise MalformedBody()
-    return {key: attrs.get(key) for key in permitted}
+    return {key: as_text(attrs.get(key)) for key in permitted}
+
+
+def as_text(value) -> str | None:
+    """One attribute of a request body as text, or None when nothing was given.
+
+    Every attribute the API accepts is text in the contract: an identifier, an id, a date or a year. A value
+    of another JSON type (a number, a boolean, a non-empty array or object) becomes its JSON text, which the
+    action's own rules then refuse with their 422 naming the attribute, in their usual order (C7, C14):
+    `"reason": ["other"]` is a reason that is not recognised, never a 500. null, an empty array and an empty
+    object give nothing, like a missing attribute.
+    """
+    if value is None or isinstance(value, str):
+        return value
+    if value == [] or value == {}:
+        return None
+    return orjson.dumps(value).decode()
 
 
 _BRACKETED = re.compile(r"^(?P<name>[a-z_]+)\[(?P<key>[^\]]*)\](?P<array>\[\])?$")

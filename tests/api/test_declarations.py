@@ -222,6 +222,30 @@ def test_D13_O14_non_rfc3339_dates_are_a_422(api, ect, value):
     ]
 
 
+@pytest.mark.parametrize("value", [20251001, 1.5, True, ["2025-10-01T10:00:00Z"], {"date": "2025-10-01"}, "20251001"])
+def test_O14_a_declaration_date_of_another_json_type_cannot_be_parsed(api, ect, value):
+    assert errors(declare(api, ect, declaration_date=value)) == [
+        ("declaration_date", "Enter a valid RCF3339 '#/declaration_date'.")
+    ]
+
+
+@pytest.mark.parametrize(
+    "value", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00Z", "٢٠٢٥-10-01T10:00:00Z"]
+)
+def test_O14_a_declaration_date_beyond_representable_moments_cannot_be_parsed(api, ect, value):
+    assert errors(declare(api, ect, declaration_date=value)) == [
+        ("declaration_date", "Enter a valid RCF3339 '#/declaration_date'.")
+    ]
+
+
+@pytest.mark.parametrize("field", ["participant_id", "declaration_type", "course_identifier", "evidence_held"])
+@pytest.mark.parametrize("value", [["x"], {"x": 1}, 12, False])
+def test_C7_any_attribute_of_another_json_type_is_a_422_naming_that_attribute(api, ect, field, value):
+    response = declare(api, ect, **{field: value})
+    assert response.status_code == 422, response.content
+    assert field in {error["title"] for error in response.json()["errors"]}
+
+
 def test_D14_mentors_from_2025_only_declare_started_and_completed(api, mentor):
     assert (
         "declaration_type",

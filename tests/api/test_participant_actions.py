@@ -320,6 +320,35 @@ def test_O5_cannot_resume_once_the_school_reported_leaving_even_in_the_future(ap
     ]
 
 
+# --- request bodies: values of the wrong JSON type are 422s naming the attribute, never 500s --------------
+
+
+@pytest.mark.parametrize("action", ["defer", "withdraw"])
+@pytest.mark.parametrize(
+    "reason, message",
+    [
+        ([], "Enter a '#/reason'."),
+        ({}, "Enter a '#/reason'."),
+        (["other"], "The entered '#/reason' is not recognised for the given participant. Check details and try again."),
+        (
+            {"other": 1},
+            "The entered '#/reason' is not recognised for the given participant. Check details and try again.",
+        ),
+        (7, "The entered '#/reason' is not recognised for the given participant. Check details and try again."),
+        (True, "The entered '#/reason' is not recognised for the given participant. Check details and try again."),
+    ],
+)
+def test_A10_A20_a_reason_of_another_json_type_is_a_422_naming_reason(api, ect, action, reason, message):
+    assert errors(put(api, ect, action, reason=reason, course_identifier="ecf-induction")) == [("reason", message)]
+
+
+@pytest.mark.parametrize("action", ["defer", "withdraw", "resume", "change-schedule"])
+@pytest.mark.parametrize("course_identifier", [["ecf-induction"], {"ecf-induction": True}, 1])
+def test_A2_a_course_identifier_of_another_json_type_is_a_422_naming_it(api, ect, action, course_identifier):
+    response = put(api, ect, action, reason="other", course_identifier=course_identifier, schedule_identifier="x")
+    assert ("course_identifier", "Enter a '#/course_identifier'.") in errors(response)
+
+
 # --- change schedule ----------------------------------------------------------------------------------
 
 
@@ -404,6 +433,21 @@ def test_S10_1_cohort_change_needs_a_partnership_in_that_cohort(api, ect):
             "You cannot change a participant to this contract_period as you do not have a partnership with the school for the contract_period. Contact the DfE for assistance.",
         )
     ]
+
+
+@pytest.mark.parametrize("cohort", ["²", "٢٠٢٥", "1" * 4301, "20250", "abc", ["2025"], {"year": 2025}, 2025.5])
+def test_S1_a_cohort_that_is_not_a_year_is_a_422_naming_cohort(api, ect, cohort):
+    """Our addition to S1: a year with no cohort is silently the training's own, but a value that names no
+    year at all (only four ASCII digits do) is reported, never a 500."""
+    assert errors(change(api, ect, schedule_identifier="ecf-extended-september", cohort=cohort)) == [
+        ("cohort", "The '#/cohort' must be a year, for example 2025.")
+    ]
+
+
+@pytest.mark.parametrize("cohort", ["2025", 2025, "1999", "", None])
+def test_S1_a_year_or_nothing_is_accepted_as_cohort(api, ect, cohort):
+    response = change(api, ect, schedule_identifier="ecf-extended-september", cohort=cohort)
+    assert enrolment(response)["schedule_identifier"] == "ecf-extended-september"
 
 
 def test_S11_cohort_change_uses_the_partnership_with_the_same_delivery_partner(api, ect, lead_provider):

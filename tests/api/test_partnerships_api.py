@@ -248,6 +248,16 @@ def test_P1_values_of_the_wrong_type_are_unknown_not_errors(api, school, deliver
     ]
 
 
+@pytest.mark.parametrize("cohort", ["²", "٢٠٢٥", "2025²", "1" * 4301, "20250", 2025.5, True])
+def test_P1_only_four_ascii_digits_name_a_cohort(api, school, delivery_partner, today, cohort):
+    response = create(api, school, delivery_partner, cohort=cohort)
+    assert errors(response) == [("cohort", messages.COHORT_UNKNOWN)]
+
+
+def test_P1_a_cohort_sent_as_a_json_number_names_that_year(api, school, delivery_partner, today):
+    assert create(api, school, delivery_partner, cohort=2025).status_code == 200
+
+
 def test_P2_other_providers_may_partner_the_same_school_and_cohort(
     api, other_api, other_lead_provider, school, delivery_partner, today
 ):

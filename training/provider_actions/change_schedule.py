@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from config import changes, clock
+from config import changes, clock, validation
 from config.validation import Checks
 from declarations.models import Declaration, PaymentStatus
 from participants import enrolments, locking, status, training_periods
@@ -27,6 +27,7 @@ NO_PARTNERSHIP_IN_COHORT = (
     "You cannot change a participant to this contract_period as you do not have a partnership with the school for "
     "the contract_period. Contact the DfE for assistance."
 )
+NOT_A_YEAR = "The '#/cohort' must be a year, for example 2025."
 FROZEN_COHORT = (
     "You cannot move a participant to a payments frozen cohort unless they previously belonged to that cohort."
 )
@@ -42,13 +43,20 @@ STARTING_ELSEWHERE = (
 
 
 def _target_cohort(cohort, training: TrainingPeriod | None) -> Cohort | None:
-    """S1: the named cohort if it exists, otherwise silently the training's own."""
-    text = str(cohort).strip() if cohort is not None else ""
-    if text.isdigit():
-        found = Cohort.objects.filter(year=int(text)).first()
-        if found is not None:
-            return found
+    """S1: the named cohort if it exists, otherwise silently the training's own (a value that is not a year
+    at all is also reported, by `_not_a_year`)."""
+    named = validation.year(cohort)
+    found = Cohort.objects.filter(year=named).first() if named is not None else None
+    if found is not None:
+        return found
     return training.partnership.cohort if training is not None else None
+
+
+def _not_a_year(cohort) -> bool:
+    """Our addition to S1: a cohort that is given but names no year at all ("abc", "²") is a mistake worth
+    reporting, where a well-formed year with no cohort is silently the training's own."""
+    given = cohort is not None and not (isinstance(cohort, str) and not cohort.strip())
+    return given and validation.year(cohort) is None
 
 
 def _induction_end_date(participant) -> dt.date | None:
@@ -143,6 +151,7 @@ def change_schedule(*, participant, lead_provider, course_identifier, schedule_i
         checks.first(
             "cohort",
             [
+                (_not_a_year(cohort), NOT_A_YEAR),
                 (cohort_changes and new_partnership is None, NO_PARTNERSHIP_IN_COHORT),
                 (
                     target.payments_frozen(now=now)
