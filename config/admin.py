@@ -17,11 +17,15 @@ from django.db.models import Q
 from django.template.response import TemplateResponse
 
 from config import changes
+from config.admin_sign_in import SupportSignInForm
 from config.models import AuditEvent
 from config.validation import ValidationFailed
 
 READ_ONLY_GROUP = "Support (read only)"
 EDITING_GROUP = "Support (editing)"
+
+# The portal's lock-out against password guessing, per account and per client.
+admin.site.login_form = SupportSignInForm
 
 
 def as_uuid(term: str) -> uuid.UUID | None:

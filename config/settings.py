@@ -130,6 +130,11 @@ LOGIN_URL = "portal:sign-in"
 # Repeated wrong passwords for one email lock that email out of the portal for a while.
 PORTAL_SIGN_IN_MAX_FAILURES = int(os.environ.get("PORTAL_SIGN_IN_MAX_FAILURES", "5"))
 PORTAL_SIGN_IN_LOCKOUT_SECONDS = int(os.environ.get("PORTAL_SIGN_IN_LOCKOUT_SECONDS", str(15 * 60)))
+# The admin's sign-in locks out an account after as many failures, and a client address after more
+# (it may be an office sharing one address); both for ADMIN_SIGN_IN_LOCKOUT_SECONDS.
+ADMIN_SIGN_IN_MAX_FAILURES = int(os.environ.get("ADMIN_SIGN_IN_MAX_FAILURES", "5"))
+ADMIN_SIGN_IN_MAX_FAILURES_PER_CLIENT = int(os.environ.get("ADMIN_SIGN_IN_MAX_FAILURES_PER_CLIENT", "20"))
+ADMIN_SIGN_IN_LOCKOUT_SECONDS = int(os.environ.get("ADMIN_SIGN_IN_LOCKOUT_SECONDS", str(15 * 60)))
 # Passwords school staff choose from an invitation link (support staff's too).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

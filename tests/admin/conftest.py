@@ -1,6 +1,7 @@
 """Support staff in their groups, each with a signed-in browser (Django's test client)."""
 
 import datetime as dt
+import uuid
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -9,6 +10,15 @@ from django.test import Client
 from config.admin import EDITING_GROUP, READ_ONLY_GROUP
 from declarations.models import Declaration
 from tests.builders import trained_participant
+
+
+@pytest.fixture(autouse=True)
+def _sign_in_failures_of_this_test_only(settings):
+    """Failed sign-ins are counted in the real Redis, which other test runs may share: each test counts under
+    its own key prefixes."""
+    run = uuid.uuid4().hex
+    settings.ADMIN_SIGN_IN_KEY_PREFIX = f"test:admin:sign-in-failures:account:{run}:"
+    settings.ADMIN_SIGN_IN_CLIENT_KEY_PREFIX = f"test:admin:sign-in-failures:client:{run}:"
 
 
 def staff_in(group_name, username):
