@@ -1,7 +1,9 @@
 """Admin for the audit trail, and what the other apps' admins share: id search, permission checks, service calls.
 
-Support staff work in two groups (created by core's migration 0002): READ_ONLY_GROUP can open everything and
-change nothing; EDITING_GROUP can also change things, through the same services the API and the school portal use.
+Support staff work in groups (created by core's migrations 0002 and 0004): READ_ONLY_GROUP can open everything and
+change nothing; EDITING_GROUP can also change things, through the same services the API and the school portal use;
+PAYMENTS_GROUP can open everything and move money (declarations to payable or paid, voids, clawbacks), which
+EDITING_GROUP cannot. Someone who does both is in both.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from config.validation import ValidationFailed
 
 READ_ONLY_GROUP = "Support (read only)"
 EDITING_GROUP = "Support (editing)"
+PAYMENTS_GROUP = "Support (payments)"
 
 # The portal's lock-out against password guessing, per account and per client.
 admin.site.login_form = SupportSignInForm

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from config import clock
+from config.validation import ValidationFailed
 from declarations.models import ClawbackStatus, Declaration, PaymentStatus
 from participants.models import MentorFundingEndReason, Participant, ParticipantType, ProviderEnrolment, TrainingPeriod
 
@@ -87,11 +88,25 @@ def recalculate_mentor_completion(*, participant: Participant, lead_provider, no
             )
 
 
+NOT_AWAITING_CLAWBACK = "Only declarations awaiting clawback can be clawed back."
+
+
+def complete_clawback(declaration: Declaration, *, now: dt.datetime) -> Declaration:
+    """Support staff record that a paid declaration's money came back: awaiting clawback becomes clawed back (D31).
+
+    D40 needs nothing here: the declaration stopped counting as live when it became awaiting clawback.
+    """
+    if declaration.clawback_status != ClawbackStatus.AWAITING_CLAWBACK:
+        raise ValidationFailed([("clawback_status", NOT_AWAITING_CLAWBACK)])
+    declaration.clawback_status = ClawbackStatus.CLAWED_BACK
+    declaration.api_updated_at = now  # D32
+    declaration.save()
+    return declaration
+
+
 def move_to(declaration: Declaration, *, payment_status: str, now: dt.datetime) -> Declaration:
     """Support staff move eligible declarations to payable, and payable ones to paid (O11)."""
     allowed = {PaymentStatus.PAYABLE: PaymentStatus.ELIGIBLE, PaymentStatus.PAID: PaymentStatus.PAYABLE}
-    from config.validation import ValidationFailed
-
     if allowed.get(payment_status) != declaration.payment_status:
         raise ValidationFailed(
             [

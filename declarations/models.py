@@ -56,6 +56,8 @@ class Declaration(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        # Money moves are their own permission, held by the payments support group only (config/admin.py).
+        permissions = [("move_payments", "Can move declarations to payable or paid, void them and complete clawbacks")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(clawback_status="no_clawback") | models.Q(payment_status="paid"),

@@ -61,7 +61,9 @@ def test_demo_access_keeps_one_support_login_and_issues_a_working_token_per_prov
 
     password = next(line.split(":", 1)[1].strip() for line in lines if line.strip().startswith("password:"))
     user = authenticate(username="support@example.com", password=password)
-    assert user is not None and user.is_staff and user.is_superuser
+    assert user is not None and user.is_staff and not user.is_superuser
+    assert [group.name for group in user.groups.all()] == ["Support (editing)"]
+    assert not user.has_perm("declarations.move_payments")
     assert get_user_model().objects.filter(username="support@example.com").count() == 1
     assert "School portal login" not in out.getvalue()  # no schools yet
     for provider in (lead_provider, other_lead_provider):

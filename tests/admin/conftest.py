@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.test import Client
 
-from config.admin import EDITING_GROUP, READ_ONLY_GROUP
+from config.admin import EDITING_GROUP, PAYMENTS_GROUP, READ_ONLY_GROUP
 from declarations.models import Declaration
 from tests.builders import trained_participant
 
@@ -34,6 +34,12 @@ def staff_in(group_name, username):
 def editor():
     """A member of the editing support group."""
     return staff_in(EDITING_GROUP, "editor")
+
+
+@pytest.fixture
+def payer():
+    """A member of the payments support group, who moves money."""
+    return staff_in(PAYMENTS_GROUP, "payer")
 
 
 @pytest.fixture

@@ -24,41 +24,41 @@ def states(*rows):
     return [Declaration.objects.get(pk=row.pk).payment_status for row in rows]
 
 
-def test_O11_eligible_declarations_move_to_payable_then_paid_after_confirming(editor, api, declarations):
+def test_O11_eligible_declarations_move_to_payable_then_paid_after_confirming(payer, api, declarations):
     first, second = declarations(PaymentStatus.ELIGIBLE), declarations(PaymentStatus.ELIGIBLE)
 
-    asked = run_action(editor, Declaration, "move_to_payable", [first, second], confirmed=False)
+    asked = run_action(payer, Declaration, "move_to_payable", [first, second], confirmed=False)
     assert "Move these declarations to payable?" in text(asked)
     assert states(first, second) == ["eligible", "eligible"]
 
-    moved = run_action(editor, Declaration, "move_to_payable", [first, second], confirmed=True)
+    moved = run_action(payer, Declaration, "move_to_payable", [first, second], confirmed=True)
     assert flashed(moved) == ["2 declaration(s) moved to payable."]
     assert states(first, second) == ["payable", "payable"]
 
-    run_action(editor, Declaration, "move_to_paid", [first], confirmed=True)
+    run_action(payer, Declaration, "move_to_paid", [first], confirmed=True)
     assert states(first, second) == ["paid", "payable"]
     shown = {d["id"]: d["attributes"] for d in api.get("/api/v3/participant-declarations").json()["data"]}
     assert shown[str(first.api_id)]["state"] == "paid"
     assert shown[str(first.api_id)]["updated_at"] == "2026-01-20T09:00:00Z"
 
 
-def test_O11_moving_payment_status_is_audited_to_the_staff_user(editor, declarations):
+def test_O11_moving_payment_status_is_audited_to_the_staff_user(payer, declarations):
     declaration = declarations(PaymentStatus.ELIGIBLE)
 
-    run_action(editor, Declaration, "move_to_payable", [declaration], confirmed=True)
+    run_action(payer, Declaration, "move_to_payable", [declaration], confirmed=True)
 
     [event] = AuditEvent.objects.filter(model="declarations.Declaration", action="move_declarations_to_payable")
     assert (event.actor_label, event.occurred_at, event.changes) == (
-        "editor",
+        "payer",
         MOVED_AT,
         {"payment_status": ["eligible", "payable"]},
     )
 
 
-def test_D31_a_submitted_declaration_cannot_become_payable_and_nothing_selected_with_it_moves(editor, declarations):
+def test_D31_a_submitted_declaration_cannot_become_payable_and_nothing_selected_with_it_moves(payer, declarations):
     eligible, submitted = declarations(PaymentStatus.ELIGIBLE), declarations(PaymentStatus.NO_PAYMENT)
 
-    response = run_action(editor, Declaration, "move_to_payable", [eligible, submitted], confirmed=True)
+    response = run_action(payer, Declaration, "move_to_payable", [eligible, submitted], confirmed=True)
 
     assert flashed(response) == [f"{submitted}: Only eligible declarations can become payable."]
     assert states(eligible, submitted) == ["eligible", "no_payment"]

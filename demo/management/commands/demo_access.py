@@ -3,10 +3,12 @@
 import secrets
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db.models import Count
 
 from config import clock
+from config.admin import EDITING_GROUP
 from schools import tokens
 from schools.models import LeadProvider, School, SchoolMembership
 
@@ -26,7 +28,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, email, school_email, schools, **options):
         support, password = self.user(email, staff=True)
-        self.stdout.write("Support login (admin):")
+        # What a support agent has: the editing group's permissions, not a superuser's.
+        support.groups.set([Group.objects.get(name=EDITING_GROUP)])
+        self.stdout.write(f"Support login (admin, in the group {EDITING_GROUP!r}):")
         self.stdout.write(f"  email:    {support.email}")
         self.stdout.write(f"  password: {password}")
         self.stdout.write("")
@@ -61,7 +65,8 @@ class Command(BaseCommand):
             **{User.USERNAME_FIELD: email}
         )
         user.email = email
-        user.is_staff = user.is_superuser = staff
+        user.is_staff = staff
+        user.is_superuser = False
         user.is_active = True
         user.set_password(password)
         user.save()
