@@ -14,11 +14,12 @@ from collections.abc import Callable
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.db import IntegrityError
 from django.db.models import Q
 from django.template.response import TemplateResponse
 
-from config import changes
+from config import changes, constraints
 from config.admin_sign_in import SupportSignInForm
 from config.models import AuditEvent
 from config.validation import ValidationFailed
@@ -81,17 +82,56 @@ def reason_of(form) -> dict[str, str]:
     return {"reason": form.cleaned_data["reason"], "ticket": form.cleaned_data.get("ticket", "")}
 
 
+class ConstraintMessages:
+    """Mixed into a model form: a database constraint's refusal shows in its own plain words, next to its field.
+
+    Django's validation reports a constraint above the form; an explained one (config.constraints) moves next to
+    its field. `refused_by_database` is what the database refused when the form's rows were saved, for showing the
+    form again.
+    """
+
+    refused_by_database: constraints.Refusal | None = None
+
+    def full_clean(self):
+        super().full_clean()
+        if not self.is_bound:
+            return
+        general = self._errors.pop(NON_FIELD_ERRORS, None)
+        for error in general.as_data() if general else []:
+            self.add_error(self._field_for(constraints.field_of(error.code)), error)
+        if self.refused_by_database is not None:
+            refused = self.refused_by_database
+            self.add_error(self._field_for(refused.field), refused.message)
+
+    def _field_for(self, name):
+        return name if name in self.fields else None
+
+
+def with_constraint_messages(form, refused: constraints.Refusal | None = None):
+    if issubclass(form, ConstraintMessages) and refused is None:
+        return form
+    return type(form.__name__, (ConstraintMessages, form), {"refused_by_database": refused})
+
+
 class SupportModelAdmin(admin.ModelAdmin):
     """A model admin whose add and change pages ask for the reason, and record it with every change they save.
 
-    Inline rows are saved by the same request, so they carry the parent form's reason too.
+    Inline rows are saved by the same request, so they carry the parent form's reason too. A constraint the
+    database refuses becomes a form error (ConstraintMessages), never a server error.
     """
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = kwargs.pop("form", self.form)
         if not issubclass(form, ReasonFields):
             form = type(form.__name__, (form, ReasonFields), {})
+        form = with_constraint_messages(form, getattr(request, "refused_by_database", None))
         return super().get_form(request, obj, change=change, form=form, **kwargs)
+
+    def get_inline_instances(self, request, obj=None):
+        inlines = super().get_inline_instances(request, obj)
+        for inline in inlines:
+            inline.form = with_constraint_messages(inline.form)
+        return inlines
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -113,7 +153,12 @@ class SupportModelAdmin(admin.ModelAdmin):
         with changes.recording(
             reason=request.POST.get("reason", "").strip(), ticket=request.POST.get("ticket", "").strip()
         ):
-            return super().changeform_view(request, object_id, form_url, extra_context)
+            try:
+                return super().changeform_view(request, object_id, form_url, extra_context)
+            except IntegrityError as error:
+                # Its transaction is rolled back: show the same form again, with the refusal as its error.
+                request.refused_by_database = constraints.refusal(error)
+                return super().changeform_view(request, object_id, form_url, extra_context)
 
 
 def require(request, permission: str) -> None:
@@ -125,15 +170,22 @@ def require(request, permission: str) -> None:
 def call_service(form, call: Callable[[], object], *, fields: dict[str, str] | None = None):
     """Run a service for a valid form and return what it returns; None when it refused, its refusals now form errors.
 
+    A database constraint's refusal is a form error too, in the constraint's words (config.constraints).
+
     `fields` maps a service attribute to the form field it belongs to, where their names differ.
     """
     try:
         return call()
     except ValidationFailed as failure:
-        for attribute, message in failure.errors:
-            name = (fields or {}).get(attribute, attribute)
-            form.add_error(name if name in form.fields else None, message)
-        return None
+        refusals = failure.errors
+    except IntegrityError as error:
+        # The service's checks passed but the database refused (another change came first); its transaction is over.
+        refused = constraints.refusal(error)
+        refusals = [(refused.field, refused.message)]
+    for attribute, message in refusals:
+        name = (fields or {}).get(attribute, attribute)
+        form.add_error(name if name in form.fields else None, message)
+    return None
 
 
 class RefusedActionsMixin:

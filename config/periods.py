@@ -15,6 +15,8 @@ from django.contrib.postgres.fields import DateRangeField, RangeOperators
 from django.db import models
 from django.db.models import Func, Q
 
+from config.constraints import explained
+
 
 @dataclass(frozen=True)
 class Period:
@@ -63,10 +65,13 @@ class DatedPeriod(models.Model):
     class Meta:
         abstract = True
         constraints = [
-            models.CheckConstraint(
-                condition=Q(finished_on__isnull=True) | Q(finished_on__gte=models.F("started_on")),
-                name="%(app_label)s_%(class)s_ends_after_start",
-                violation_error_message="A period cannot end before it starts.",
+            explained(
+                models.CheckConstraint(
+                    condition=Q(finished_on__isnull=True) | Q(finished_on__gte=models.F("started_on")),
+                    name="%(app_label)s_%(class)s_ends_after_start",
+                ),
+                field="finished_on",
+                message="The end date must be on or after the start date",
             ),
         ]
 

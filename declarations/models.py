@@ -7,6 +7,7 @@ import uuid
 from django.db import models
 
 from config import clock
+from config.constraints import explained
 from schedules.models import DECLARATION_TYPES
 
 
@@ -59,9 +60,13 @@ class Declaration(models.Model):
         # Money moves are their own permission, held by the payments support group only (config/admin.py).
         permissions = [("move_payments", "Can move declarations to payable or paid, void them and complete clawbacks")]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(clawback_status="no_clawback") | models.Q(payment_status="paid"),
-                name="only_paid_declarations_are_clawed_back",
+            explained(
+                models.CheckConstraint(
+                    condition=models.Q(clawback_status="no_clawback") | models.Q(payment_status="paid"),
+                    name="only_paid_declarations_are_clawed_back",
+                ),
+                field="clawback_status",
+                message="Only a paid declaration can be clawed back.",
             ),
         ]
 

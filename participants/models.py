@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 
 from config import clock
+from config.constraints import explained
 from config.periods import OVERLAPS, DatedPeriod, DateRange
 
 
@@ -89,12 +90,20 @@ class Participant(models.Model):
             models.Index(fields=["created_at", "id"], name="participant_created_idx"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(trn__regex=r"^[0-9]{7}$") | Q(trn__isnull=True), name="trn_is_seven_digits"
+            explained(
+                models.CheckConstraint(
+                    condition=Q(trn__regex=r"^[0-9]{7}$") | Q(trn__isnull=True), name="trn_is_seven_digits"
+                ),
+                field="trn",
+                message="Enter a TRN of 7 digits, like 1234567",
             ),
-            models.CheckConstraint(
-                condition=Q(mentor_funding_end_reason__isnull=True) | Q(mentor_funding_end_date__isnull=False),
-                name="mentor_funding_end_reason_needs_date",
+            explained(
+                models.CheckConstraint(
+                    condition=Q(mentor_funding_end_reason__isnull=True) | Q(mentor_funding_end_date__isnull=False),
+                    name="mentor_funding_end_reason_needs_date",
+                ),
+                field="mentor_funding_end_date",
+                message="Enter the date mentor funding ended to give a reason for it",
             ),
         ]
 
@@ -130,22 +139,36 @@ class SchoolPeriod(DatedPeriod):
         ordering = ["started_on", "id"]
         constraints = [
             *DatedPeriod.Meta.constraints,
-            # An ECT is at one school at a time.
-            ExclusionConstraint(
-                name="ect_school_periods_do_not_overlap",
-                expressions=[("participant", "="), (DateRange("started_on", "finished_on"), OVERLAPS)],
-                condition=Q(participant_type="ect"),
-                violation_error_message="An ECT cannot be at two schools at once.",
+            explained(
+                ExclusionConstraint(
+                    name="ect_school_periods_do_not_overlap",
+                    expressions=[("participant", "="), (DateRange("started_on", "finished_on"), OVERLAPS)],
+                    condition=Q(participant_type="ect"),
+                ),
+                field="started_on",
+                message="These dates overlap their time at another school. An ECT is at one school at a time.",
             ),
             # A mentor may mentor at several schools, but holds one period at each school at a time.
-            ExclusionConstraint(
-                name="mentor_school_periods_do_not_overlap_at_a_school",
-                expressions=[("participant", "="), ("school", "="), (DateRange("started_on", "finished_on"), OVERLAPS)],
-                condition=Q(participant_type="mentor"),
+            explained(
+                ExclusionConstraint(
+                    name="mentor_school_periods_do_not_overlap_at_a_school",
+                    expressions=[
+                        ("participant", "="),
+                        ("school", "="),
+                        (DateRange("started_on", "finished_on"), OVERLAPS),
+                    ],
+                    condition=Q(participant_type="mentor"),
+                ),
+                field="started_on",
+                message="These dates overlap their other time as a mentor at this school.",
             ),
-            models.CheckConstraint(
-                condition=Q(participant_type="ect") | Q(working_pattern__isnull=True),
-                name="working_pattern_only_for_ects",
+            explained(
+                models.CheckConstraint(
+                    condition=Q(participant_type="ect") | Q(working_pattern__isnull=True),
+                    name="working_pattern_only_for_ects",
+                ),
+                field="working_pattern",
+                message="Only ECTs have a working pattern. Leave it blank for a mentor.",
             ),
         ]
 
@@ -178,25 +201,43 @@ class TrainingPeriod(DatedPeriod):
         ordering = ["started_on", "id"]
         constraints = [
             *DatedPeriod.Meta.constraints,
-            ExclusionConstraint(
-                name="training_periods_do_not_overlap",
-                expressions=[("school_period", "="), (DateRange("started_on", "finished_on"), OVERLAPS)],
-                violation_error_message="Training periods at one school cannot overlap.",
+            explained(
+                ExclusionConstraint(
+                    name="training_periods_do_not_overlap",
+                    expressions=[("school_period", "="), (DateRange("started_on", "finished_on"), OVERLAPS)],
+                ),
+                field="started_on",
+                message="These dates overlap other training at this school. Training at one school cannot overlap.",
             ),
-            models.CheckConstraint(
-                condition=Q(withdrawn_at__isnull=True, withdrawal_reason__isnull=True)
-                | Q(withdrawn_at__isnull=False, withdrawal_reason__isnull=False),
-                name="withdrawal_has_date_and_reason",
+            explained(
+                models.CheckConstraint(
+                    condition=Q(withdrawn_at__isnull=True, withdrawal_reason__isnull=True)
+                    | Q(withdrawn_at__isnull=False, withdrawal_reason__isnull=False),
+                    name="withdrawal_has_date_and_reason",
+                ),
+                field="withdrawal_reason",
+                message="A withdrawal needs both the moment it happened and a reason.",
             ),
-            models.CheckConstraint(
-                condition=Q(deferred_at__isnull=True, deferral_reason__isnull=True)
-                | Q(deferred_at__isnull=False, deferral_reason__isnull=False),
-                name="deferral_has_date_and_reason",
+            explained(
+                models.CheckConstraint(
+                    condition=Q(deferred_at__isnull=True, deferral_reason__isnull=True)
+                    | Q(deferred_at__isnull=False, deferral_reason__isnull=False),
+                    name="deferral_has_date_and_reason",
+                ),
+                field="deferral_reason",
+                message="A deferral needs both the moment it happened and a reason.",
             ),
-            models.CheckConstraint(
-                condition=Q(programme_type="provider_led", lead_provider__isnull=False, schedule__isnull=False)
-                | Q(programme_type="school_led", lead_provider__isnull=True, partnership__isnull=True),
-                name="programme_type_matches_provider",
+            explained(
+                models.CheckConstraint(
+                    condition=Q(programme_type="provider_led", lead_provider__isnull=False, schedule__isnull=False)
+                    | Q(programme_type="school_led", lead_provider__isnull=True, partnership__isnull=True),
+                    name="programme_type_matches_provider",
+                ),
+                field="programme_type",
+                message=(
+                    "Provider-led training needs a lead provider and a schedule; "
+                    "school-led training has no lead provider and no partnership."
+                ),
             ),
         ]
         indexes = [models.Index(fields=["partnership", "started_on"], name="training_partnership_idx")]
@@ -214,10 +255,13 @@ class Mentorship(DatedPeriod):
         ordering = ["started_on", "id"]
         constraints = [
             *DatedPeriod.Meta.constraints,
-            ExclusionConstraint(
-                name="one_mentor_at_a_time",
-                expressions=[("ect_school_period", "="), (DateRange("started_on", "finished_on"), OVERLAPS)],
-                violation_error_message="An ECT has one mentor at a time.",
+            explained(
+                ExclusionConstraint(
+                    name="one_mentor_at_a_time",
+                    expressions=[("ect_school_period", "="), (DateRange("started_on", "finished_on"), OVERLAPS)],
+                ),
+                field="started_on",
+                message="These dates overlap another of their mentors. An ECT has one mentor at a time.",
             ),
         ]
 
@@ -234,13 +278,21 @@ class InductionPeriod(DatedPeriod):
         ordering = ["started_on", "id"]
         constraints = [
             *DatedPeriod.Meta.constraints,
-            ExclusionConstraint(
-                name="induction_periods_do_not_overlap",
-                expressions=[("participant", "="), (DateRange("started_on", "finished_on"), OVERLAPS)],
+            explained(
+                ExclusionConstraint(
+                    name="induction_periods_do_not_overlap",
+                    expressions=[("participant", "="), (DateRange("started_on", "finished_on"), OVERLAPS)],
+                ),
+                field="started_on",
+                message="These dates overlap another of their induction periods.",
             ),
-            models.CheckConstraint(
-                condition=Q(outcome__isnull=True) | Q(finished_on__isnull=False),
-                name="induction_outcome_needs_end_date",
+            explained(
+                models.CheckConstraint(
+                    condition=Q(outcome__isnull=True) | Q(finished_on__isnull=False),
+                    name="induction_outcome_needs_end_date",
+                ),
+                field="outcome",
+                message="Enter the date the induction period ended to record its outcome",
             ),
         ]
 
@@ -282,8 +334,12 @@ class ProviderEnrolment(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["participant", "lead_provider", "participant_type"], name="one_enrolment_per_provider_and_type"
+            explained(
+                models.UniqueConstraint(
+                    fields=["participant", "lead_provider", "participant_type"],
+                    name="one_enrolment_per_provider_and_type",
+                ),
+                message="A provider sees one enrolment of each type per participant.",
             ),
         ]
         indexes = [models.Index(fields=["lead_provider", "participant"], name="enrolment_provider_idx")]

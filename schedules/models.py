@@ -6,6 +6,8 @@ import datetime as dt
 
 from django.db import models
 
+from config.constraints import explained
+
 DECLARATION_TYPES = (
     "started",
     "retained-1",
@@ -35,8 +37,12 @@ class Cohort(models.Model):
     class Meta:
         ordering = ["year"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(finished_on__gt=models.F("started_on")), name="cohort_ends_after_start"
+            explained(
+                models.CheckConstraint(
+                    condition=models.Q(finished_on__gt=models.F("started_on")), name="cohort_ends_after_start"
+                ),
+                field="finished_on",
+                message="A cohort must end after it starts.",
             ),
         ]
 
@@ -59,7 +65,11 @@ class Schedule(models.Model):
     class Meta:
         ordering = ["cohort_id", "identifier"]
         constraints = [
-            models.UniqueConstraint(fields=["cohort", "identifier"], name="schedule_identifier_unique_in_cohort"),
+            explained(
+                models.UniqueConstraint(fields=["cohort", "identifier"], name="schedule_identifier_unique_in_cohort"),
+                field="identifier",
+                message="This cohort already has a schedule with this identifier.",
+            ),
         ]
 
     def __str__(self):
@@ -84,10 +94,18 @@ class Milestone(models.Model):
     class Meta:
         ordering = ["schedule_id", "start_date", "declaration_type"]
         constraints = [
-            models.UniqueConstraint(fields=["schedule", "declaration_type"], name="milestone_unique_per_schedule"),
-            models.CheckConstraint(
-                condition=models.Q(deadline__isnull=True) | models.Q(deadline__gte=models.F("start_date")),
-                name="milestone_deadline_after_start",
+            explained(
+                models.UniqueConstraint(fields=["schedule", "declaration_type"], name="milestone_unique_per_schedule"),
+                field="declaration_type",
+                message="This schedule already has a milestone for this declaration type.",
+            ),
+            explained(
+                models.CheckConstraint(
+                    condition=models.Q(deadline__isnull=True) | models.Q(deadline__gte=models.F("start_date")),
+                    name="milestone_deadline_after_start",
+                ),
+                field="deadline",
+                message="The deadline must be on or after the start date.",
             ),
         ]
 

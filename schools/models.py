@@ -7,6 +7,7 @@ import uuid
 from django.db import models
 
 from config import clock
+from config.constraints import explained
 
 
 class School(models.Model):
@@ -40,7 +41,11 @@ class SchoolFundingEligibility(models.Model):
     class Meta:
         verbose_name_plural = "school funding eligibilities"
         constraints = [
-            models.UniqueConstraint(fields=["school", "cohort"], name="one_funding_eligibility_per_school_cohort"),
+            explained(
+                models.UniqueConstraint(fields=["school", "cohort"], name="one_funding_eligibility_per_school_cohort"),
+                field="cohort",
+                message="This school already has funding eligibility for this cohort.",
+            ),
         ]
 
     def __str__(self):
@@ -84,8 +89,13 @@ class LeadProviderDeliveryPartnership(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["lead_provider", "delivery_partner", "cohort"], name="one_pairing_per_provider_partner_cohort"
+            explained(
+                models.UniqueConstraint(
+                    fields=["lead_provider", "delivery_partner", "cohort"],
+                    name="one_pairing_per_provider_partner_cohort",
+                ),
+                field="cohort",
+                message="This lead provider already works with this delivery partner in this cohort.",
             ),
         ]
 
@@ -115,8 +125,12 @@ class Partnership(models.Model):
         ordering = ["created_at", "id"]
         constraints = [
             # P1: a provider has at most one partnership with a school in a cohort.
-            models.UniqueConstraint(
-                fields=["school", "lead_provider", "cohort"], name="one_partnership_per_school_provider_cohort"
+            explained(
+                models.UniqueConstraint(
+                    fields=["school", "lead_provider", "cohort"], name="one_partnership_per_school_provider_cohort"
+                ),
+                field="school",
+                message="This lead provider already has a partnership with this school in this cohort.",
             ),
         ]
 
@@ -166,10 +180,19 @@ class SchoolCohortChoice(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["school", "cohort"], name="one_choice_per_school_cohort"),
-            models.CheckConstraint(
-                condition=models.Q(induction_programme_choice="provider_led") | models.Q(lead_provider__isnull=True),
-                name="only_provider_led_choices_name_a_provider",
+            explained(
+                models.UniqueConstraint(fields=["school", "cohort"], name="one_choice_per_school_cohort"),
+                field="cohort",
+                message="This school already made its choice for this cohort.",
+            ),
+            explained(
+                models.CheckConstraint(
+                    condition=models.Q(induction_programme_choice="provider_led")
+                    | models.Q(lead_provider__isnull=True),
+                    name="only_provider_led_choices_name_a_provider",
+                ),
+                field="lead_provider",
+                message="Only a provider-led choice names a lead provider.",
             ),
         ]
 
@@ -185,7 +208,13 @@ class SchoolMembership(models.Model):
     created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "school"], name="one_membership_per_user_school")]
+        constraints = [
+            explained(
+                models.UniqueConstraint(fields=["user", "school"], name="one_membership_per_user_school"),
+                field="school",
+                message="This user can already use the portal for this school.",
+            )
+        ]
 
     def __str__(self):
         return f"{self.user} at {self.school}"

@@ -1,0 +1,74 @@
+"""A database constraint never reaches support staff as a server error: it is a form error in plain words, by its field."""
+
+import pytest
+
+from config import constraints
+from config.models import AuditEvent
+from participants.models import Participant, ParticipantType, SchoolPeriod
+from tests import factories
+from tests.admin.pages import admin_url, text
+from tests.builders import trained_participant
+from tests.test_admin_smoke import posted_back
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_database_constraint_has_a_message_in_plain_words():
+    assert constraints.unexplained() == []
+
+
+def test_F3_a_trn_that_is_not_seven_digits_is_refused_next_to_the_trn_in_plain_words(editor):
+    participant, _ = trained_participant(factories.LeadProviderFactory())
+    url = admin_url(Participant, "change", participant.pk)
+
+    response = editor.post(url, {**posted_back(editor.get(url)), "trn": "12345x"})
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {"trn": ["Enter a TRN of 7 digits, like 1234567"]}
+    assert "Constraint" not in text(response)
+    participant.refresh_from_db()
+    assert participant.trn != "12345x"
+
+
+def test_F16_a_funding_end_reason_without_its_date_is_refused_next_to_the_date(editor):
+    participant, _ = trained_participant(factories.LeadProviderFactory(), participant_type=ParticipantType.MENTOR)
+    url = admin_url(Participant, "change", participant.pk)
+    data = {**posted_back(editor.get(url)), "mentor_funding_end_reason": "started_not_completed"}
+
+    response = editor.post(url, data)
+
+    assert response.context["adminform"].form.errors == {
+        "mentor_funding_end_date": ["Enter the date mentor funding ended to give a reason for it"]
+    }
+
+
+def test_a_constraint_only_the_database_catches_is_a_form_error_by_its_field_and_saves_nothing(editor, monkeypatch):
+    mentor, _ = trained_participant(factories.LeadProviderFactory(), participant_type=ParticipantType.MENTOR)
+    school_period = mentor.school_periods.get()
+    url = admin_url(SchoolPeriod, "change", school_period.pk)
+    data = {**posted_back(editor.get(url)), "working_pattern": "full_time", "email": "new@school.example"}
+    # As when another change lands between the form's checks and its save: only the database can refuse.
+    monkeypatch.setattr(SchoolPeriod, "validate_constraints", lambda self, exclude=None: None)
+    events = AuditEvent.objects.count()
+
+    response = editor.post(url, data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "working_pattern": ["Only ECTs have a working pattern. Leave it blank for a mentor."]
+    }
+    school_period.refresh_from_db()
+    assert (school_period.working_pattern, school_period.email) != ("full_time", "new@school.example")
+    assert AuditEvent.objects.count() == events
+
+
+def test_the_same_constraint_caught_by_the_form_is_shown_the_same_way(editor):
+    mentor, _ = trained_participant(factories.LeadProviderFactory(), participant_type=ParticipantType.MENTOR)
+    school_period = mentor.school_periods.get()
+    url = admin_url(SchoolPeriod, "change", school_period.pk)
+
+    response = editor.post(url, {**posted_back(editor.get(url)), "working_pattern": "full_time"})
+
+    assert response.context["adminform"].form.errors == {
+        "working_pattern": ["Only ECTs have a working pattern. Leave it blank for a mentor."]
+    }
