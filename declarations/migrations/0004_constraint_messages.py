@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("declarations", "0002_provider_and_fingerprint"),
+        ("declarations", "0003_move_payments_permission"),
         ("participants", "0003_constraint_messages"),
         ("schools", "0005_constraint_messages"),
     ]
