@@ -35,6 +35,15 @@ def lock_teacher(trn: str | None, *others: Participant) -> Participant | None:
     return teacher
 
 
+def find_teacher(trn: str | None) -> Participant | None:
+    """The current participant holding this TRN (following merges), unlocked: for checking answers before
+    an action, which looks again with lock_teacher."""
+    teacher = Participant.objects.filter(trn=trn).first() if trn is not None else None
+    while teacher is not None and teacher.retired_into_id is not None:
+        teacher = Participant.objects.get(pk=teacher.retired_into_id)
+    return teacher
+
+
 def find_or_create_teacher(
     *, trn: str, full_name: str, date_of_birth: dt.date | None = None, now: dt.datetime
 ) -> Participant:

@@ -34,11 +34,13 @@ from training.school_actions import (
     update_email,
     update_name,
 )
+from training.school_actions.checks import IDENTITY_NOT_RECORDED
 
 UTC = dt.UTC
 TODAY = dt.date(2026, 1, 15)  # the `today` fixture's London date
 YESTERDAY = TODAY - dt.timedelta(days=1)
 NOW = dt.datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
+BORN_ON = dt.date(1990, 5, 17)
 SCHOOL_USER = Actor("school_user", "1", "tutor@school.example")
 ECT, MENTOR = ParticipantType.ECT, ParticipantType.MENTOR
 PROVIDER_LED, SCHOOL_LED = ProgrammeType.PROVIDER_LED, ProgrammeType.SCHOOL_LED
@@ -67,7 +69,7 @@ def ect_details(school, **overrides):
         "school": school,
         "full_name": "Ada Lovelace",
         "trn": str(next(_trns)),
-        "date_of_birth": dt.date(1990, 5, 17),
+        "date_of_birth": BORN_ON,
         "email": f"ada{next(_trns)}@school.example",
         "started_on": TODAY,
         "working_pattern": "full_time",
@@ -76,11 +78,20 @@ def ect_details(school, **overrides):
     return {**details, **overrides}
 
 
+def identity_of(participant):
+    """The TRN and date of birth that name an existing teacher (recording a date of birth if none is held)."""
+    if participant.date_of_birth is None:
+        participant.date_of_birth = BORN_ON
+        participant.save()
+    return {"trn": participant.trn, "date_of_birth": participant.date_of_birth}
+
+
 def mentor_details(school, **overrides):
     details = {
         "school": school,
         "full_name": "Mo Mentor",
         "trn": str(next(_trns)),
+        "date_of_birth": BORN_ON,
         "email": f"mo{next(_trns)}@school.example",
     }
     return {**details, **overrides}
@@ -148,15 +159,38 @@ def test_SC1_a_new_trn_creates_the_teacher_and_their_ect_period(school, lead_pro
     assert teacher.created_at == NOW
 
 
-def test_SC1_an_existing_trn_is_the_same_teacher_and_keeps_their_name(school, lead_provider):
-    earlier = factories.SchoolPeriodFactory(started_on=dt.date(2024, 9, 1), finished_on=dt.date(2025, 7, 31))
+def test_SC1_an_existing_trn_with_its_date_of_birth_is_the_same_teacher_and_keeps_their_name(school, lead_provider):
+    earlier = factories.SchoolPeriodFactory(
+        started_on=dt.date(2024, 9, 1), finished_on=dt.date(2025, 7, 31), participant__date_of_birth=BORN_ON
+    )
     teacher = earlier.participant
     school_period = act(
         register_ect, **ect_details(school, trn=teacher.trn, full_name="Someone Else"), lead_provider=lead_provider
     )
     assert school_period.participant_id == teacher.pk
     assert Participant.objects.get(pk=teacher.pk).full_name == teacher.full_name
-    assert Participant.objects.get(pk=teacher.pk).date_of_birth == dt.date(1990, 5, 17)
+
+
+def test_SC1_a_teacher_with_no_recorded_date_of_birth_from_another_school_cannot_be_matched(school, lead_provider):
+    teacher = factories.SchoolPeriodFactory(
+        started_on=dt.date(2024, 9, 1), finished_on=dt.date(2025, 7, 31)
+    ).participant
+    assert failures(register_ect, **ect_details(school, trn=teacher.trn), lead_provider=lead_provider) == [
+        ("date_of_birth", IDENTITY_NOT_RECORDED)
+    ]
+    assert failures(register_mentor, **mentor_details(school, trn=teacher.trn)) == [
+        ("date_of_birth", IDENTITY_NOT_RECORDED)
+    ]
+    assert Participant.objects.get(pk=teacher.pk).date_of_birth is None
+
+
+def test_SC1_a_teacher_only_ever_at_this_school_gets_the_first_date_of_birth_given(school, lead_provider):
+    teacher = factories.SchoolPeriodFactory(
+        school=school, started_on=dt.date(2024, 9, 1), finished_on=dt.date(2025, 7, 31)
+    ).participant
+    school_period = act(register_ect, **ect_details(school, trn=teacher.trn), lead_provider=lead_provider)
+    assert school_period.participant_id == teacher.pk
+    assert Participant.objects.get(pk=teacher.pk).date_of_birth == BORN_ON
 
 
 def test_SC1_a_trn_whose_teacher_has_another_date_of_birth_is_refused(school, lead_provider):
@@ -171,7 +205,7 @@ def test_SC1_an_ect_cannot_be_registered_twice_at_a_school_while_registered_ther
     existing = ect_at(school, lead_provider, school_finished_on=dt.date(2026, 3, 31))
     assert failures(
         register_ect,
-        **ect_details(school, trn=existing.participant.trn, started_on=dt.date(2026, 3, 1)),
+        **ect_details(school, **identity_of(existing.participant), started_on=dt.date(2026, 3, 1)),
         lead_provider=lead_provider,
     ) == [("trn", "This ECT is already registered at your school")]
 
@@ -180,7 +214,9 @@ def test_SC1_an_ect_who_left_the_school_can_be_registered_there_again(school, le
     existing = ect_at(
         school, lead_provider, school_finished_on=dt.date(2025, 12, 31), finished_on=dt.date(2025, 12, 31)
     )
-    school_period = act(register_ect, **ect_details(school, trn=existing.participant.trn), lead_provider=lead_provider)
+    school_period = act(
+        register_ect, **ect_details(school, **identity_of(existing.participant)), lead_provider=lead_provider
+    )
     assert school_period.participant_id == existing.participant_id
     assert SchoolPeriod.objects.get(pk=existing.pk).finished_on == dt.date(2025, 12, 31)
 
@@ -190,7 +226,7 @@ def test_SC1_the_previous_school_ends_the_day_before_the_new_start(school, lead_
     mentorship = factories.MentorshipFactory(ect_school_period=previous)
     act(
         register_ect,
-        **ect_details(school, trn=previous.participant.trn, started_on=dt.date(2026, 2, 2)),
+        **ect_details(school, **identity_of(previous.participant), started_on=dt.date(2026, 2, 2)),
         lead_provider=lead_provider,
     )
     assert SchoolPeriod.objects.get(pk=previous.pk).finished_on == dt.date(2026, 2, 1)
@@ -205,7 +241,7 @@ def test_SC1_previous_school_training_starting_after_the_last_day_there_is_delet
     )
     act(
         register_ect,
-        **ect_details(school, trn=previous.participant.trn, started_on=dt.date(2026, 1, 20)),
+        **ect_details(school, **identity_of(previous.participant), started_on=dt.date(2026, 1, 20)),
         lead_provider=lead_provider,
     )
     assert not TrainingPeriod.objects.filter(pk=later.pk).exists()
@@ -216,7 +252,7 @@ def test_SC1_a_start_before_the_start_at_the_previous_school_is_refused(school, 
     previous = ect_at(factories.SchoolFactory(), lead_provider)
     assert failures(
         register_ect,
-        **ect_details(school, trn=previous.participant.trn, started_on=dt.date(2025, 8, 1)),
+        **ect_details(school, **identity_of(previous.participant), started_on=dt.date(2025, 8, 1)),
         lead_provider=lead_provider,
     ) == [("started_on", "The start date must be after they started at their previous school")]
 
@@ -324,7 +360,9 @@ def test_SC2_a_transfer_keeps_an_open_cohort_and_its_schedule(school, lead_provi
         schedule="ecf-reduced-january",
     )
     new = partnership(lead_provider, school=school, cohort=2024)
-    school_period = act(register_ect, **ect_details(school, trn=previous.participant.trn), lead_provider=lead_provider)
+    school_period = act(
+        register_ect, **ect_details(school, **identity_of(previous.participant)), lead_provider=lead_provider
+    )
     [tp] = training_of(school_period)
     assert tp.schedule == factories.schedule("ecf-reduced-january", 2024)
     assert tp.partnership == new
@@ -342,7 +380,7 @@ def test_SC2_an_ect_from_a_frozen_cohort_moves_to_2024_extended_september(school
     in_2024 = partnership(lead_provider, school=school, cohort=2024)
     school_period = act(
         register_ect,
-        **ect_details(school, trn=previous.participant.trn, started_on=dt.date(2025, 11, 3)),
+        **ect_details(school, **identity_of(previous.participant), started_on=dt.date(2025, 11, 3)),
         lead_provider=lead_provider,
     )
     [tp] = training_of(school_period)
@@ -423,21 +461,21 @@ def test_SC4_a_future_school_start_gives_future_training(school, lead_provider, 
 def test_SC5_an_ect_in_induction_today_is_eligible_from_today(school, lead_provider):
     teacher = factories.ParticipantFactory()
     InductionPeriod.objects.create(participant=teacher, started_on=dt.date(2025, 9, 1))
-    act(register_ect, **ect_details(school, trn=teacher.trn), lead_provider=lead_provider)
+    act(register_ect, **ect_details(school, **identity_of(teacher)), lead_provider=lead_provider)
     assert Participant.objects.get(pk=teacher.pk).ect_eligible_on == TODAY
 
 
 def test_SC5_an_ect_not_in_induction_today_is_not_yet_eligible(school, lead_provider):
     teacher = factories.ParticipantFactory()
     InductionPeriod.objects.create(participant=teacher, started_on=dt.date(2024, 9, 1), finished_on=dt.date(2025, 7, 1))
-    act(register_ect, **ect_details(school, trn=teacher.trn), lead_provider=lead_provider)
+    act(register_ect, **ect_details(school, **identity_of(teacher)), lead_provider=lead_provider)
     assert Participant.objects.get(pk=teacher.pk).ect_eligible_on is None
 
 
 def test_SC5_eligibility_once_set_never_changes(school, lead_provider):
     teacher = factories.ParticipantFactory(ect_eligible_on=dt.date(2024, 9, 1))
     InductionPeriod.objects.create(participant=teacher, started_on=dt.date(2025, 9, 1))
-    act(register_ect, **ect_details(school, trn=teacher.trn), lead_provider=lead_provider)
+    act(register_ect, **ect_details(school, **identity_of(teacher)), lead_provider=lead_provider)
     assert Participant.objects.get(pk=teacher.pk).ect_eligible_on == dt.date(2024, 9, 1)
 
 
@@ -448,7 +486,9 @@ def test_O5_a_new_school_with_the_same_provider_makes_the_new_training_the_provi
     school, lead_provider, partnered
 ):
     previous = ect_at(factories.SchoolFactory(), lead_provider)
-    school_period = act(register_ect, **ect_details(school, trn=previous.participant.trn), lead_provider=lead_provider)
+    school_period = act(
+        register_ect, **ect_details(school, **identity_of(previous.participant)), lead_provider=lead_provider
+    )
     enrolment = previous.participant.provider_enrolments.get(lead_provider=lead_provider)
     assert enrolment.training_period == training_of(school_period)[0]
     assert enrolment.recorded_status == "active"
@@ -495,14 +535,14 @@ def test_SC6_no_mentor_training_once_funding_has_ended(school, mentee):
     teacher = factories.ParticipantFactory(
         mentor_funding_end_date=dt.date(2025, 7, 1), mentor_funding_end_reason="completed_declaration_received"
     )
-    school_period = act(register_mentor, **mentor_details(school, trn=teacher.trn), mentee=mentee)
+    school_period = act(register_mentor, **mentor_details(school, **identity_of(teacher)), mentee=mentee)
     assert training_of(school_period) == []
     assert Participant.objects.get(pk=teacher.pk).mentor_eligible_on is None  # O10: eligible_for_funding false
 
 
 def test_SC6_no_mentor_training_while_mentoring_at_another_school(school, lead_provider, mentee):
     elsewhere = mentor_at(factories.SchoolFactory())
-    school_period = act(register_mentor, **mentor_details(school, trn=elsewhere.participant.trn), mentee=mentee)
+    school_period = act(register_mentor, **mentor_details(school, **identity_of(elsewhere.participant)), mentee=mentee)
     assert training_of(school_period) == []
     assert SchoolPeriod.objects.get(pk=elsewhere.pk).finished_on is None
 
@@ -511,7 +551,7 @@ def test_SC6_mentoring_only_here_ends_other_schools_the_day_before_and_trains(sc
     elsewhere = mentor_at(factories.SchoolFactory())
     school_period = act(
         register_mentor,
-        **mentor_details(school, trn=elsewhere.participant.trn),
+        **mentor_details(school, **identity_of(elsewhere.participant)),
         mentee=mentee,
         mentoring_only_here=True,
     )
@@ -531,7 +571,7 @@ def test_SC6_previous_mentor_cohort_is_kept_unless_frozen(school, lead_provider,
     )
     in_2024 = partnership(lead_provider, school=school, cohort=2024)
     school_period = act(
-        register_mentor, **mentor_details(school, trn=earlier.school_period.participant.trn), mentee=mentee
+        register_mentor, **mentor_details(school, **identity_of(earlier.school_period.participant)), mentee=mentee
     )
     [tp] = training_of(school_period)
     assert (tp.schedule, tp.partnership) == (factories.schedule("ecf-replacement-april", 2024), in_2024)
@@ -547,7 +587,7 @@ def test_SC6_a_frozen_previous_mentor_cohort_is_left_for_todays(school, lead_pro
         finished_on=dt.date(2023, 7, 31),
     )
     school_period = act(
-        register_mentor, **mentor_details(school, trn=earlier.school_period.participant.trn), mentee=mentee
+        register_mentor, **mentor_details(school, **identity_of(earlier.school_period.participant)), mentee=mentee
     )
     [tp] = training_of(school_period)
     assert (tp.schedule, tp.partnership) == (factories.schedule("ecf-standard-september", 2025), partnered)
@@ -572,12 +612,12 @@ def test_SC6_a_mentor_with_earlier_training_becomes_eligible_on_registration(sch
         school_finished_on=dt.date(2025, 12, 31),
         finished_on=dt.date(2025, 12, 31),
     )
-    act(register_mentor, **mentor_details(school, trn=teacher.trn))
+    act(register_mentor, **mentor_details(school, **identity_of(teacher)))
     assert Participant.objects.get(pk=teacher.pk).mentor_eligible_on == TODAY
 
 
 def test_SC6_a_mentor_cannot_mentor_themself(school, mentee):
-    assert failures(register_mentor, **mentor_details(school, trn=mentee.participant.trn), mentee=mentee) == [
+    assert failures(register_mentor, **mentor_details(school, **identity_of(mentee.participant)), mentee=mentee) == [
         ("mentor", "An ECT cannot be their own mentor")
     ]
 
@@ -591,7 +631,7 @@ def test_SC6_the_mentee_must_be_an_ect_at_the_school(school, lead_provider):
 
 def test_SC6_a_mentor_already_at_the_school_is_refused(school):
     existing = mentor_at(school)
-    assert failures(register_mentor, **mentor_details(school, trn=existing.participant.trn)) == [
+    assert failures(register_mentor, **mentor_details(school, **identity_of(existing.participant))) == [
         ("trn", "This mentor is already registered at your school")
     ]
 

@@ -113,13 +113,19 @@ def change_delivery_partner(*, partnership: Partnership, delivery_partner_id, no
 
 
 def roll_over(
-    *, school: School, lead_provider: LeadProvider | None, cohort: Cohort, now: dt.datetime
+    *,
+    school: School,
+    lead_provider: LeadProvider | None,
+    cohort: Cohort,
+    now: dt.datetime,
+    delivery_partner: DeliveryPartner | None = None,
 ) -> Partnership | None:
     """P11: the provider's partnership with the school for `cohort`, carried forward from an earlier one if need be.
 
     Called when a school registers provider-led training for a cohort keeping its earlier choices. Returns the
     provider's partnership in `cohort` if it has one; otherwise copies its most recent earlier partnership with
-    the school whose delivery partner still works with it in `cohort`; otherwise None (training waits as an EOI).
+    the school whose delivery partner still works with it in `cohort` (only one with `delivery_partner`, when
+    the school chose which to keep); otherwise None (training waits as an EOI).
     """
     if lead_provider is None:
         return None
@@ -134,6 +140,7 @@ def roll_over(
             cohort__year__lt=cohort.year,
             delivery_partner__in=paired_in_cohort.values("delivery_partner"),
         )
+        .filter(**({"delivery_partner": delivery_partner} if delivery_partner is not None else {}))
         .order_by("-cohort__year", "-created_at", "-id")
         .first()
     )

@@ -160,6 +160,7 @@ class RegisterEctForm(ProviderLedNeedsProvider, forms.Form):
 class RegisterMentorForm(forms.Form):
     full_name = _name_field()
     trn = _trn_field()
+    date_of_birth = DateField(noun="Date of birth", required_message="Enter their date of birth")
     email = _email_field()
 
 
@@ -173,6 +174,22 @@ class EmailForm(forms.Form):
 
 class LeavingForm(forms.Form):
     leaving_on = DateField(noun="Leaving date", required_message="Enter the date they leave or left your school")
+
+
+class StayingForm(forms.Form):
+    """Whether someone the school said was leaving is staying after all (withdrawing the leaving date)."""
+
+    staying = forms.ChoiceField(
+        choices=[("yes", "Yes, they are staying"), ("no", "No, they are still leaving")],
+        error_messages={
+            "required": "Select yes if they are staying at your school",
+            "invalid_choice": "Select yes if they are staying at your school",
+        },
+    )
+
+    @property
+    def is_staying(self) -> bool:
+        return self.cleaned_data.get("staying") == "yes"
 
 
 NEW_MENTOR = "new"

@@ -11,6 +11,8 @@ JOURNEYS = [
     participant_changes.ChangeName,
     participant_changes.ChangeEmail,
     participant_changes.ReportLeaving,
+    participant_changes.ChangeLeavingDate,
+    participant_changes.WithdrawLeavingDate,
     participant_changes.AssignMentor,
     participant_changes.RegisterMentorForEct,
     participant_changes.SwitchProgramme,

@@ -1,4 +1,5 @@
-"""Every answer is checked: its form on the question page, the school action's rules on confirming.
+"""Every answer is checked on its question page: first by its form, then by the school action's own rules
+(its `check_<action>`), before "Check your answers"; the action checks again when the user confirms.
 
 Either way the question comes back with the error beside the field and in the error summary, linked
 to the field, and nothing is changed. Runs on 15 January 2026 (the `today` fixture).
@@ -52,6 +53,11 @@ def assert_linked_error(page, anchor, message):
     """The message is in the summary, linked to the field, and beside the field."""
     assert f'<a href="#{anchor}">{message}</a>' in page
     assert f'<span class="govuk-visually-hidden">Error:</span> {message}' in page
+
+
+def answer(client, question_url, data):
+    """The question page's answer to these answers: the page again, with errors, if any rule fails."""
+    return client.post(question_url, data)
 
 
 def answer_and_confirm(client, question_url, check_url, data):
@@ -118,48 +124,44 @@ def test_provider_led_training_needs_a_lead_provider(signed_in, school):
     assert_linked_error(page, "lead_provider", "Select a lead provider")
 
 
-def test_a_date_of_birth_in_the_future_is_refused_by_the_registration_rules(signed_in, school):
+def test_a_date_of_birth_in_the_future_is_refused_on_the_question_page(signed_in, school):
     data = {**VALID_ECT, "date_of_birth-year": "2030"}
-    page = errors_in(answer_and_confirm(signed_in, register_ect_url(school), register_ect_url(school, "-check"), data))
+    page = errors_in(answer(signed_in, register_ect_url(school), data))
     assert_linked_error(page, "date_of_birth-day", "Their date of birth must be in the past")
     assert page.startswith("<!DOCTYPE html>") and "<title>Error: Register an early career teacher (ECT)" in page
     assert not Participant.objects.exists()
 
 
-def test_a_start_date_beyond_the_last_cohort_is_refused(signed_in, school):
+def test_a_start_date_beyond_the_last_cohort_is_refused_on_the_question_page(signed_in, school):
     data = {**VALID_ECT, "started_on-year": "2031"}
-    page = errors_in(answer_and_confirm(signed_in, register_ect_url(school), register_ect_url(school, "-check"), data))
+    page = errors_in(answer(signed_in, register_ect_url(school), data))
     assert "The start date must be on or before" in page
     assert '<a href="#started_on-day">The start date must be on or before' in page
 
 
-def test_an_email_already_used_at_the_school_is_refused_on_registration(signed_in, school, ect):
+def test_an_email_already_used_at_the_school_is_refused_on_the_registration_question_page(signed_in, school, ect):
     data = {**VALID_ECT, "email": "Alex.Carter@oakfield.example"}
-    page = errors_in(answer_and_confirm(signed_in, register_ect_url(school), register_ect_url(school, "-check"), data))
+    page = errors_in(answer(signed_in, register_ect_url(school), data))
     assert_linked_error(page, "email", "This email address is already used by someone at this school")
     assert SchoolPeriod.objects.filter(school=school).count() == 1
 
 
-def test_an_email_already_used_at_the_school_is_refused_on_change(signed_in, school, ect):
+def test_an_email_already_used_at_the_school_is_refused_on_the_change_question_page(signed_in, school, ect):
     colleague = factories.SchoolPeriodFactory(school=school, email="sam@oakfield.example")
     kwargs = {"urn": school.urn, "pk": colleague.pk}
-    response = answer_and_confirm(
-        signed_in,
-        reverse("portal:change-email", kwargs=kwargs),
-        reverse("portal:change-email-check", kwargs=kwargs),
-        {"email": "alex.carter@oakfield.example"},
+    response = answer(
+        signed_in, reverse("portal:change-email", kwargs=kwargs), {"email": "alex.carter@oakfield.example"}
     )
     assert_linked_error(errors_in(response), "email", "This email address is already used by someone at this school")
     colleague.refresh_from_db()
     assert colleague.email == "sam@oakfield.example"
 
 
-def test_a_leaving_date_before_the_start_date_is_refused(signed_in, school, ect):
+def test_a_leaving_date_before_the_start_date_is_refused_on_the_question_page(signed_in, school, ect):
     kwargs = {"urn": school.urn, "pk": ect.pk}
-    response = answer_and_confirm(
+    response = answer(
         signed_in,
         reverse("portal:report-leaving", kwargs=kwargs),
-        reverse("portal:report-leaving-check", kwargs=kwargs),
         {"leaving_on-day": "31", "leaving_on-month": "8", "leaving_on-year": "2025"},
     )
     assert_linked_error(errors_in(response), "leaving_on-day", "The leaving date must be on or after the start date")
@@ -167,30 +169,22 @@ def test_a_leaving_date_before_the_start_date_is_refused(signed_in, school, ect)
     assert ect.finished_on is None
 
 
-def test_an_ect_cannot_be_chosen_as_their_own_mentor(signed_in, school, ect):
+def test_an_ect_cannot_be_chosen_as_their_own_mentor_on_the_question_page(signed_in, school, ect):
     # The ECT also mentors at the school, so they are among the mentors offered.
     as_mentor = factories.SchoolPeriodFactory(
         school=school, participant=ect.participant, participant_type=ParticipantType.MENTOR
     )
     kwargs = {"urn": school.urn, "pk": ect.pk}
-    response = answer_and_confirm(
-        signed_in,
-        reverse("portal:assign-mentor", kwargs=kwargs),
-        reverse("portal:assign-mentor-check", kwargs=kwargs),
-        {"mentor": str(as_mentor.pk)},
-    )
+    response = answer(signed_in, reverse("portal:assign-mentor", kwargs=kwargs), {"mentor": str(as_mentor.pk)})
     assert_linked_error(errors_in(response), "mentor", "An ECT cannot be their own mentor")
     assert not ect.mentorships.exists()
 
 
-def test_changing_the_lead_provider_to_the_same_one_is_refused(signed_in, school, lead_provider):
+def test_choosing_the_current_lead_provider_is_refused_on_the_question_page(signed_in, school, lead_provider):
     participant, training = builders.trained_participant(lead_provider, school=school)
     kwargs = {"urn": school.urn, "pk": training.school_period.pk}
-    response = answer_and_confirm(
-        signed_in,
-        reverse("portal:change-lead-provider", kwargs=kwargs),
-        reverse("portal:change-lead-provider-check", kwargs=kwargs),
-        {"lead_provider": str(lead_provider.pk)},
+    response = answer(
+        signed_in, reverse("portal:change-lead-provider", kwargs=kwargs), {"lead_provider": str(lead_provider.pk)}
     )
     assert_linked_error(
         errors_in(response), "lead_provider", "Select a different lead provider from the one they have now"
@@ -223,3 +217,13 @@ def test_confirming_twice_registers_once(signed_in, school):
     again = signed_in.post(register_ect_url(school, "-check"))
     assert again.status_code == 302 and again.url == register_ect_url(school)
     assert Participant.objects.count() == 1
+
+
+def test_confirming_checks_the_rules_again_in_case_something_changed_since_the_question(signed_in, school, ect):
+    answered = signed_in.post(register_ect_url(school), VALID_ECT)
+    assert answered.status_code == 302
+    # Meanwhile someone else at the school is given the same email address.
+    factories.SchoolPeriodFactory(school=school, email=VALID_ECT["email"])
+    page = errors_in(signed_in.post(register_ect_url(school, "-check")))
+    assert_linked_error(page, "email", "This email address is already used by someone at this school")
+    assert not Participant.objects.filter(trn=VALID_ECT["trn"]).exists()

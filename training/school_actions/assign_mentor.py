@@ -10,6 +10,7 @@ from participants import locking
 from participants.models import Mentorship, ParticipantType, ProgrammeType, SchoolPeriod
 from schedules.models import Cohort
 from training.school_actions import steps
+from training.school_actions.checks import has_left
 
 NOT_AN_ECT = "Select an ECT to assign a mentor to"
 NOT_A_MENTOR = "Select a mentor registered at your school"
@@ -26,12 +27,21 @@ def assign_mentor(*, ect_school_period, mentor_school_period, now) -> Mentorship
         locking.lock(ect_school_period.participant, mentor_school_period.participant)
         ect_school_period = steps.fresh(ect_school_period)
         mentor_school_period = steps.fresh(mentor_school_period)
-        checks = Checks()
-        checks.first("mentor", mentor_rules(ect_school_period, mentor_school_period, today))
-        checks.raise_if_any()
+        _rules(ect_school_period, mentor_school_period, today).raise_if_any()
         return assign(
             ect_school_period=ect_school_period, mentor_school_period=mentor_school_period, today=today, now=now
         )
+
+
+def check_assign_mentor(*, ect_school_period, mentor_school_period, now) -> list[tuple[str, str]]:
+    """assign_mentor's rules for this answer, changing nothing (a question page asks before confirming)."""
+    return _rules(steps.fresh(ect_school_period), steps.fresh(mentor_school_period), clock.london_date(now)).errors
+
+
+def _rules(ect: SchoolPeriod, mentor: SchoolPeriod, today: dt.date) -> Checks:
+    checks = Checks()
+    checks.first("mentor", mentor_rules(ect, mentor, today))
+    return checks
 
 
 def mentor_rules(ect: SchoolPeriod, mentor: SchoolPeriod, today: dt.date):
@@ -48,7 +58,7 @@ def mentor_rules(ect: SchoolPeriod, mentor: SchoolPeriod, today: dt.date):
 
 
 def _left_before(school_period: SchoolPeriod, today: dt.date) -> bool:
-    return school_period.finished_on is not None and school_period.finished_on < today
+    return has_left(school_period, today)
 
 
 def _mentoring_starts_on(ect: SchoolPeriod, mentor: SchoolPeriod, today: dt.date) -> dt.date:

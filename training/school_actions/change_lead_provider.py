@@ -10,7 +10,7 @@ from participants import locking
 from participants.models import ParticipantType, ProgrammeType, SchoolPeriod, TrainingPeriod
 from training import default_schedules
 from training.school_actions import steps
-from training.school_actions.checks import SELECT_LEAD_PROVIDER
+from training.school_actions.checks import SELECT_LEAD_PROVIDER, has_left
 
 LEFT_SCHOOL = "You cannot change the lead provider of someone who has left your school"
 SCHOOL_LED = "You cannot change the lead provider of an ECT doing school-led training"
@@ -24,17 +24,28 @@ def change_lead_provider(*, school_period, lead_provider, now) -> TrainingPeriod
         locking.lock(school_period.participant)
         school_period = steps.fresh(school_period)
         current = steps.current_or_next(school_period, today)
-        checks = Checks()
-        checks.first("lead_provider", lead_provider_rules(school_period, lead_provider, current, today))
-        checks.raise_if_any()
+        _rules(school_period, lead_provider, current, today).raise_if_any()
         if current.started_on >= today:
             return _repoint(current, lead_provider, now=now)
         return _move(school_period, current, lead_provider, today=today, now=now)
 
 
+def check_change_lead_provider(*, school_period, lead_provider, now) -> list[tuple[str, str]]:
+    """change_lead_provider's rules for this answer, changing nothing (a question page asks before confirming)."""
+    today = clock.london_date(now)
+    school_period = steps.fresh(school_period)
+    return _rules(school_period, lead_provider, steps.current_or_next(school_period, today), today).errors
+
+
+def _rules(school_period, lead_provider, current, today) -> Checks:
+    checks = Checks()
+    checks.first("lead_provider", lead_provider_rules(school_period, lead_provider, current, today))
+    return checks
+
+
 def lead_provider_rules(school_period: SchoolPeriod, lead_provider, current: TrainingPeriod | None, today: dt.date):
     yield lead_provider is None, SELECT_LEAD_PROVIDER
-    yield school_period.finished_on is not None and school_period.finished_on < today, LEFT_SCHOOL
+    yield has_left(school_period, today), LEFT_SCHOOL
     yield current is not None and current.programme_type == ProgrammeType.SCHOOL_LED, SCHOOL_LED
     yield current is None, NO_TRAINING
     yield current.lead_provider_id == lead_provider.pk, SAME_LEAD_PROVIDER

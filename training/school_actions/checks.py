@@ -24,6 +24,18 @@ EMAIL_USED = "This email address is already used by someone at this school"
 ENTER_START = "Enter the date they start at your school"
 START_TOO_EARLY = "The start date must be on or after {day}"
 START_TOO_LATE = "The start date must be on or before {day}"
+ENTER_DATE_OF_BIRTH = "Enter their date of birth"
+DATE_OF_BIRTH_IN_FUTURE = "Their date of birth must be in the past"
+TOO_YOUNG = "Check their date of birth: they must be at least {min} years old on {day}"
+TOO_OLD = "Check their date of birth: they must be {max} years old or younger on {day}"
+DATE_OF_BIRTH_DOES_NOT_MATCH = (
+    "The date of birth does not match the teacher with this TRN. Check the TRN and date of birth"
+)
+IDENTITY_NOT_RECORDED = (
+    "We cannot match this TRN to a teacher registered at another school because we do not hold their date of "
+    "birth. Contact us to register them"
+)
+HAS_LEFT = "They have left your school, so you can no longer change their details"
 SELECT_LEAD_PROVIDER = "Select a lead provider"
 SELECT_PROGRAMME = "Select provider-led or school-led training"
 
@@ -44,6 +56,16 @@ def cleaned_email(email) -> str:
     return email.strip() if isinstance(email, str) else ""
 
 
+def has_left(school_period: SchoolPeriod, today: dt.date) -> bool:
+    """Left as F12 says (the last day counts as left), which is what the school and the providers see."""
+    return school_period.finished_on is not None and school_period.finished_on <= today
+
+
+def still_here_rules(school_period: SchoolPeriod, today: dt.date):
+    """Changes to someone are for while they are at (or joining, or leaving) the school, not after."""
+    yield has_left(school_period, today), HAS_LEFT
+
+
 def lead_provider_applies(programme_type) -> bool:
     """Only provider-led training names a lead provider (and, for a cohort, a delivery partner)."""
     return programme_type == ProgrammeType.PROVIDER_LED
@@ -61,6 +83,39 @@ def name_rules(full_name):
 def trn_rules(trn):
     yield not (isinstance(trn, str) and trn.strip()), ENTER_TRN
     yield normalised_trn(trn) is None, TRN_FORMAT
+
+
+# A teacher is between these ages (inclusive) on the day that matters: the day they start at the school.
+YOUNGEST, OLDEST = 18, 100
+
+
+def age_on(date_of_birth: dt.date, day: dt.date) -> int:
+    return day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
+
+
+def date_of_birth_rules(date_of_birth, *, on, today: dt.date):
+    """A real, past date of birth that makes them 18 to 100 years old `on` the day that matters (else today)."""
+    yield not is_date(date_of_birth), ENTER_DATE_OF_BIRTH
+    yield date_of_birth >= today, DATE_OF_BIRTH_IN_FUTURE
+    on = on if is_date(on) else today
+    yield age_on(date_of_birth, on) < YOUNGEST, TOO_YOUNG.format(min=YOUNGEST, day=long_date(on))
+    yield age_on(date_of_birth, on) > OLDEST, TOO_OLD.format(max=OLDEST, day=long_date(on))
+
+
+def identity_rules(teacher, date_of_birth, *, school):
+    """A TRN names an existing teacher only with their date of birth, so a school cannot claim (and then see or
+    rename) someone else's teacher. Without a recorded date of birth, only a teacher this school already had
+    is matched; the first date of birth given is then recorded."""
+    if teacher is None:
+        return
+    recorded = teacher.date_of_birth
+    yield recorded is not None and recorded != date_of_birth, DATE_OF_BIRTH_DOES_NOT_MATCH
+    yield recorded is None and known_at_another_school(teacher, school), IDENTITY_NOT_RECORDED
+
+
+def known_at_another_school(participant, school) -> bool:
+    """Whether the participant is, was or will be at any school other than this one."""
+    return SchoolPeriod.objects.filter(participant=participant).exclude(school=school).exists()
 
 
 def email_rules(email, *, school, participant, today: dt.date):

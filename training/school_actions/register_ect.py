@@ -16,7 +16,7 @@ from participants.models import (
     TrainingPeriod,
     WorkingPattern,
 )
-from participants.registration import find_or_create_teacher, lock_teacher, normalised_trn
+from participants.registration import find_or_create_teacher, find_teacher, lock_teacher, normalised_trn
 from schedules.models import Cohort
 from training import default_schedules
 from training.eligibility import become_eligible
@@ -25,7 +25,9 @@ from training.school_actions.checks import (
     SELECT_PROGRAMME,
     cleaned_email,
     cleaned_name,
+    date_of_birth_rules,
     email_rules,
+    identity_rules,
     is_date,
     lead_provider_rules,
     name_rules,
@@ -35,11 +37,6 @@ from training.school_actions.checks import (
 from training.school_actions.report_leaving import finish
 
 ALREADY_REGISTERED = "This ECT is already registered at your school"
-ENTER_DATE_OF_BIRTH = "Enter their date of birth"
-DATE_OF_BIRTH_IN_FUTURE = "Their date of birth must be in the past"
-DATE_OF_BIRTH_DOES_NOT_MATCH = (
-    "The date of birth does not match the teacher with this TRN. Check the TRN and date of birth"
-)
 STARTED_ELSEWHERE_LATER = "The start date must be after they started at their previous school"
 SELECT_WORKING_PATTERN = "Select if they work full time or part time"
 
@@ -60,21 +57,19 @@ def register_ect(
     today = clock.london_date(now)
     with changes.unit_of_work(now=now):
         teacher = lock_teacher(normalised_trn(trn))
-        checks = Checks()
-        checks.first("full_name", name_rules(full_name))
-        checks.first("trn", itertools.chain(trn_rules(trn), _not_already_here(teacher, school, started_on)))
-        checks.first("date_of_birth", _date_of_birth_rules(date_of_birth, teacher, today))
-        checks.first("email", email_rules(email, school=school, participant=teacher, today=today))
-        checks.first(
-            "started_on",
-            itertools.chain(
-                start_rules(started_on, today=today), _not_before_earlier_school(teacher, school, started_on)
-            ),
-        )
-        checks.first("working_pattern", [(working_pattern not in WorkingPattern.values, SELECT_WORKING_PATTERN)])
-        checks.first("programme_type", [(programme_type not in ProgrammeType.values, SELECT_PROGRAMME)])
-        checks.first("lead_provider", lead_provider_rules(programme_type, lead_provider))
-        checks.raise_if_any()
+        _rules(
+            teacher=teacher,
+            school=school,
+            full_name=full_name,
+            trn=trn,
+            date_of_birth=date_of_birth,
+            email=email,
+            started_on=started_on,
+            working_pattern=working_pattern,
+            programme_type=programme_type,
+            lead_provider=lead_provider,
+            today=today,
+        ).raise_if_any()
 
         teacher = find_or_create_teacher(
             trn=normalised_trn(trn), full_name=cleaned_name(full_name), date_of_birth=date_of_birth, now=now
@@ -99,6 +94,71 @@ def register_ect(
         return school_period
 
 
+def check_register_ect(
+    *,
+    school,
+    full_name,
+    trn,
+    date_of_birth,
+    email,
+    started_on,
+    working_pattern,
+    programme_type,
+    lead_provider=None,
+    now,
+) -> list[tuple[str, str]]:
+    """register_ect's rules for these answers, changing nothing (a question page asks before confirming)."""
+    teacher, today = find_teacher(normalised_trn(trn)), clock.london_date(now)
+    return _rules(
+        teacher=teacher,
+        school=school,
+        full_name=full_name,
+        trn=trn,
+        date_of_birth=date_of_birth,
+        email=email,
+        started_on=started_on,
+        working_pattern=working_pattern,
+        programme_type=programme_type,
+        lead_provider=lead_provider,
+        today=today,
+    ).errors
+
+
+def _rules(
+    *,
+    teacher,
+    school,
+    full_name,
+    trn,
+    date_of_birth,
+    email,
+    started_on,
+    working_pattern,
+    programme_type,
+    lead_provider,
+    today,
+) -> Checks:
+    checks = Checks()
+    checks.first("full_name", name_rules(full_name))
+    checks.first("trn", itertools.chain(trn_rules(trn), _not_already_here(teacher, school, started_on)))
+    checks.first(
+        "date_of_birth",
+        itertools.chain(
+            date_of_birth_rules(date_of_birth, on=started_on, today=today),
+            identity_rules(teacher, date_of_birth, school=school),
+        ),
+    )
+    checks.first("email", email_rules(email, school=school, participant=teacher, today=today))
+    checks.first(
+        "started_on",
+        itertools.chain(start_rules(started_on, today=today), _not_before_earlier_school(teacher, school, started_on)),
+    )
+    checks.first("working_pattern", [(working_pattern not in WorkingPattern.values, SELECT_WORKING_PATTERN)])
+    checks.first("programme_type", [(programme_type not in ProgrammeType.values, SELECT_PROGRAMME)])
+    checks.first("lead_provider", lead_provider_rules(programme_type, lead_provider))
+    return checks
+
+
 def _open_ect_periods(teacher, started_on):
     """The teacher's ECT school periods still running on (or after) the new start date."""
     periods = SchoolPeriod.objects.filter(participant=teacher, participant_type=ParticipantType.ECT)
@@ -114,13 +174,6 @@ def _not_already_here(teacher, school, started_on):
         teacher is not None and _open_ect_periods(teacher, started_on).filter(school=school).exists(),
         ALREADY_REGISTERED,
     )
-
-
-def _date_of_birth_rules(date_of_birth, teacher, today):
-    yield not is_date(date_of_birth), ENTER_DATE_OF_BIRTH
-    yield date_of_birth >= today, DATE_OF_BIRTH_IN_FUTURE
-    recorded = teacher.date_of_birth if teacher is not None else None
-    yield recorded is not None and recorded != date_of_birth, DATE_OF_BIRTH_DOES_NOT_MATCH
 
 
 def _not_before_earlier_school(teacher, school, started_on):

@@ -8,7 +8,7 @@ import itertools
 from config import changes, clock
 from config.validation import Checks
 from participants.models import ParticipantType, ProgrammeType, SchoolPeriod
-from participants.registration import find_or_create_teacher, lock_teacher, normalised_trn
+from participants.registration import find_or_create_teacher, find_teacher, lock_teacher, normalised_trn
 from schedules.models import Cohort
 from training import default_schedules
 from training.school_actions import steps
@@ -16,7 +16,9 @@ from training.school_actions.assign_mentor import OWN_MENTOR, assign
 from training.school_actions.checks import (
     cleaned_email,
     cleaned_name,
+    date_of_birth_rules,
     email_rules,
+    identity_rules,
     is_date,
     name_rules,
     start_rules,
@@ -35,6 +37,7 @@ def register_mentor(
     school,
     full_name,
     trn,
+    date_of_birth,
     email,
     started_on=None,
     mentee=None,
@@ -49,24 +52,22 @@ def register_mentor(
         teacher = lock_teacher(normalised_trn(trn), *([mentee.participant] if mentee is not None else []))
         if mentee is not None:
             mentee = steps.fresh(mentee)
-        checks = Checks()
-        checks.first("full_name", name_rules(full_name))
-        checks.first("trn", itertools.chain(trn_rules(trn), _not_already_here(teacher, school, started_on)))
-        checks.first("email", email_rules(email, school=school, participant=teacher, today=today))
-        checks.first(
-            "started_on",
-            itertools.chain(
-                start_rules(started_on, today=today),
-                _not_before_other_schools(teacher, school, started_on, mentoring_only_here),
-            ),
-        )
-        checks.first("mentee", _mentee_rules(mentee, school, today))
-        checks.first(
-            "mentor", [(teacher is not None and mentee is not None and mentee.participant_id == teacher.pk, OWN_MENTOR)]
-        )
-        checks.raise_if_any()
+        _rules(
+            teacher=teacher,
+            school=school,
+            full_name=full_name,
+            trn=trn,
+            date_of_birth=date_of_birth,
+            email=email,
+            started_on=started_on,
+            mentee=mentee,
+            mentoring_only_here=mentoring_only_here,
+            today=today,
+        ).raise_if_any()
 
-        teacher = find_or_create_teacher(trn=normalised_trn(trn), full_name=cleaned_name(full_name), now=now)
+        teacher = find_or_create_teacher(
+            trn=normalised_trn(trn), full_name=cleaned_name(full_name), date_of_birth=date_of_birth, now=now
+        )
         if mentoring_only_here:
             _finish_other_schools(teacher, school, started_on)
         school_period = SchoolPeriod.objects.create(
@@ -94,6 +95,64 @@ def register_mentor(
                 ect_school_period=mentee, mentor_school_period=school_period, today=today, now=now, train_mentor=False
             )
         return school_period
+
+
+def check_register_mentor(
+    *,
+    school,
+    full_name,
+    trn,
+    date_of_birth,
+    email,
+    started_on=None,
+    mentee=None,
+    lead_provider=None,
+    mentoring_only_here=False,
+    now,
+) -> list[tuple[str, str]]:
+    """register_mentor's rules for these answers, changing nothing (a question page asks before confirming)."""
+    teacher, today = find_teacher(normalised_trn(trn)), clock.london_date(now)
+    return _rules(
+        teacher=teacher,
+        school=school,
+        full_name=full_name,
+        trn=trn,
+        date_of_birth=date_of_birth,
+        email=email,
+        started_on=today if started_on is None else started_on,
+        mentee=mentee,
+        mentoring_only_here=mentoring_only_here,
+        today=today,
+    ).errors
+
+
+def _rules(
+    *, teacher, school, full_name, trn, date_of_birth, email, started_on, mentee, mentoring_only_here, today
+) -> Checks:
+    """SC6 with the identity rule: an existing teacher is matched by TRN and date of birth together."""
+    checks = Checks()
+    checks.first("full_name", name_rules(full_name))
+    checks.first("trn", itertools.chain(trn_rules(trn), _not_already_here(teacher, school, started_on)))
+    checks.first(
+        "date_of_birth",
+        itertools.chain(
+            date_of_birth_rules(date_of_birth, on=started_on, today=today),
+            identity_rules(teacher, date_of_birth, school=school),
+        ),
+    )
+    checks.first("email", email_rules(email, school=school, participant=teacher, today=today))
+    checks.first(
+        "started_on",
+        itertools.chain(
+            start_rules(started_on, today=today),
+            _not_before_other_schools(teacher, school, started_on, mentoring_only_here),
+        ),
+    )
+    checks.first("mentee", _mentee_rules(mentee, school, today))
+    checks.first(
+        "mentor", [(teacher is not None and mentee is not None and mentee.participant_id == teacher.pk, OWN_MENTOR)]
+    )
+    return checks
 
 
 def _mentor_periods(teacher):

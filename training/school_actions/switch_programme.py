@@ -11,7 +11,7 @@ from participants.models import Mentorship, ParticipantType, ProgrammeType, Scho
 from schedules.models import Cohort
 from training import default_schedules
 from training.school_actions import steps
-from training.school_actions.checks import SELECT_PROGRAMME, lead_provider_rules
+from training.school_actions.checks import SELECT_PROGRAMME, has_left, lead_provider_rules
 
 ONLY_ECTS = "Only ECTs have a training programme to change"
 ECT_LEFT = "You cannot change the training programme of an ECT who has left your school"
@@ -28,13 +28,25 @@ def switch_programme(*, ect_school_period, programme_type, lead_provider=None, n
         )
         ect_school_period = steps.fresh(ect_school_period)
         replaced = _training_to_replace(ect_school_period, today)
-        checks = Checks()
-        checks.first("programme_type", programme_rules(ect_school_period, programme_type, replaced, today))
-        checks.first("lead_provider", lead_provider_rules(programme_type, lead_provider))
-        checks.raise_if_any()
+        _rules(ect_school_period, programme_type, lead_provider, replaced, today).raise_if_any()
         if programme_type == ProgrammeType.SCHOOL_LED:
             return _to_school_led(ect_school_period, replaced, today=today, now=now)
         return _to_provider_led(ect_school_period, replaced, lead_provider, today=today, now=now)
+
+
+def check_switch_programme(*, ect_school_period, programme_type, lead_provider=None, now) -> list[tuple[str, str]]:
+    """switch_programme's rules for these answers, changing nothing (a question page asks before confirming)."""
+    today = clock.london_date(now)
+    ect_school_period = steps.fresh(ect_school_period)
+    replaced = _training_to_replace(ect_school_period, today)
+    return _rules(ect_school_period, programme_type, lead_provider, replaced, today).errors
+
+
+def _rules(ect_school_period, programme_type, lead_provider, replaced, today) -> Checks:
+    checks = Checks()
+    checks.first("programme_type", programme_rules(ect_school_period, programme_type, replaced, today))
+    checks.first("lead_provider", lead_provider_rules(programme_type, lead_provider))
+    return checks
 
 
 def _training_to_replace(school_period: SchoolPeriod, today: dt.date) -> list[TrainingPeriod]:
@@ -51,7 +63,7 @@ def _training_to_replace(school_period: SchoolPeriod, today: dt.date) -> list[Tr
 def programme_rules(school_period: SchoolPeriod, programme_type, replaced: list[TrainingPeriod], today: dt.date):
     yield school_period.participant_type != ParticipantType.ECT, ONLY_ECTS
     yield programme_type not in ProgrammeType.values, SELECT_PROGRAMME
-    yield school_period.finished_on is not None and school_period.finished_on < today, ECT_LEFT
+    yield has_left(school_period, today), ECT_LEFT
     current = next((t for t in replaced if t.not_ended_before(today)), None)
     same = current is not None and current.programme_type == programme_type
     yield same and programme_type == ProgrammeType.SCHOOL_LED, ALREADY_SCHOOL_LED

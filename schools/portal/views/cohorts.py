@@ -63,17 +63,19 @@ class CohortChoice(Journey):
             rows.append(("Delivery partner", partner.name if partner else "Not known yet", "delivery_partner"))
         return rows
 
-    def submit(self, form, now):
+    service = school_actions.confirm_cohort_choice
+    service_check = school_actions.check_confirm_cohort_choice
+
+    def arguments(self, form):
         data = form.cleaned_data
-        return school_actions.confirm_cohort_choice(
-            school=self.school,
-            cohort=self.subject,
-            programme_type=data["programme_type"],
-            lead_provider=data["lead_provider"],
-            delivery_partner=data["delivery_partner"],
-            keep_previous=form.keeps_previous,
-            now=now,
-        )
+        return {
+            "school": self.school,
+            "cohort": self.subject,
+            "programme_type": data["programme_type"],
+            "lead_provider": data["lead_provider"],
+            "delivery_partner": data["delivery_partner"],
+            "keep_previous": form.keeps_previous,
+        }
 
     def confirmation(self, form, result):
         return f"{self.subject.year} cohort confirmed", f"Your choice: {presenters.choice_text(result)}."

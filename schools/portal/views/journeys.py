@@ -1,7 +1,9 @@
 """The journey every change follows: a question, "check your answers", and a confirmation.
 
-Answers wait in the session between the question and the check; the school action runs only when
-the user confirms, and any rule it reports sends them back to the question with the error shown.
+Answers wait in the session between the question and the check. The question page runs the school
+action's own check (`check_<action>`) on the answers, so a rule's error shows on the question that caused
+it; the action runs when the user confirms and checks again, in its transaction, in case anything changed
+meanwhile: any rule it reports then sends them back to the question with the error shown.
 """
 
 from __future__ import annotations
@@ -30,6 +32,10 @@ class Journey:
     confirm_label = "Confirm"
     # School action attributes whose errors belong to a differently named field (None: the whole form).
     field_names: dict[str, str | None] = {}
+    # The school action, and its check of the same arguments (training.school_actions); read from the class
+    # (type(self)) so they stay plain functions.
+    service = None
+    service_check = None
 
     def __init__(self, request, school, subject=None):
         self.request = request
@@ -82,9 +88,22 @@ class Journey:
         """Where to go once the question is answered, if not to the check page."""
         return None
 
+    def arguments(self, form) -> dict:
+        """The school action's arguments (all but `now`) from the answers."""
+        raise NotImplementedError
+
     def submit(self, form, now):
         """Call the school action with the answers; return what it returns."""
-        raise NotImplementedError
+        return type(self).service(**self.arguments(form), now=now)
+
+    def rule_errors(self, form, now) -> list[tuple[str, str]]:
+        """The school action's rules for these answers, before anything is changed."""
+        check = type(self).service_check
+        return check(**self.arguments(form), now=now) if check is not None else []
+
+    def refusal(self) -> str | None:
+        """Why this change cannot be made at all (for example, they have left the school), if it cannot."""
+        return None
 
     def confirmation(self, form, result) -> tuple[str, str]:
         """The confirmation panel's title and the sentence below it."""
@@ -112,8 +131,17 @@ def _journey(journey_class, request, urn, kwargs):
     return journey_class(request, school, journey_class.load_subject(school, kwargs))
 
 
+def refused(journey, reason: str):
+    """A clear page instead of the question: this change cannot be made. 403, so nothing treats it as done."""
+    context = {"journey": journey, "school": journey.school, "reason": reason}
+    return render(journey.request, "portal/refused.html", context, status=403)
+
+
 def question(request, urn, journey_class, **kwargs):
     journey = _journey(journey_class, request, urn, kwargs)
+    reason = journey.refusal()
+    if reason:
+        return refused(journey, reason)
     key = journey.session_key()
     if request.method == "POST":
         form = journey.form(request.POST)
@@ -122,6 +150,10 @@ def question(request, urn, journey_class, **kwargs):
         elsewhere = journey.after_question(form)
         if elsewhere:
             return redirect(elsewhere)
+        problems = journey.rule_errors(form, now=clock.now())
+        if problems:
+            add_rule_errors(form, ValidationFailed(problems), journey.field_names)
+            return journey.render_question(form)
         request.session[key] = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
         return redirect(journey.check_url())
     # Coming back from the check page shows the answers given; a fresh start forgets them.
@@ -133,6 +165,9 @@ def question(request, urn, journey_class, **kwargs):
 
 def check(request, urn, journey_class, **kwargs):
     journey = _journey(journey_class, request, urn, kwargs)
+    reason = journey.refusal()
+    if reason:
+        return refused(journey, reason)
     key = journey.session_key()
     answers = request.session.get(key)
     if answers is None:

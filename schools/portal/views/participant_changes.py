@@ -9,6 +9,9 @@ from schools.portal import forms, selectors
 from schools.portal.views.journeys import Journey, choice_label, date_text, participant_url
 from schools.portal.views.registration import RegisterMentor
 from training import school_actions
+from training.school_actions.change_leaving_date import reported_leaving_rules
+from training.school_actions.checks import still_here_rules
+from training.school_actions.update_name import who_may_be_renamed_rules
 
 
 class ParticipantJourney(Journey):
@@ -37,6 +40,13 @@ class ParticipantJourney(Journey):
         self.subject.participant.refresh_from_db(fields=["full_name"])
         return f"Back to {self.subject.participant.full_name}"
 
+    def subject_rules(self):
+        """The school action's rules about who may be changed: by default, only someone who has not left."""
+        return still_here_rules(self.subject, self.today)
+
+    def refusal(self):
+        return next((message for failing, message in self.subject_rules() if failing), None)
+
 
 class ChangeName(ParticipantJourney):
     slug = "change-name"
@@ -53,8 +63,14 @@ class ChangeName(ParticipantJourney):
     def summary_rows(self, form):
         return [("Full name", form.cleaned_data["full_name"], "full_name")]
 
-    def submit(self, form, now):
-        return school_actions.update_name(school_period=self.subject, full_name=form.cleaned_data["full_name"], now=now)
+    service = school_actions.update_name
+    service_check = school_actions.check_update_name
+
+    def subject_rules(self):
+        return who_may_be_renamed_rules(self.subject, self.today)
+
+    def arguments(self, form):
+        return {"school_period": self.subject, "full_name": form.cleaned_data["full_name"]}
 
     def confirmation(self, form, result):
         return "Name changed", f"Their name is now {form.cleaned_data['full_name']}."
@@ -75,8 +91,11 @@ class ChangeEmail(ParticipantJourney):
     def summary_rows(self, form):
         return [("Email address", form.cleaned_data["email"], "email")]
 
-    def submit(self, form, now):
-        return school_actions.update_email(school_period=self.subject, email=form.cleaned_data["email"], now=now)
+    service = school_actions.update_email
+    service_check = school_actions.check_update_email
+
+    def arguments(self, form):
+        return {"school_period": self.subject, "email": form.cleaned_data["email"]}
 
     def confirmation(self, form, result):
         return (
@@ -97,14 +116,82 @@ class ReportLeaving(ParticipantJourney):
     def summary_rows(self, form):
         return [("Leaving date", date_text(form.cleaned_data["leaving_on"]), "leaving_on")]
 
-    def submit(self, form, now):
-        return school_actions.report_leaving(
-            school_period=self.subject, leaving_on=form.cleaned_data["leaving_on"], now=now
-        )
+    service = school_actions.report_leaving
+    service_check = school_actions.check_report_leaving
+
+    def arguments(self, form):
+        return {"school_period": self.subject, "leaving_on": form.cleaned_data["leaving_on"]}
 
     def confirmation(self, form, result):
         name = self.subject.participant.full_name
         return "Leaving date recorded", f"{name} leaves your school on {date_text(form.cleaned_data['leaving_on'])}."
+
+
+class ChangeLeavingDate(ParticipantJourney):
+    slug = "change-leaving-date"
+    url = "participants/<int:pk>/leaving/change/"
+    action = "change_leaving_date"
+    form_class = forms.LeavingForm
+    template = "portal/questions/leaving.html"
+    title = "Change their leaving date"
+    confirm_label = "Confirm new leaving date"
+    service = school_actions.change_leaving_date
+    service_check = school_actions.check_change_leaving_date
+
+    def subject_rules(self):
+        # A leaving date can be corrected after it has passed, unless another school has registered them since.
+        return reported_leaving_rules(self.subject)
+
+    def initial(self):
+        return {"leaving_on": self.subject.finished_on}
+
+    def arguments(self, form):
+        return {"school_period": self.subject, "leaving_on": form.cleaned_data["leaving_on"]}
+
+    def summary_rows(self, form):
+        return [("Leaving date", date_text(form.cleaned_data["leaving_on"]), "leaving_on")]
+
+    def confirmation(self, form, result):
+        name = self.subject.participant.full_name
+        return "Leaving date changed", f"{name} leaves your school on {date_text(form.cleaned_data['leaving_on'])}."
+
+
+class WithdrawLeavingDate(ParticipantJourney):
+    slug = "withdraw-leaving-date"
+    url = "participants/<int:pk>/leaving/withdraw/"
+    action = "withdraw_leaving_date"
+    form_class = forms.StayingForm
+    template = "portal/questions/staying.html"
+    title = "Are they staying at your school?"
+    confirm_label = "Confirm they are staying"
+    service = school_actions.withdraw_leaving_date
+    service_check = school_actions.check_withdraw_leaving_date
+
+    def subject_rules(self):
+        return reported_leaving_rules(self.subject)
+
+    def context(self):
+        return {"reported": date_text(self.subject.finished_on)}
+
+    def after_question(self, form):
+        if not form.is_staying:
+            return self.back_url()
+        return None
+
+    def arguments(self, form):
+        return {"school_period": self.subject}
+
+    def summary_rows(self, form):
+        return [
+            (
+                "Leaving date",
+                f"Withdraw {date_text(self.subject.finished_on)}: they are staying at your school",
+                "staying",
+            )
+        ]
+
+    def confirmation(self, form, result):
+        return "Leaving date withdrawn", f"{self.subject.participant.full_name} is staying at your school."
 
 
 class AssignMentor(ParticipantJourney):
@@ -129,10 +216,11 @@ class AssignMentor(ParticipantJourney):
     def summary_rows(self, form):
         return [("Mentor", form.chosen_mentor().participant.full_name, "mentor")]
 
-    def submit(self, form, now):
-        return school_actions.assign_mentor(
-            ect_school_period=self.subject, mentor_school_period=form.chosen_mentor(), now=now
-        )
+    service = school_actions.assign_mentor
+    service_check = school_actions.check_assign_mentor
+
+    def arguments(self, form):
+        return {"ect_school_period": self.subject, "mentor_school_period": form.chosen_mentor()}
 
     def confirmation(self, form, result):
         mentor = form.chosen_mentor().participant.full_name
@@ -154,9 +242,11 @@ class RegisterMentorForEct(ParticipantJourney):
         return reverse("portal:assign-mentor", kwargs=self.kwargs())
 
     summary_rows = RegisterMentor.summary_rows
+    service = school_actions.register_mentor
+    service_check = school_actions.check_register_mentor
 
-    def submit(self, form, now):
-        return school_actions.register_mentor(school=self.school, mentee=self.subject, now=now, **form.cleaned_data)
+    def arguments(self, form):
+        return {"school": self.school, "mentee": self.subject, **form.cleaned_data}
 
     def confirmation(self, form, result):
         mentor = form.cleaned_data["full_name"]
@@ -182,13 +272,15 @@ class SwitchProgramme(ParticipantJourney):
             rows.append(("Lead provider", form.cleaned_data["lead_provider"].name, "lead_provider"))
         return rows
 
-    def submit(self, form, now):
-        return school_actions.switch_programme(
-            ect_school_period=self.subject,
-            programme_type=form.cleaned_data["programme_type"],
-            lead_provider=form.cleaned_data.get("lead_provider"),
-            now=now,
-        )
+    service = school_actions.switch_programme
+    service_check = school_actions.check_switch_programme
+
+    def arguments(self, form):
+        return {
+            "ect_school_period": self.subject,
+            "programme_type": form.cleaned_data["programme_type"],
+            "lead_provider": form.cleaned_data.get("lead_provider"),
+        }
 
     def confirmation(self, form, result):
         programme = choice_label(form, "programme_type").lower()
@@ -207,10 +299,11 @@ class ChangeLeadProvider(ParticipantJourney):
     def summary_rows(self, form):
         return [("Lead provider", form.cleaned_data["lead_provider"].name, "lead_provider")]
 
-    def submit(self, form, now):
-        return school_actions.change_lead_provider(
-            school_period=self.subject, lead_provider=form.cleaned_data["lead_provider"], now=now
-        )
+    service = school_actions.change_lead_provider
+    service_check = school_actions.check_change_lead_provider
+
+    def arguments(self, form):
+        return {"school_period": self.subject, "lead_provider": form.cleaned_data["lead_provider"]}
 
     def confirmation(self, form, result):
         provider = form.cleaned_data["lead_provider"].name

@@ -31,8 +31,11 @@ class RegisterEct(Journey):
             rows.append(("Lead provider", data["lead_provider"].name, "lead_provider"))
         return rows
 
-    def submit(self, form, now):
-        return school_actions.register_ect(school=self.school, now=now, **form.cleaned_data)
+    service = school_actions.register_ect
+    service_check = school_actions.check_register_ect
+
+    def arguments(self, form):
+        return {"school": self.school, **form.cleaned_data}
 
     def confirmation(self, form, result):
         return "ECT registered", f"{form.cleaned_data['full_name']} is registered as an ECT at {self.school.name}."
@@ -59,11 +62,15 @@ class RegisterMentor(Journey):
         return [
             ("Full name", data["full_name"], "full_name"),
             ("Teacher reference number (TRN)", data["trn"], "trn"),
+            ("Date of birth", date_text(data["date_of_birth"]), "date_of_birth"),
             ("Email address", data["email"], "email"),
         ]
 
-    def submit(self, form, now):
-        return school_actions.register_mentor(school=self.school, now=now, **form.cleaned_data)
+    service = school_actions.register_mentor
+    service_check = school_actions.check_register_mentor
+
+    def arguments(self, form):
+        return {"school": self.school, **form.cleaned_data}
 
     def confirmation(self, form, result):
         return "Mentor registered", f"{form.cleaned_data['full_name']} is registered as a mentor at {self.school.name}."
