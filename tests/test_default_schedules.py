@@ -298,6 +298,8 @@ def test_DS7_missing_schedule_leaves_the_registration_undone(lead_provider, toda
 
 def test_DS8_a_transfer_keeps_the_schedule_it_had(lead_provider, today):
     participant, previous = trained_participant(lead_provider, schedule="ecf-reduced-april")
+    participant.date_of_birth = dt.date(1990, 1, 1)  # a TRN names a known teacher only with their date of birth
+    participant.save()
     new_school = partnership(lead_provider, school=factories.SchoolFactory()).school
     with changes.recording(actor=Actor("school_user", "1", "tutor@school.example")):
         school_period = register_ect(

@@ -44,7 +44,7 @@ def ect_and_later_mentor(lead_provider, today):
     school = factories.SchoolFactory()
     partnership(lead_provider, school=school, cohort=2025)
     _, training = trained_participant(lead_provider, school=school)
-    mentor = factories.ParticipantFactory(trn="7654321")
+    mentor = factories.ParticipantFactory(trn="7654321", date_of_birth=dt.date(1985, 1, 1))
     assert mentor.pk > training.school_period.participant_id
     return training.school_period, mentor
 
@@ -53,7 +53,13 @@ def test_registering_a_mentor_for_an_ect_locks_both_in_one_statement_as_assignin
     ect, mentor = ect_and_later_mentor
     with changes.recording(now=NOW), CaptureQueriesContext(connection) as queries:
         school_period = register_mentor(
-            school=ect.school, full_name="Mo Mentor", trn=mentor.trn, email="mo@school.example", mentee=ect, now=NOW
+            school=ect.school,
+            full_name="Mo Mentor",
+            trn=mentor.trn,
+            date_of_birth=mentor.date_of_birth,
+            email="mo@school.example",
+            mentee=ect,
+            now=NOW,
         )
     first = participant_locks(queries)[0]
     assert str(ect.participant_id) in first and mentor.trn in first and "ORDER BY" in first

@@ -12,7 +12,7 @@ import pytest
 from config import changes, clock
 from config.changes import Actor
 from config.models import AuditEvent
-from participants.models import ParticipantType
+from participants.models import Participant, ParticipantType
 from schools.models import LeadProviderDeliveryPartnership, SchoolCohortChoice
 from tests import factories
 from tests.builders import partnership, trained_participant
@@ -33,6 +33,7 @@ BUILT = dt.datetime(2026, 1, 14, 9, 0, tzinfo=UTC)
 NOW = dt.datetime(2026, 1, 15, 12, 0, tzinfo=UTC)  # the `today` fixture's moment
 TODAY = dt.date(2026, 1, 15)
 SINCE_TODAY = "2026-01-15T00:00:00Z"
+BORN_ON = dt.date(1991, 2, 3)
 SCHOOL_USER = Actor("school_user", "42", "tutor@school.example")
 
 _trns = itertools.count(3000000)
@@ -59,7 +60,7 @@ def register(school, lead_provider=None, at=NOW, **overrides):
         "school": school,
         "full_name": "Grace Hopper",
         "trn": str(next(_trns)),
-        "date_of_birth": dt.date(1991, 2, 3),
+        "date_of_birth": BORN_ON,
         "email": f"grace{next(_trns)}@school.example",
         "started_on": TODAY,
         "working_pattern": "part_time",
@@ -106,8 +107,10 @@ def school(lead_provider):
 
 @pytest.fixture
 def ect(lead_provider, school):
-    """An ECT the provider has trained at the school since September."""
+    """An ECT the provider has trained at the school since September, born on the day `register` gives."""
     participant, _ = built(trained_participant, lead_provider, school=school)
+    Participant.objects.filter(pk=participant.pk).update(date_of_birth=BORN_ON)
+    participant.refresh_from_db()
     return participant
 
 
@@ -222,6 +225,7 @@ def test_SC6_O10_a_mentor_registered_for_an_ect_is_visible_eligible_and_becomes_
         school=school,
         full_name="Mary Mentor",
         trn=str(next(_trns)),
+        date_of_birth=dt.date(1980, 7, 14),
         email="mary@school.example",
         mentee=school_period_of(ect),
     ).participant

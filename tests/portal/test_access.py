@@ -27,6 +27,10 @@ PARTICIPANT_PAGES = [
     "switch-programme-check",
     "change-lead-provider",
     "change-lead-provider-check",
+    "change-leaving-date",
+    "change-leaving-date-check",
+    "withdraw-leaving-date",
+    "withdraw-leaving-date-check",
 ]
 SCHOOL_PAGES = [
     "participants",
