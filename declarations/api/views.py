@@ -33,7 +33,7 @@ DECLARATIONS_FILTER = schema.filter_parameter(
 
 
 def _one(lead_provider, id) -> dict:
-    return get_visible_or_404(reading.rows(reading.own_declarations(lead_provider)), api_id=id)
+    return get_visible_or_404(reading.rows(reading.visible_declarations(lead_provider)), api_id=id)
 
 
 class DeclarationList(LeadProviderView):
@@ -49,7 +49,7 @@ class DeclarationList(LeadProviderView):
         },
     )
     def get(self, request):
-        chosen = self.filtered(DeclarationFilterSet, reading.own_declarations(self.lead_provider))
+        chosen = self.filtered(DeclarationFilterSet, reading.visible_declarations(self.lead_provider))
         page = page_from(request.query_params)
         queryset = reading.rows(chosen.qs.order_by("created_at", "id"))
         return Response({"data": [declaration_document(row) for row in page.slice(queryset)]})

@@ -9,8 +9,9 @@ from declarations.models import Declaration
 from participants.models import Participant, ParticipantType
 from schools.models import SchoolFundingEligibility
 from tests import factories
-from tests.builders import trained_participant
+from tests.builders import partnership, trained_participant
 from tests.conftest import ProviderClient, concurrently
+from training.school_actions.change_lead_provider import change_lead_provider
 from training.support.induction import record_induction_period
 
 UTC = dt.UTC
@@ -441,6 +442,62 @@ def test_D35_another_providers_declaration_cannot_be_voided_or_read(api, other_a
     assert other_api.put(f"/api/v3/participant-declarations/{declaration_id}/void").status_code == 404
     assert other_api.get(f"/api/v3/participant-declarations/{declaration_id}").status_code == 404
     assert other_api.get("/api/v3/participant-declarations").json() == {"data": []}
+
+
+# --- D38: what another provider's declarations a provider sees ----------------------------------------
+
+
+def test_D38_after_a_change_of_provider_the_new_one_sees_the_old_ones_live_declarations_but_cannot_void_them(
+    api, other_api, other_lead_provider, ect
+):
+    started = declare(api, ect).json()["data"]
+    retained = declare(api, ect, declaration_type="retained-1", declaration_date="2025-12-01T10:00:00Z").json()["data"]
+    assert api.put(f"/api/v3/participant-declarations/{retained['id']}/void").status_code == 200
+    school_period = ect.school_periods.get()
+    partnership(other_lead_provider, school=school_period.school, cohort=2025)
+    change_lead_provider(school_period=school_period, lead_provider=other_lead_provider, now=clock.now())
+
+    listed = other_api.get("/api/v3/participant-declarations").json()["data"]
+    assert [item["id"] for item in listed] == [started["id"]]  # the voided one does not make a duplicate
+    assert listed[0]["attributes"]["lead_provider_name"] == api.lead_provider.name
+    shown = other_api.get(f"/api/v3/participant-declarations/{started['id']}")
+    assert shown.json()["data"] == listed[0]
+    assert other_api.get(f"/api/v3/participant-declarations/{retained['id']}").status_code == 404
+    assert other_api.put(f"/api/v3/participant-declarations/{started['id']}/void").status_code == 404  # D35
+    assert errors(declare(other_api, ect, declaration_date="2026-01-15T10:00:00Z")) == [
+        ("declaration_type", "A declaration has already been submitted that will be, or has been, paid for this event.")
+    ]
+    # The old provider still sees both of its own.
+    assert [item["id"] for item in api.get("/api/v3/participant-declarations").json()["data"]] == [
+        started["id"],
+        retained["id"],
+    ]
+
+
+def test_D38_a_provider_whose_training_ended_sees_others_declarations_dated_up_to_its_end_date_only(
+    api, other_api, other_lead_provider, lead_provider, today
+):
+    participant, _ = trained_participant(
+        other_lead_provider,
+        started_on=dt.date(2025, 9, 1),
+        finished_on=dt.date(2025, 12, 31),
+        school_finished_on=dt.date(2025, 12, 31),
+    )
+    trained_participant(lead_provider, participant=participant, started_on=dt.date(2026, 1, 1))
+    on_its_last_day = declare(api, participant, declaration_date="2025-12-31T23:30:00Z").json()["data"]
+    after_it_ended = declare(
+        api, participant, declaration_type="retained-1", declaration_date="2026-01-01T00:30:00Z"
+    ).json()["data"]
+
+    listed = [item["id"] for item in other_api.get("/api/v3/participant-declarations").json()["data"]]
+    assert listed == [on_its_last_day["id"]]
+    assert other_api.get(f"/api/v3/participant-declarations/{after_it_ended['id']}").status_code == 404
+
+
+def test_D38_a_provider_that_never_trained_the_participant_sees_none_of_their_declarations(api, other_api, ect):
+    declaration_id = declare(api, ect).json()["data"]["id"]
+    assert other_api.get("/api/v3/participant-declarations").json() == {"data": []}
+    assert other_api.get(f"/api/v3/participant-declarations/{declaration_id}").status_code == 404
 
 
 # --- listing ------------------------------------------------------------------------------------------
