@@ -196,6 +196,8 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Lead provider API",
     "VERSION": "v3",
+    # The decisions providers need to know, where the contract is silent or this service differs from it.
+    "DESCRIPTION": (BASE_DIR / "config" / "api" / "description.md").read_text(),
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v3",
