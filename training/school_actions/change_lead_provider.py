@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from config import changes, clock
 from config.validation import Checks
@@ -87,4 +88,46 @@ def _move(school_period: SchoolPeriod, current: TrainingPeriod, lead_provider, *
         schedule=schedule,
         started_on=steps.training_starts_on(school_period, today),
         now=now,
+    )
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What each provider will see if the school confirms the change (SC13), for the school to read first."""
+
+    old_provider: str
+    old_sees: str  # "left": they see the training ended; "nothing": they lose it; "": they never saw it
+    new_provider: str
+    new_sees_now: bool  # False: only an EOI until the new provider confirms a partnership (V1, V5)
+    cohort_year: int
+
+
+def outcome(*, school_period, lead_provider, now) -> Outcome | None:
+    """SC13's effect on who sees the participant, without changing anything; None when the change is refused."""
+    today = clock.london_date(now)
+    school_period = steps.fresh(school_period)
+    current = steps.current_or_next(school_period, today)
+    if _rules(school_period, lead_provider, current, today).errors:
+        return None
+    cohort = default_schedules.cohort_of(current)
+    if current.partnership_id is None:
+        old_sees = ""
+    elif current.started_on >= today:
+        # Re-pointed: the old provider keeps the participant only through other training it had with them.
+        others = TrainingPeriod.objects.filter(
+            school_period__participant_id=school_period.participant_id,
+            partnership__lead_provider=current.lead_provider,
+        ).exclude(pk=current.pk)
+        old_sees = "left" if others.exists() else "nothing"
+    else:
+        old_sees = "left"
+    new_partnership = steps.partnership_for(
+        school=school_period.school, lead_provider=lead_provider, cohort=cohort, roll_over=False, now=now
+    )
+    return Outcome(
+        old_provider=current.lead_provider.name,
+        old_sees=old_sees,
+        new_provider=lead_provider.name,
+        new_sees_now=new_partnership is not None,
+        cohort_year=cohort.year,
     )

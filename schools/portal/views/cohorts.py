@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from schools.portal import forms, presenters, selectors
+from schools.portal import audience, forms, presenters, selectors
 from schools.portal.views.journeys import Journey, choice_label
 from training import school_actions
 
@@ -82,6 +82,9 @@ class CohortChoice(Journey):
 
     def next_url(self, result):
         return self.back_url()
+
+    def audience(self, result):
+        return audience.of_cohort_choice(self.school, self.subject, result.lead_provider)
 
     def next_label(self):
         return "Back to your cohorts"

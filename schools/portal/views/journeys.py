@@ -109,6 +109,14 @@ class Journey:
         """The confirmation panel's title and the sentence below it."""
         raise NotImplementedError
 
+    def audience(self, result) -> list[str]:
+        """Who sees the change, and when (schools.portal.audience), said on the confirmation."""
+        return []
+
+    def check_notes(self, form) -> list[str]:
+        """What will happen that the school should know before confirming."""
+        return []
+
     def next_url(self, result) -> str:
         return self.back_url()
 
@@ -188,6 +196,7 @@ def check(request, urn, journey_class, **kwargs):
             "urn": journey.school.urn,
             "title": title,
             "body": body,
+            "audience": journey.audience(result),
             "next_url": journey.next_url(result),
             "next_label": journey.next_label(),
         }
@@ -195,7 +204,13 @@ def check(request, urn, journey_class, **kwargs):
     return render(
         request,
         "portal/check.html",
-        {"journey": journey, "school": journey.school, "rows": journey.summary_rows(form), **journey.context()},
+        {
+            "journey": journey,
+            "school": journey.school,
+            "rows": journey.summary_rows(form),
+            "notes": journey.check_notes(form),
+            **journey.context(),
+        },
     )
 
 

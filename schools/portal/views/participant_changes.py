@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from config import clock
 from participants.models import ParticipantType
-from schools.portal import forms, selectors
+from schools.portal import audience, forms, selectors
 from schools.portal.views.journeys import Journey, choice_label, date_text, participant_url
 from schools.portal.views.registration import RegisterMentor
 from training import school_actions
+from training.school_actions.change_lead_provider import outcome as change_outcome
 from training.school_actions.change_leaving_date import reported_leaving_rules
 from training.school_actions.checks import still_here_rules
 from training.school_actions.update_name import who_may_be_renamed_rules
@@ -39,6 +41,9 @@ class ParticipantJourney(Journey):
         # The change may have been to their name.
         self.subject.participant.refresh_from_db(fields=["full_name"])
         return f"Back to {self.subject.participant.full_name}"
+
+    def audience(self, result):
+        return audience.of_participant(self.subject, self.today)
 
     def subject_rules(self):
         """The school action's rules about who may be changed: by default, only someone who has not left."""
@@ -304,6 +309,27 @@ class ChangeLeadProvider(ParticipantJourney):
 
     def arguments(self, form):
         return {"school_period": self.subject, "lead_provider": form.cleaned_data["lead_provider"]}
+
+    def check_notes(self, form):
+        told = change_outcome(
+            school_period=self.subject, lead_provider=form.cleaned_data["lead_provider"], now=clock.now()
+        )
+        if told is None:
+            return []
+        name = self.subject.participant.full_name
+        notes = []
+        if told.old_sees == "left":
+            notes.append(f"{told.old_provider} will see {name} as left from today.")
+        elif told.old_sees == "nothing":
+            notes.append(f"{told.old_provider} will no longer see {name} at all.")
+        if told.new_sees_now:
+            notes.append(f"{told.new_provider} will see {name} from today.")
+        else:
+            notes.append(
+                f"{told.new_provider} has no partnership with your school for the {told.cohort_year} cohort, "
+                f"so they will not see {name} until they confirm one."
+            )
+        return notes
 
     def confirmation(self, form, result):
         provider = form.cleaned_data["lead_provider"].name

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from schools.portal import forms
+from schools.portal import audience, forms
 from schools.portal.views.journeys import Journey, choice_label, date_text, participant_url
 from training import school_actions
 
@@ -43,6 +43,9 @@ class RegisterEct(Journey):
     def next_url(self, result):
         return participant_url(self.school, result)
 
+    def audience(self, result):
+        return audience.of_participant(result, self.today)
+
     def next_label(self):
         return "View their details"
 
@@ -77,6 +80,9 @@ class RegisterMentor(Journey):
 
     def next_url(self, result):
         return participant_url(self.school, result)
+
+    def audience(self, result):
+        return audience.of_participant(result, self.today)
 
     def next_label(self):
         return "View their details"
