@@ -22,11 +22,12 @@ def _names(names) -> str:
 def of_participant(school_period: SchoolPeriod, today: dt.date) -> list[str]:
     """Sentences saying which providers see this person's change now, which will later, or that none does."""
     name = school_period.participant.full_name
+    # Providers who see them through training elsewhere do not see what this school changes about its own period.
     seeing = [
         enrolment.lead_provider.name
-        for enrolment in ProviderEnrolment.objects.filter(participant_id=school_period.participant_id).select_related(
-            "lead_provider"
-        )
+        for enrolment in ProviderEnrolment.objects.filter(
+            participant_id=school_period.participant_id, training_period__school_period=school_period
+        ).select_related("lead_provider")
     ]
     waiting = [
         training.lead_provider.name
@@ -49,7 +50,7 @@ def of_participant(school_period: SchoolPeriod, today: dt.date) -> list[str]:
             "Until then, no lead provider sees their training with them."
         )
     if not sentences:
-        sentences.append(f"No lead provider sees {name}, so no lead provider sees this change.")
+        sentences.append(f"No lead provider sees this change: {name} has no training with a lead provider here.")
     return sentences
 
 

@@ -60,7 +60,7 @@ def test_V1_a_school_led_registration_says_no_lead_provider_sees_it(
 ):
     builders.partnership(lead_provider, school=school)
     page = confirm(signed_in, "register-ect", {"urn": school.urn}, {**VALID_ECT, "programme_type": "school_led"})
-    assert "No lead provider sees Priya Shah, so no lead provider sees this change." in page
+    assert "No lead provider sees this change: Priya Shah has no training with a lead provider here." in page
     assert "can see this change" not in page
     priya = Participant.objects.get(trn="1234567")
     assert sees(lead_provider, priya) is None and sees(other_lead_provider, priya) is None
@@ -101,7 +101,7 @@ def test_SC6_a_mentor_registered_on_their_own_is_seen_by_no_lead_provider(signed
         "email": "robin@oakfield.example",
     }
     page = confirm(signed_in, "register-mentor", {"urn": school.urn}, answers)
-    assert "No lead provider sees Robin Ellis, so no lead provider sees this change." in page
+    assert "No lead provider sees this change: Robin Ellis has no training with a lead provider here." in page
     assert sees(lead_provider, Participant.objects.get(trn="7654321")) is None
 
 
