@@ -396,3 +396,12 @@ def test_P11_the_delivery_partner_chosen_must_work_with_the_chosen_provider(scho
             "Their Partner does not work with Ambition Institute in the 2025 cohort. Select another delivery partner",
         )
     ]
+
+
+def test_F12_someone_is_leaving_on_their_last_day_and_left_from_the_next(school):
+    last_day_today = factories.SchoolPeriodFactory(school=school, finished_on=TODAY)
+    last_day_yesterday = factories.SchoolPeriodFactory(school=school, finished_on=TODAY - dt.timedelta(days=1))
+    assert school_actions.check_update_email(school_period=last_day_today, email="new@school.example", now=NOW) == []
+    assert school_actions.check_update_email(school_period=last_day_yesterday, email="new@school.example", now=NOW) == [
+        ("email", checks.HAS_LEFT)
+    ]

@@ -57,8 +57,9 @@ def cleaned_email(email) -> str:
 
 
 def has_left(school_period: SchoolPeriod, today: dt.date) -> bool:
-    """Left as F12 says (the last day counts as left), which is what the school and the providers see."""
-    return school_period.finished_on is not None and school_period.finished_on <= today
+    """Left as participants.status says (leaving on their last day, left from the next), which is what the school
+    and the providers see."""
+    return school_period.finished_on is not None and school_period.finished_on < today
 
 
 def still_here_rules(school_period: SchoolPeriod, today: dt.date):
