@@ -14,8 +14,9 @@ import re
 from django import forms
 
 from participants.models import ProgrammeType, WorkingPattern
-from schools.models import DeliveryPartner, LeadProvider
+from schools.models import LeadProvider
 from training.school_actions.checks import lead_provider_applies, lead_provider_rules
+from training.school_actions.confirm_cohort_choice import delivery_partners_for
 
 DATE_PARTS = ("day", "month", "year")
 
@@ -240,12 +241,6 @@ class CohortChoiceForm(ProviderLedNeedsProvider, forms.Form):
     )
     programme_type = _programme_type_field()
     lead_provider = _lead_provider_field()
-    delivery_partner = forms.ModelChoiceField(
-        queryset=DeliveryPartner.objects.order_by("name"),
-        required=False,
-        empty_label="Not known yet",
-        error_messages={"invalid_choice": "Select a delivery partner"},
-    )
 
     def __init__(self, *args, can_keep=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -258,17 +253,64 @@ class CohortChoiceForm(ProviderLedNeedsProvider, forms.Form):
     def clean(self):
         if self.can_keep and self.data.get(self.add_prefix("keep_previous")) == KEEP:
             # Keeping last year's choice answers every other question.
-            for name in ("programme_type", "lead_provider", "delivery_partner"):
+            for name in ("programme_type", "lead_provider"):
                 self.errors.pop(name, None)
             return {"keep_previous": KEEP, "programme_type": None, "lead_provider": None, "delivery_partner": None}
         cleaned = super().clean()
-        if "programme_type" in cleaned and not lead_provider_applies(cleaned["programme_type"]):
-            cleaned["delivery_partner"] = None
+        cleaned["delivery_partner"] = None  # asked next, among the chosen provider's delivery partners
         return cleaned
 
     @property
     def keeps_previous(self) -> bool:
         return self.cleaned_data.get("keep_previous") == KEEP
+
+
+NOT_KNOWN_YET = "not-known-yet"
+
+
+class CohortDeliveryPartnerForm(forms.Form):
+    """The delivery partner, among those working with the lead provider chosen on the previous page (P1's pairing)."""
+
+    lead_provider = forms.ModelChoiceField(
+        queryset=LeadProvider.objects.all(),
+        widget=forms.HiddenInput,
+        error_messages={"required": "Select a lead provider", "invalid_choice": "Select a lead provider"},
+    )
+    delivery_partner = forms.ChoiceField(
+        error_messages={
+            "required": "Select a delivery partner, or that it is not known yet",
+            "invalid_choice": "Select a delivery partner, or that it is not known yet",
+        }
+    )
+
+    def __init__(self, *args, cohort, **kwargs):
+        super().__init__(*args, **kwargs)
+        chosen = self.data.get("lead_provider") if self.is_bound else self.initial.get("lead_provider")
+        lead_provider = LeadProvider.objects.filter(pk=chosen).first() if str(chosen or "").isdigit() else None
+        self.lead_provider = lead_provider
+        self.partners = {
+            str(partner.pk): partner
+            for partner in (delivery_partners_for(lead_provider, cohort) if lead_provider is not None else [])
+        }
+        self.fields["delivery_partner"].choices = [
+            *((key, partner.name) for key, partner in self.partners.items()),
+            (NOT_KNOWN_YET, "Not known yet"),
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["delivery_partner"] = self.partners.get(cleaned.get("delivery_partner"))
+        return {**cleaned, "programme_type": ProgrammeType.PROVIDER_LED, "keep_previous": CHANGE}
+
+    @property
+    def keeps_previous(self) -> bool:
+        return False
+
+    @property
+    def partners_hint(self) -> str:
+        if self.lead_provider is None:
+            return ""
+        return f"The delivery partners working with {self.lead_provider.name} in this cohort. They confirm which one."
 
 
 class SignInForm(forms.Form):

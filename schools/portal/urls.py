@@ -18,6 +18,7 @@ JOURNEYS = [
     participant_changes.SwitchProgramme,
     participant_changes.ChangeLeadProvider,
     cohorts.CohortChoice,
+    cohorts.CohortDeliveryPartner,
 ]
 
 

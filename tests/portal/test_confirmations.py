@@ -147,11 +147,17 @@ def test_SC13_training_not_yet_started_moves_and_the_old_provider_loses_the_part
 
 
 def test_a_cohort_choice_says_whether_the_provider_sees_a_partnership(signed_in, school, lead_provider):
+    kwargs = {"urn": school.urn, "year": 2025}
+    answered = signed_in.post(
+        reverse("portal:cohort-choice", kwargs=kwargs),
+        {"programme_type": "provider_led", "lead_provider": str(lead_provider.pk)},
+    )
+    assert answered.status_code == 302 and "/delivery-partner/" in answered.url
     page = confirm(
         signed_in,
-        "cohort-choice",
-        {"urn": school.urn, "year": 2025},
-        {"programme_type": "provider_led", "lead_provider": str(lead_provider.pk), "delivery_partner": ""},
+        "cohort-delivery-partner",
+        kwargs,
+        {"lead_provider": str(lead_provider.pk), "delivery_partner": "not-known-yet"},
     )
     assert "Ambition Institute has no partnership with your school for the 2025 cohort yet." in page
     page = confirm(signed_in, "cohort-choice", {"urn": school.urn, "year": 2025}, {"programme_type": "school_led"})

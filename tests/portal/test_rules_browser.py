@@ -212,3 +212,39 @@ def test_someone_who_has_left_cannot_be_changed_by_typing_the_address_but_their_
     fill_date(page, "When is their last day at your school?", dt.date(2026, 2, 13))
     continue_and_confirm(page, "Confirm new leaving date")
     assert enrolment(seen_by(lead_provider, participant))["participant_status"] == "leaving"
+
+
+def test_P11_a_provider_led_cohort_choice_offers_only_that_providers_delivery_partners(
+    browser_page, school, tutor, lead_provider, other_lead_provider
+):
+    from schools.models import LeadProviderDeliveryPartnership, SchoolCohortChoice
+
+    page = browser_page
+    ours, theirs = (
+        factories.DeliveryPartnerFactory(name="Northern Partners"),
+        factories.DeliveryPartnerFactory(name="Southern Partners"),
+    )
+    LeadProviderDeliveryPartnership.objects.create(lead_provider=lead_provider, delivery_partner=ours, cohort_id=2026)
+    LeadProviderDeliveryPartnership.objects.create(
+        lead_provider=other_lead_provider, delivery_partner=theirs, cohort_id=2026
+    )
+    sign_in(page, tutor.email)
+    page.goto(f"/school/{school.urn}/cohorts/2026/")
+    page.get_by_role("radio", name="Provider-led").check()
+    page.get_by_label("If provider-led, which lead provider will train them?").select_option(label=lead_provider.name)
+    page.get_by_role("button", name="Continue").click()
+    partners = page.get_by_role("group", name="Delivery partner")
+    expect(partners.get_by_role("radio")).to_have_count(2)
+    expect(partners.get_by_label("Northern Partners")).to_be_visible()
+    expect(partners.get_by_label("Southern Partners")).to_have_count(0)
+    assert_accessible(page)
+    page.get_by_role("button", name="Continue").click()
+    expect(error_link(page, "Select a delivery partner, or that it is not known yet")).to_be_visible()
+    assert_accessible(page)
+    partners.get_by_label("Northern Partners").check()
+    continue_and_confirm(page, "Confirm")
+    expect(
+        page.get_by_text("Ambition Institute has no partnership with your school for the 2026 cohort yet")
+    ).to_be_visible()
+    choice = SchoolCohortChoice.objects.get(school=school, cohort_id=2026)
+    assert (choice.lead_provider, choice.delivery_partner) == (lead_provider, ours)

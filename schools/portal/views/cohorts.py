@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.urls import reverse
 
 from schools.portal import audience, forms, presenters, selectors
 from schools.portal.views.journeys import Journey, choice_label
 from training import school_actions
+from training.school_actions.checks import lead_provider_applies
+from training.school_actions.confirm_cohort_choice import previous_choice
 
 
 class CohortChoice(Journey):
@@ -33,12 +37,18 @@ class CohortChoice(Journey):
         return reverse("portal:cohorts", kwargs={"urn": self.school.urn})
 
     def previous(self):
-        """Last cohort's decided choice, shown so the school can keep it."""
+        """The earlier choice the school action would keep, shown so the school can keep it (provider-led only)."""
         if not hasattr(self, "_previous"):
-            choices = selectors.cohort_choices(self.school)
-            earlier = [c for year, c in sorted(choices.items()) if year < self.subject.year and c.lead_provider_id]
-            self._previous = earlier[-1] if earlier else None
+            choice = previous_choice(self.school, self.subject)
+            self._previous = choice if choice is not None and choice.lead_provider_id else None
         return self._previous
+
+    def after_question(self, form):
+        """Provider-led training: which delivery partner is asked next, among the chosen provider's."""
+        if form.keeps_previous or not lead_provider_applies(form.cleaned_data["programme_type"]):
+            return None
+        url = reverse("portal:cohort-delivery-partner", kwargs=self.kwargs())
+        return f"{url}?{urlencode({'lead_provider': form.cleaned_data['lead_provider'].pk})}"
 
     def form_kwargs(self):
         return {"can_keep": self.previous() is not None}
@@ -88,3 +98,45 @@ class CohortChoice(Journey):
 
     def next_label(self):
         return "Back to your cohorts"
+
+
+class CohortDeliveryPartner(CohortChoice):
+    """The second question of a provider-led cohort choice; its check page confirms the whole choice."""
+
+    slug = "cohort-delivery-partner"
+    url = "cohorts/<int:year>/delivery-partner/"
+    form_class = forms.CohortDeliveryPartnerForm
+    template = "portal/questions/cohort_delivery_partner.html"
+    field_names = {"cohort": None, "lead_provider": None, "programme_type": None}
+
+    @property
+    def title(self):
+        return f"Which delivery partner will your ECTs starting in the {self.subject.year} cohort work with?"
+
+    def back_url(self):
+        return reverse("portal:cohort-choice", kwargs=self.kwargs())
+
+    def form_kwargs(self):
+        return {"cohort": self.subject}
+
+    def initial(self):
+        return {"lead_provider": self.request.GET.get("lead_provider")}
+
+    def context(self):
+        return {}
+
+    def after_question(self, form):
+        return None
+
+    def change_url(self, field):
+        if field in ("programme_type", "lead_provider"):
+            return f"{self.back_url()}?change={field}"
+        return super().change_url(field)
+
+    def summary_rows(self, form):
+        partner = form.cleaned_data["delivery_partner"]
+        return [
+            ("Training programme", "Provider-led", "programme_type"),
+            ("Lead provider", form.cleaned_data["lead_provider"].name, "lead_provider"),
+            ("Delivery partner", partner.name if partner else "Not known yet", "delivery_partner"),
+        ]

@@ -61,6 +61,10 @@ class Journey:
     def back_url(self) -> str:
         return reverse("portal:participants", kwargs={"urn": self.school.urn})
 
+    def change_url(self, field: str) -> str:
+        """Where the check page's "Change" link for an answer goes."""
+        return f"{self.question_url()}?change={field}"
+
     def session_key(self) -> str:
         subject = getattr(self.subject, "pk", "")
         return f"portal:answers:{self.slug}:{self.school.pk}:{subject}"
@@ -207,7 +211,9 @@ def check(request, urn, journey_class, **kwargs):
         {
             "journey": journey,
             "school": journey.school,
-            "rows": journey.summary_rows(form),
+            "rows": [
+                (question, answer, journey.change_url(field)) for question, answer, field in journey.summary_rows(form)
+            ],
             "notes": journey.check_notes(form),
             **journey.context(),
         },
