@@ -112,3 +112,24 @@ def test_C2_the_read_only_group_cannot_issue_or_revoke_tokens(reader, lead_provi
     assert bulk.status_code == 403
     assert ApiToken.objects.count() == 1
     assert calls_api_with(token) == 200
+
+
+def test_O12_a_last_use_stored_beyond_readable_dates_is_forgotten_so_the_token_list_works(editor, lead_provider):
+    from importlib import import_module
+
+    from django.db import connection
+
+    migration = import_module("schools.migrations.0006_forget_impossible_token_last_use")
+    tokens.issue(lead_provider=lead_provider, now=ISSUED_AT)
+    tokens.issue(lead_provider=lead_provider, now=ISSUED_AT)
+    with connection.cursor() as cursor:  # as a travelled request could store them before O12 was fixed
+        cursor.execute(
+            "UPDATE schools_apitoken SET last_used_at = CASE WHEN id % 2 = 0 THEN '10000-01-01T00:00:00Z'::timestamptz"
+            " ELSE '0001-01-01T00:00:00Z'::timestamptz - interval '1 year' END"
+        )
+
+    with connection.schema_editor() as schema_editor:
+        migration.forget_impossible_last_use(None, schema_editor)
+
+    assert list(ApiToken.objects.values_list("last_used_at", flat=True)) == [None, None]
+    assert editor.get(admin_url(ApiToken, "changelist")).status_code == 200
