@@ -12,6 +12,7 @@ import datetime as dt
 
 from participants.models import ProgrammeType, ProviderEnrolment, SchoolPeriod, TrainingPeriod
 from schools.models import Partnership
+from schools.portal.presenters import long_date
 
 
 def _names(names) -> str:
@@ -44,6 +45,13 @@ def of_participant(school_period: SchoolPeriod, today: dt.date) -> list[str]:
     sentences = []
     if seeing:
         sentences.append(f"{_names(seeing)} can see this change now, the next time they check their participants.")
+        # As the change left it (the caller's copy is from before).
+        leaving_on = SchoolPeriod.objects.values_list("finished_on", flat=True).get(pk=school_period.pk)
+        if leaving_on is not None and leaving_on >= today:
+            # participants.status: leaving up to and on the last day, left from the next.
+            sentences.append(
+                f"They see {name} as leaving until {long_date(leaving_on)}, then as left from the day after."
+            )
     if waiting:
         sentences.append(
             f"{_names(waiting)} will see {name} only once they confirm a partnership with your school. "

@@ -164,6 +164,9 @@ def test_SC7_a_school_changes_then_withdraws_a_leaving_date_and_only_the_ects_pr
     fill_date(page, "When is their last day at your school?", dt.date(2026, 7, 20))
     continue_and_confirm(page, "Confirm new leaving date")
     expect(page.locator(".govuk-panel")).to_contain_text("leaves your school on 20 July 2026")
+    expect(
+        page.get_by_text("They see Alex Carter as leaving until 20 July 2026, then as left from the day after.")
+    ).to_be_visible()
     row = seen_by(lead_provider, participant)
     assert row["attributes"]["updated_at"] == ACTED
     assert enrolment(row)["participant_status"] == "leaving"
