@@ -30,6 +30,8 @@ PAYMENTS_GROUP = "Support (payments)"
 
 # The portal's lock-out against password guessing, per account and per client.
 admin.site.login_form = SupportSignInForm
+# Deleting rows in bulk skips every deletion rule; a model deleted through its service has its own page.
+admin.site.disable_action("delete_selected")
 
 
 def as_uuid(term: str) -> uuid.UUID | None:
@@ -117,7 +119,9 @@ class SupportModelAdmin(admin.ModelAdmin):
     """A model admin whose add and change pages ask for the reason, and record it with every change they save.
 
     Inline rows are saved by the same request, so they carry the parent form's reason too. A constraint the
-    database refuses becomes a form error (ConstraintMessages), never a server error.
+    database refuses becomes a form error (ConstraintMessages), never a server error. Nothing is deleted through
+    Django's own delete page, bulk action or inline boxes: a model that may be deleted replaces `delete_view` with a
+    page that calls its deletion service (as the participant page does).
     """
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -131,6 +135,7 @@ class SupportModelAdmin(admin.ModelAdmin):
         inlines = super().get_inline_instances(request, obj)
         for inline in inlines:
             inline.form = with_constraint_messages(inline.form)
+            inline.can_delete = False  # an inline row's delete box is a raw delete too
         return inlines
 
     def get_fieldsets(self, request, obj=None):
@@ -142,6 +147,11 @@ class SupportModelAdmin(admin.ModelAdmin):
             for name, options in fieldsets
         ]
         return [*fieldsets, ("Reason for this change", {"fields": list(REASON_FIELDS)})]
+
+    def has_delete_permission(self, request, obj=None):
+        # Django's own delete skips the rules: only a page that replaces it with its deletion service may delete.
+        deletes_through_service = type(self).delete_view is not admin.ModelAdmin.delete_view
+        return deletes_through_service and super().has_delete_permission(request, obj)
 
     def _may_save(self, request, obj) -> bool:
         return self.has_change_permission(request, obj) if obj is not None else self.has_add_permission(request)

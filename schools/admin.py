@@ -18,6 +18,7 @@ from django.urls import path, reverse
 from config import changes, clock
 from config.admin import (
     IdentifierSearchMixin,
+    ReadOnlyAdmin,
     RefusedActionsMixin,
     SupportModelAdmin,
     call_service,
@@ -77,7 +78,10 @@ class SchoolFundingEligibilityAdmin(SupportModelAdmin):
 
 
 @admin.register(SchoolCohortChoice)
-class SchoolCohortChoiceAdmin(SupportModelAdmin):
+class SchoolCohortChoiceAdmin(ReadOnlyAdmin):
+    """Read-only: a school makes its choice in the portal, through training.school_actions.confirm_cohort_choice,
+    whose rules (an eligible school, a provider with a partnership or an expression of interest) a raw edit skips."""
+
     list_display = ("school", "cohort", "induction_programme_choice", "lead_provider", "delivery_partner")
     list_select_related = ("school", "cohort", "lead_provider", "delivery_partner")
     list_filter = ("cohort", "induction_programme_choice", "lead_provider")
@@ -113,6 +117,12 @@ class DeliveryPartnerAdmin(StampedFromTheClock, IdentifierSearchMixin, SupportMo
 
 @admin.register(LeadProviderDeliveryPartnership)
 class LeadProviderDeliveryPartnershipAdmin(SupportModelAdmin):
+    """A provider's delivery partners for a cohort (P1) are added here; an existing pairing is not edited, since the
+    partnerships made under it would be left without one."""
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
     list_display = ("lead_provider", "delivery_partner", "cohort")
     list_select_related = ("lead_provider", "delivery_partner", "cohort")
     list_filter = ("cohort", "lead_provider")

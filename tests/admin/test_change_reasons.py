@@ -63,12 +63,12 @@ def test_adding_a_record_asks_for_the_reason_too(editor):
     assert DeliveryPartner.objects.filter(name="New partner").count() == 1
 
 
-def test_a_confirmed_action_without_a_reason_asks_again_and_moves_nothing(editor, declarations):
+def test_a_confirmed_action_without_a_reason_asks_again_and_moves_nothing(payer, declarations):
     declaration = declarations(PaymentStatus.ELIGIBLE)
     data = {"action": "move_to_payable", "_selected_action": [declaration.pk], "confirmed": "yes"}
 
-    asked_again = editor.post(admin_url(Declaration, "changelist"), data)
-    moved = editor.post(admin_url(Declaration, "changelist"), {**data, **REASON})
+    asked_again = payer.post(admin_url(Declaration, "changelist"), data)
+    moved = payer.post(admin_url(Declaration, "changelist"), {**data, **REASON})
 
     assert asked_again.status_code == 200 and "Enter the reason for this change" in text(asked_again)
     assert moved.status_code == 302
