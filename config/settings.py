@@ -127,6 +127,22 @@ STATICFILES_DIRS = [
     ("portal", BASE_DIR / "frontend" / "build"),
 ]
 LOGIN_URL = "portal:sign-in"
+# Email (the portal's password reset links): Django's SMTP backend with these settings; without DEBUG
+# and with no EMAIL_BACKEND set, that is the default. `make run` (DEBUG) prints emails to the console.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@localhost")
+# Where school staff write for help; shown on the portal's help page and in its emails.
+PORTAL_CONTACT_EMAIL = os.environ.get(
+    "PORTAL_CONTACT_EMAIL", "continuing-professional-development@digital.education.gov.uk"
+)
 # Repeated wrong passwords for one email lock that email out of the portal for a while.
 PORTAL_SIGN_IN_MAX_FAILURES = int(os.environ.get("PORTAL_SIGN_IN_MAX_FAILURES", "5"))
 PORTAL_SIGN_IN_LOCKOUT_SECONDS = int(os.environ.get("PORTAL_SIGN_IN_LOCKOUT_SECONDS", str(15 * 60)))

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 
 from django import forms
+from django.contrib.auth import forms as auth_forms
 
 from participants.models import ProgrammeType, WorkingPattern
 from schools.models import LeadProvider
@@ -51,15 +52,38 @@ class DateField(forms.Field):
             return None
         missing = [part for part in DATE_PARTS if not parts.get(part)]
         if missing:
-            raise forms.ValidationError(f"{self.noun} must include a {' and '.join(missing)}")
-        if not all(re.fullmatch(r"\d+", parts[part]) for part in DATE_PARTS):
-            raise forms.ValidationError(f"{self.noun} must be a real date")
+            raise _date_error(f"{self.noun} must include a {' and '.join(missing)}", missing)
+        not_numbers = [part for part in DATE_PARTS if not re.fullmatch(r"\d+", parts[part])]
+        if not_numbers:
+            raise _date_error(f"{self.noun} must be a real date", not_numbers)
         if len(parts["year"]) != 4:
-            raise forms.ValidationError("Year must include 4 numbers")
+            raise _date_error("Year must include 4 numbers", ["year"])
+        day, month, year = (int(parts[part]) for part in DATE_PARTS)
+        if not 1 <= month <= 12:
+            raise _date_error(f"{self.noun} must be a real date", ["month"])
         try:
-            return dt.date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
+            return dt.date(year, month, day)
         except ValueError:
-            raise forms.ValidationError(f"{self.noun} must be a real date") from None
+            # The month is real, so the day is not in it.
+            raise _date_error(f"{self.noun} must be a real date", ["day"]) from None
+
+
+def _date_error(message: str, parts) -> forms.ValidationError:
+    return forms.ValidationError(message, code="date_parts", params={"parts": tuple(parts)})
+
+
+def date_parts_at_fault(errors) -> tuple[str, ...]:
+    """Which boxes of a date input its errors (ValidationErrors) are about: the parts a DateField named,
+    or all three for an error about the date as a whole (a rule such as "must be in the past")."""
+    if not errors:
+        return ()
+    named = set()
+    for error in errors:
+        parts = (error.params or {}).get("parts") if error.code == "date_parts" else None
+        if not parts:
+            return DATE_PARTS
+        named.update(parts)
+    return tuple(part for part in DATE_PARTS if part in named)
 
 
 class TrnField(forms.CharField):
@@ -324,10 +348,32 @@ class SignInForm(forms.Form):
     password = forms.CharField(strip=False, max_length=4096, error_messages={"required": "Enter your password"})
 
 
+# Django's password validators' messages, in GOV.UK words, by the validators' error codes.
+PASSWORD_MESSAGES = {
+    "password_too_short": "Password must be {min_length} characters or more",
+    "password_too_common": "Enter a password that is harder to guess: this one is used by many people",
+    "password_entirely_numeric": "Password must include letters or symbols, not only numbers",
+    # Portal accounts' usernames are their email addresses.
+    "password_too_similar": "Password must not be similar to your email address",
+}
+PASSWORD_MISMATCH = "Enter the same password in both boxes"
+
+
+def plain_password_errors(error: forms.ValidationError) -> list[str]:
+    """The messages for a failed django.contrib.auth.password_validation check, in plain words."""
+    messages = []
+    for item in error.error_list:
+        template = PASSWORD_MESSAGES.get(item.code)
+        messages.append(template.format(**(item.params or {})) if template else " ".join(item.messages))
+    return messages
+
+
 class NewPasswordForm(forms.Form):
+    """Choosing a password, from an invitation or a password reset link (Django's reset view calls save())."""
+
     password = forms.CharField(strip=False, max_length=4096, error_messages={"required": "Enter a password"})
     password_confirmation = forms.CharField(
-        strip=False, max_length=4096, error_messages={"required": "Confirm your password"}
+        strip=False, max_length=4096, error_messages={"required": "Enter your password again"}
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -343,7 +389,30 @@ class NewPasswordForm(forms.Form):
             try:
                 password_validation.validate_password(password, self.user)
             except forms.ValidationError as error:
-                self.add_error("password", error)
+                for message in plain_password_errors(error):
+                    self.add_error("password", message)
         if password and cleaned.get("password_confirmation") and cleaned["password_confirmation"] != password:
-            self.add_error("password_confirmation", "The passwords do not match")
+            self.add_error("password_confirmation", PASSWORD_MISMATCH)
         return cleaned
+
+    def save(self):
+        from schools.portal import auth
+
+        self.user.set_password(self.cleaned_data["password"])
+        self.user.save(update_fields=["password"])
+        # A new password ends any lock-out from guesses at the old one.
+        auth.clear_failures(self.user.email)
+        return self.user
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's reset form (it emails a link to active users with this address), with GOV.UK messages."""
+
+    email = forms.EmailField(
+        max_length=254,
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the correct format, like name@example.com",
+            "max_length": "Email address must be 254 characters or fewer",
+        },
+    )

@@ -28,7 +28,7 @@ def long_date(day: dt.date | None) -> str:
     return f"{day.day} {day:%B %Y}" if day else ""
 
 
-def _current_or_next(periods, today: dt.date):
+def current_or_next(periods, today: dt.date):
     """The dated period covering today, else the next to start, else the last one (periods are in start order)."""
     periods = list(periods)
     for period in periods:
@@ -113,8 +113,8 @@ class ParticipantSummary:
 
 def summarise(school_period: SchoolPeriod, today: dt.date) -> ParticipantSummary:
     is_ect = school_period.participant_type == ParticipantType.ECT
-    training = _current_or_next(school_period.training_periods.all(), today)
-    mentorship = _current_or_next(school_period.mentorships.all(), today) if is_ect else None
+    training = current_or_next(school_period.training_periods.all(), today)
+    mentorship = current_or_next(school_period.mentorships.all(), today) if is_ect else None
     mentees = (
         []
         if is_ect

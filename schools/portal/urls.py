@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.urls import path
 
-from schools.portal.views import accounts, cohorts, journeys, pages, participant_changes, registration
+from schools.portal.views import accounts, cohorts, information, journeys, pages, participant_changes, registration
 
 app_name = "portal"
 
@@ -47,6 +47,19 @@ urlpatterns = [
     path("sign-in/", accounts.sign_in, name="sign-in"),
     path("sign-out/", accounts.sign_out, name="sign-out"),
     path("set-password/<str:uidb64>/<str:token>/", accounts.set_password, name="set-password"),
+    path("password-reset/", accounts.PasswordResetStart.as_view(), name="password-reset"),
+    path("password-reset/sent/", accounts.PasswordResetSent.as_view(), name="password-reset-sent"),
+    path("password-reset/done/", accounts.PasswordResetDone.as_view(), name="password-reset-done"),
+    path(
+        "password-reset/<str:uidb64>/<str:token>/",
+        accounts.PasswordResetChoose.as_view(),
+        name="password-reset-choose",
+    ),
+    # Before the school pages, whose first path segment is any URN.
+    path("help/", information.help_page, name="help"),
+    path("accessibility/", information.accessibility, name="accessibility"),
+    path("cookies/", information.cookies, name="cookies"),
+    path("privacy/", information.privacy, name="privacy"),
     path("<str:urn>/", pages.participant_list, name="participants"),
     path("<str:urn>/confirmation/", pages.confirmation, name="confirmation"),
     path("<str:urn>/participants/<int:pk>/", pages.participant_detail, name="participant"),

@@ -2,6 +2,8 @@
 
 from django import template
 
+from schools.portal.forms import date_parts_at_fault as _date_parts_at_fault
+
 register = template.Library()
 
 
@@ -21,3 +23,9 @@ def choice_items(field):
         item_id = field.name if not items else f"{field.name}-{len(items) + 1}"
         items.append({"id": item_id, "value": value, "label": label, "checked": value == current})
     return items
+
+
+@register.filter
+def date_parts_at_fault(field):
+    """The boxes of a bound date field to mark as wrong: "day", "month" and/or "year"."""
+    return _date_parts_at_fault(field.errors.as_data())

@@ -5,6 +5,8 @@ Either way the question comes back with the error beside the field and in the er
 to the field, and nothing is changed. Runs on 15 January 2026 (the `today` fixture).
 """
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -81,23 +83,32 @@ def test_a_trn_copied_with_spaces_is_accepted(signed_in, school):
     assert response.status_code == 302
 
 
+def boxes_marked_wrong(page, field) -> list[str]:
+    return re.findall(rf'govuk-input--error" id="{field}-(day|month|year)"', page)
+
+
 @pytest.mark.parametrize(
-    "day, month, year, message",
+    "day, month, year, message, at_fault",
     [
-        ("", "", "", "Enter their date of birth"),
-        ("27", "", "1998", "Date of birth must include a month"),
-        ("", "", "1998", "Date of birth must include a day and month"),
-        ("31", "2", "1998", "Date of birth must be a real date"),
-        ("27", "March", "1998", "Date of birth must be a real date"),
-        ("27", "3", "98", "Year must include 4 numbers"),
+        ("", "", "", "Enter their date of birth", ["day", "month", "year"]),
+        ("27", "", "1998", "Date of birth must include a month", ["month"]),
+        ("", "", "1998", "Date of birth must include a day and month", ["day", "month"]),
+        ("31", "2", "1998", "Date of birth must be a real date", ["day"]),
+        ("27", "March", "1998", "Date of birth must be a real date", ["month"]),
+        ("27", "13", "1998", "Date of birth must be a real date", ["month"]),
+        ("27", "3", "98", "Year must include 4 numbers", ["year"]),
     ],
 )
-def test_a_date_must_be_a_whole_real_date(signed_in, school, day, month, year, message):
+def test_a_date_error_marks_only_the_boxes_at_fault_and_links_to_the_first(
+    signed_in, school, day, month, year, message, at_fault
+):
     data = {**VALID_ECT, "date_of_birth-day": day, "date_of_birth-month": month, "date_of_birth-year": year}
     page = errors_in(signed_in.post(register_ect_url(school), data))
-    assert_linked_error(page, "date_of_birth-day", message)
+    assert_linked_error(page, f"date_of_birth-{at_fault[0]}", message)
+    assert boxes_marked_wrong(page, "date_of_birth") == at_fault
+    assert boxes_marked_wrong(page, "started_on") == []
     # What was typed is shown again so it can be corrected.
-    assert f'name="date_of_birth-year" type="text" inputmode="numeric" value="{year}"' in page
+    assert f'id="date_of_birth-year" name="date_of_birth-year" type="text" inputmode="numeric" value="{year}"' in page
 
 
 def test_every_required_answer_is_asked_for(signed_in, school):

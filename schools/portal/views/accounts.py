@@ -1,9 +1,12 @@
-"""Signing in and out, and choosing a password from an invitation."""
+"""Signing in and out, choosing a password from an invitation, and resetting a forgotten one."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -36,10 +39,7 @@ def set_password(request, uidb64, token):
         return render(request, "portal/invitation_expired.html", status=404)
     form = forms.NewPasswordForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
-        user.set_password(form.cleaned_data["password"])
-        user.save(update_fields=["password"])
-        auth.clear_failures(user.email)
-        login(request, user)
+        login(request, form.save())
         return redirect("portal:home")
     return render(request, "portal/set_password.html", {"form": form, "errors": error_summary(form)})
 
@@ -48,3 +48,40 @@ def set_password(request, uidb64, token):
 def sign_out(request):
     logout(request)
     return redirect("portal:sign-in")
+
+
+# Resetting a forgotten password: Django's views, in GOV.UK pages with GOV.UK error summaries.
+
+
+class _WithErrorSummary:
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context.get("form")
+        context["errors"] = error_summary(form) if form is not None and form.is_bound else []
+        return context
+
+
+class PasswordResetStart(_WithErrorSummary, auth_views.PasswordResetView):
+    form_class = forms.PasswordResetForm
+    template_name = "portal/password_reset/start.html"
+    subject_template_name = "portal/emails/password_reset_subject.txt"
+    email_template_name = "portal/emails/password_reset.txt"
+    success_url = reverse_lazy("portal:password-reset-sent")
+
+    @property
+    def extra_email_context(self):
+        return {"contact_email": settings.PORTAL_CONTACT_EMAIL}
+
+
+class PasswordResetSent(auth_views.PasswordResetDoneView):
+    template_name = "portal/password_reset/sent.html"
+
+
+class PasswordResetChoose(_WithErrorSummary, auth_views.PasswordResetConfirmView):
+    form_class = forms.NewPasswordForm
+    template_name = "portal/password_reset/choose.html"
+    success_url = reverse_lazy("portal:password-reset-done")
+
+
+class PasswordResetDone(auth_views.PasswordResetCompleteView):
+    template_name = "portal/password_reset/done.html"

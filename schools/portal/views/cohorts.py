@@ -15,6 +15,7 @@ from training.school_actions.confirm_cohort_choice import previous_choice
 
 class CohortChoice(Journey):
     slug = "cohort-choice"
+    section = "cohorts"
     url = "cohorts/<int:year>/"
     action = "confirm_cohort_choice"
     form_class = forms.CohortChoiceForm

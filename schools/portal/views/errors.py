@@ -7,10 +7,13 @@ from schools.portal import forms
 
 
 def field_anchor(form, name: str) -> str:
-    """The id of the input an error links to: a date's day box, a radio group's first radio."""
+    """The id of the input an error links to: a date's first box at fault, a radio group's first radio."""
     if name not in form.fields:
         name = next(iter(form.fields))
-    return f"{name}-day" if isinstance(form.fields[name], forms.DateField) else name
+    if isinstance(form.fields[name], forms.DateField):
+        at_fault = forms.date_parts_at_fault(form.errors.as_data().get(name)) or forms.DATE_PARTS
+        return f"{name}-{at_fault[0]}"
+    return name
 
 
 def error_summary(form) -> list[dict]:

@@ -29,6 +29,7 @@ class Journey:
     template = ""
     title = ""
     check_title = "Check your answers"
+    section = "participants"  # the service navigation item marked while on this journey
     confirm_label = "Confirm"
     # School action attributes whose errors belong to a differently named field (None: the whole form).
     field_names: dict[str, str | None] = {}

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from config import clock
 from participants.models import ParticipantType
-from schools.portal import audience, forms, selectors
+from schools.portal import audience, forms, presenters, selectors
 from schools.portal.views.journeys import Journey, choice_label, date_text, participant_url
 from schools.portal.views.registration import RegisterMentor
 from training import school_actions
@@ -59,7 +59,7 @@ class ChangeName(ParticipantJourney):
     action = "update_name"
     form_class = forms.NameForm
     template = "portal/questions/name.html"
-    title = "Change their name"
+    title = "What is their full name?"
     confirm_label = "Confirm name change"
 
     def initial(self):
@@ -87,7 +87,7 @@ class ChangeEmail(ParticipantJourney):
     action = "update_email"
     form_class = forms.EmailForm
     template = "portal/questions/email.html"
-    title = "Change their email address"
+    title = "What is their email address?"
     confirm_label = "Confirm email address change"
 
     def initial(self):
@@ -115,8 +115,12 @@ class ReportLeaving(ParticipantJourney):
     action = "report_leaving"
     form_class = forms.LeavingForm
     template = "portal/questions/leaving.html"
-    title = "Report that they are leaving your school"
+    title = "When is their last day at your school?"
     confirm_label = "Confirm they are leaving"
+
+    def initial(self):
+        # A leaving date already reported is the answer being changed.
+        return {"leaving_on": self.subject.finished_on}
 
     def summary_rows(self, form):
         return [("Leaving date", date_text(form.cleaned_data["leaving_on"]), "leaving_on")]
@@ -213,6 +217,10 @@ class AssignMentor(ParticipantJourney):
     def form_kwargs(self):
         return {"mentors": selectors.mentors_at(self.school, today=self.today)}
 
+    def initial(self):
+        current = presenters.current_or_next(self.subject.mentorships.all(), self.today)
+        return {"mentor": str(current.mentor_school_period_id)} if current else {}
+
     def after_question(self, form):
         if form.chosen_mentor() is None:
             return reverse("portal:register-mentor-for-ect", kwargs=self.kwargs())
@@ -271,6 +279,12 @@ class SwitchProgramme(ParticipantJourney):
     title = "Change their training programme"
     confirm_label = "Confirm training programme"
 
+    def initial(self):
+        training = presenters.current_or_next(self.subject.training_periods.all(), self.today)
+        if training is None:
+            return {}
+        return {"programme_type": training.programme_type, "lead_provider": training.lead_provider_id}
+
     def summary_rows(self, form):
         rows = [("Training programme", choice_label(form, "programme_type"), "programme_type")]
         if form.cleaned_data.get("lead_provider"):
@@ -300,6 +314,10 @@ class ChangeLeadProvider(ParticipantJourney):
     template = "portal/questions/lead_provider.html"
     title = "Which lead provider will train them?"
     confirm_label = "Confirm lead provider"
+
+    def initial(self):
+        training = presenters.current_or_next(self.subject.training_periods.all(), self.today)
+        return {"lead_provider": training.lead_provider_id} if training and training.lead_provider_id else {}
 
     def summary_rows(self, form):
         return [("Lead provider", form.cleaned_data["lead_provider"].name, "lead_provider")]
