@@ -118,10 +118,6 @@ class ReportLeaving(ParticipantJourney):
     title = "When is their last day at your school?"
     confirm_label = "Confirm they are leaving"
 
-    def initial(self):
-        # A leaving date already reported is the answer being changed.
-        return {"leaving_on": self.subject.finished_on}
-
     def summary_rows(self, form):
         return [("Leaving date", date_text(form.cleaned_data["leaving_on"]), "leaving_on")]
 
