@@ -261,7 +261,7 @@ def test_changing_an_answer_shows_the_current_one(browser_page, school, tutor, a
     expect(page.get_by_role("radio", name="Provider-led")).to_be_checked()
     page.goto(participant_page)
     page.get_by_role("link", name="Change leaving date").click()
-    group = page.get_by_role("group", name=re.compile("leaving date$"))
+    group = page.get_by_role("group", name=re.compile("When is their last day at your school\\?$"))
     for box, value in [("Day", "31"), ("Month", "7"), ("Year", "2026")]:
         expect(group.get_by_label(box)).to_have_value(value)
     page.goto(participant_page)

@@ -138,7 +138,7 @@ class ChangeLeavingDate(ParticipantJourney):
     action = "change_leaving_date"
     form_class = forms.LeavingForm
     template = "portal/questions/leaving.html"
-    title = "Change their leaving date"
+    title = "When is their last day at your school?"
     confirm_label = "Confirm new leaving date"
     service = school_actions.change_leaving_date
     service_check = school_actions.check_change_leaving_date
