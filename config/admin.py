@@ -281,6 +281,10 @@ class AuditEventAdmin(ReadOnlyAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
+        value = as_uuid(term)
+        if value is not None:
+            # An api id is kept in an event's changes only as a deleted participant's tombstone.
+            return queryset.filter(changes__api_id__0=str(value)), False
         if term.isdigit():
             # A number is a participant's (or any object's) database id: uses the GIN index.
             return queryset.filter(Q(participant_ids__contains=[int(term)]) | Q(object_id=term)), False

@@ -260,6 +260,36 @@ def update_in_bulk(rows: list, **values) -> None:
             _note(model, row, "updated", changed)
 
 
+REMOVED = "(removed)"
+
+
+def erase_personal_data(*, participant_id: int, fields: dict[str, Iterable[str]]) -> int:
+    """Blank the values of these fields (by model label) in every audit event of this participant; the events stay.
+
+    For a participant deleted under data protection law: their history keeps what happened and when, not who they
+    were. The current unit's changes are written first, so its own events (the deletion's) are blanked too.
+    """
+    from config.models import AuditEvent
+
+    unit = _unit.get()
+    if unit is not None:
+        unit.flush()
+    events = list(
+        AuditEvent.objects.select_for_update()
+        .filter(participant_ids__contains=[participant_id], model__in=list(fields))
+        .only("id", "model", "changes")
+    )
+    erased = []
+    for event in events:
+        personal = set(fields[event.model]) & set(event.changes)
+        if personal:
+            for name in personal:
+                event.changes[name] = [None if value is None else REMOVED for value in event.changes[name]]
+            erased.append(event)
+    AuditEvent.objects.bulk_update(erased, ["changes"])
+    return len(erased)
+
+
 def _resolve_participants(noted: list[_Noted]) -> list[tuple[int, ...]]:
     pending = defaultdict(list)
     for each in noted:

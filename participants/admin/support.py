@@ -13,7 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from config import changes, clock
-from config.admin import as_uuid, call_service, require
+from config.admin import ReasonFields, as_uuid, call_service, reason_of, require
 from config.validation import ValidationFailed
 from participants.admin.history import participant_history
 from participants.models import InductionOutcome, Participant
@@ -88,15 +88,33 @@ class SupportActions:
 
     # --- delete a participant who never started ------------------------------------------------------------------
 
+    def changelist_view(self, request, extra_context=None):
+        # A deleted participant's old id finds nobody; say what became of them (their tombstone).
+        searched = as_uuid(request.GET.get("q", ""))
+        if searched is not None and not Participant.objects.filter(api_id=searched).exists():
+            event = deletion.tombstone(searched)
+            if event is not None:
+                ticket = f" ({event.ticket})" if event.ticket else ""
+                why = f" Reason: {event.reason}{ticket}." if event.reason else ""
+                self.message_user(
+                    request,
+                    f"Participant {searched} was deleted on {event.occurred_at:%d %B %Y} by {event.actor_label}.{why} "
+                    f"Their audit events are under database id {event.object_id}.",
+                    messages.INFO,
+                )
+        return super().changelist_view(request, extra_context)
+
     def delete_view(self, request, object_id, extra_context=None):
         participant = self._participant(request, object_id)
         if not self.has_delete_permission(request, participant):
             raise PermissionDenied
         errors = deletion.refusals(participant=participant, today=clock.today())
-        if request.method == "POST" and request.POST.get("post") == "yes":
+        confirmed = request.method == "POST" and request.POST.get("post") == "yes"
+        form = ReasonFields(request.POST if confirmed else None)
+        if confirmed and form.is_valid():
             now = clock.now()
             try:
-                with changes.recording(action="delete_participant", now=now):
+                with changes.recording(**reason_of(form), action="delete_participant", now=now):
                     deletion.delete_participant(participant=participant, now=now)
             except ValidationFailed as failure:
                 errors = failure.errors
@@ -111,6 +129,7 @@ class SupportActions:
                 **self._page(participant, f"Delete {participant.full_name}"),
                 "errors": [message for _attribute, message in errors],
                 "history": participant_history(participant, with_events=False),
+                "form": form,
             },
         )
 

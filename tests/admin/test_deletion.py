@@ -9,7 +9,7 @@ from config.models import AuditEvent
 from declarations.models import Declaration, PaymentStatus
 from participants.models import Participant, SchoolPeriod, TrainingPeriod
 from tests import factories
-from tests.admin.pages import admin_url, flashed, text
+from tests.admin.pages import REASON, admin_url, flashed, text
 from tests.builders import trained_participant
 
 UTC = dt.UTC
@@ -19,7 +19,7 @@ NEXT_TERM = dt.date(2026, 4, 20)
 
 def delete(client, participant):
     with clock.travel_to(DELETED_AT):
-        return client.post(admin_url(Participant, "delete", participant.pk), {"post": "yes"})
+        return client.post(admin_url(Participant, "delete", participant.pk), {"post": "yes", **REASON})
 
 
 def declaration_on(training, payment_status):
@@ -141,4 +141,77 @@ def test_participants_cannot_be_deleted_in_bulk(editor, starting_next_term):
             admin_url(Participant, "changelist"),
             {"action": "delete_selected", "_selected_action": [participant.pk], "post": "yes"},
         )
+    assert Participant.objects.filter(pk=participant.pk).exists()
+
+
+# --- personal data leaves the audit trail; a tombstone stays under the old participant id ----------------------------
+
+
+def everything_audited_about(participant_id):
+    return " ".join(
+        str(event.changes) for event in AuditEvent.objects.filter(participant_ids__contains=[participant_id])
+    )
+
+
+def test_deleting_a_participant_removes_their_personal_data_from_every_audit_event(editor, starting_next_term):
+    participant, training = starting_next_term
+    participant.full_name, participant.trn, participant.date_of_birth = (
+        "Winifred Ashdown",
+        "7654321",
+        dt.date(1990, 3, 4),
+    )
+    participant.save()
+    email = training.school_period.email
+    before = everything_audited_about(participant.pk)
+    assert "Winifred Ashdown" in before and "7654321" in before and "1990-03-04" in before and email in before
+
+    delete(editor, participant)
+
+    after = everything_audited_about(participant.pk)
+    for personal in ("Winifred Ashdown", "7654321", "1990-03-04", email, "Ashdown"):
+        assert personal not in after
+    # What happened stays: the events, their dates and who made each change.
+    created = AuditEvent.objects.get(model="participants.Participant", event="created", object_id=str(participant.pk))
+    assert created.changes["full_name"] == [None, "(removed)"]
+    assert AuditEvent.objects.filter(participant_ids__contains=[participant.pk]).count() >= 6
+
+
+def test_a_deleted_participant_is_found_in_the_audit_by_their_old_participant_id(editor, starting_next_term):
+    participant, _ = starting_next_term
+
+    delete(editor, participant)
+    found = editor.get(admin_url(AuditEvent, "changelist"), {"q": str(participant.api_id)})
+
+    [tombstone] = found.context["cl"].result_list
+    assert (tombstone.model, tombstone.event, tombstone.action) == (
+        "participants.Participant",
+        "deleted",
+        "delete_participant",
+    )
+    assert (tombstone.reason, tombstone.ticket, tombstone.actor_label) == (REASON["reason"], REASON["ticket"], "editor")
+    assert tombstone.changes["api_id"] == [str(participant.api_id), None]
+    assert tombstone.changes["full_name"] == ["(removed)", None]
+
+
+def test_the_participant_search_says_when_by_whom_and_why_an_old_participant_id_was_deleted(editor, starting_next_term):
+    participant, _ = starting_next_term
+
+    delete(editor, participant)
+    editor.get(admin_url(Participant, "changelist"))  # where the deletion's own message is shown
+    found = editor.get(admin_url(Participant, "changelist"), {"q": str(participant.api_id)})
+
+    assert flashed(found) == [
+        f"Participant {participant.api_id} was deleted on 15 January 2026 by editor. "
+        f"Reason: {REASON['reason']} ({REASON['ticket']}). Their audit events are under database id {participant.pk}."
+    ]
+    assert participant.full_name not in text(found)
+
+
+def test_deleting_needs_a_reason_and_without_one_deletes_nothing(editor, starting_next_term):
+    participant, _ = starting_next_term
+
+    with clock.travel_to(DELETED_AT):
+        asked_again = editor.post(admin_url(Participant, "delete", participant.pk), {"post": "yes"})
+
+    assert "Enter the reason for this change" in text(asked_again)
     assert Participant.objects.filter(pk=participant.pk).exists()

@@ -4,6 +4,10 @@ Allowed only while no training period has started and nothing billable was decla
 provider was paid for. Their school periods, training, mentorships and induction periods go with them; each row's
 deletion is audited by config.changes. `refusals` runs the same checks without changing anything, for the admin's
 confirmation page.
+
+Their personal data (name, TRN, date of birth, email addresses) is then blanked in every audit event of theirs, and
+the deletion's own event keeps their old participant id: a tombstone, so a provider's or school's question about that
+id can still be answered with when, by whom and why they were deleted (`tombstone`).
 """
 
 from __future__ import annotations
@@ -11,12 +15,18 @@ from __future__ import annotations
 import datetime as dt
 
 from config import changes, clock
+from config.models import AuditEvent
 from config.validation import Checks, ValidationFailed
 from declarations.models import Declaration, PaymentStatus
 from participants import locking
 from participants.models import Participant, TrainingPeriod
 
 BILLABLE = (PaymentStatus.ELIGIBLE, PaymentStatus.PAYABLE, PaymentStatus.PAID)
+# What identifies the person in their audit events; removed when they are deleted.
+PERSONAL_DATA = {
+    "participants.Participant": ("full_name", "trn", "date_of_birth"),
+    "participants.SchoolPeriod": ("email",),
+}
 
 MERGED_AWAY = "This record was merged into {survivor} and is kept as the trail of that merge."
 MERGED_INTO = "Other records were merged into this participant, so their history depends on it."
@@ -43,7 +53,27 @@ def delete_participant(*, participant: Participant, now: dt.datetime) -> None:
         if errors:
             raise ValidationFailed(errors)
         _delete_unbilled_declarations(participant)
+        participant_id, api_id = participant.pk, participant.api_id
         participant.delete()
+        changes.erase_personal_data(participant_id=participant_id, fields=PERSONAL_DATA)
+        _leave_tombstone(participant_id=participant_id, api_id=api_id)
+
+
+def tombstone(api_id) -> AuditEvent | None:
+    """The deletion event of the participant who had this participant id, if they were deleted."""
+    return (
+        AuditEvent.objects.filter(model="participants.Participant", event="deleted", changes__api_id__0=str(api_id))
+        .order_by("-occurred_at")
+        .first()
+    )
+
+
+def _leave_tombstone(*, participant_id: int, api_id) -> None:
+    event = AuditEvent.objects.select_for_update().get(
+        model="participants.Participant", event="deleted", object_id=str(participant_id)
+    )
+    event.changes["api_id"] = [str(api_id), None]
+    event.save(update_fields=["changes"])
 
 
 def _is_not_merged_away(checks: Checks, participant: Participant) -> None:
