@@ -7,6 +7,12 @@ their audit events in one statement and runs the effects registered with `after_
 what providers see: `api_updated_at`, provider enrolments, `updated_at`), each once for all rows.
 Business rules are never effects: an action calls them itself. The actor and the moment come from
 context set at the edges: a request, a task or a command (`recording`).
+
+The timestamps providers poll with `updated_since` are stamped last (`stamp_at_commit`), with the
+moment the unit commits rather than the moment it began, and under a shared advisory lock held until
+commit; a read with `updated_since` first waits for every stamped unit still committing
+(`wait_for_stamped_commits`). So a change is either visible to a read, or stamped later than the read
+began: a provider polling with `updated_since` = the time it sent its previous request sees every change.
 """
 
 from __future__ import annotations
@@ -18,10 +24,14 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_init, post_save, pre_delete
 
 from config import clock
+
+# One advisory lock key (a number space shared by the whole database): writers hold it shared from
+# stamping to commit, `updated_since` reads take it exclusively for an instant.
+COMMIT_STAMP_LOCK = 0x5E_C0_17
 
 
 @dataclass(frozen=True)
@@ -164,6 +174,9 @@ class UnitOfWork:
         # Rows this action holds row locks on, by (model, pk): they stay locked until its transaction ends,
         # so a service the action calls need not lock (and read) them again.
         self.held: dict[tuple[type, object], object] = {}
+        # (model, field) -> the rows to stamp with the commit moment: querysets and instances.
+        self._stamps: dict[tuple[type, str], list] = {}
+        self.stamped_at: dt.datetime | None = None
 
     def note(self, noted: _Noted) -> None:
         self._noted.append(noted)
@@ -201,7 +214,47 @@ class UnitOfWork:
             for effect in _effects:
                 effect(changes)
             done.extend(changes)
+        self._stamp()
         return done
+
+    def stamp_at_commit(self, rows, field_name: str) -> None:
+        model = rows.model if hasattr(rows, "model") else type(rows[0])
+        self._stamps.setdefault((model, field_name), []).append(rows)
+
+    def _stamp(self) -> None:
+        """The unit's last statement: take the shared lock, read the commit moment, stamp every row with it.
+
+        Every row stamped here was written earlier in the unit, so it is already locked: nothing here
+        waits for another transaction while holding the shared lock.
+        """
+        if not self._stamps:
+            return
+        stamps, self._stamps = self._stamps, {}
+        quote = connection.ops.quote_name
+        moment_sql, params = _moment_sql(self.now)
+        parts = [moment_sql]
+        instances = []
+        for n, ((model, field_name), groups) in enumerate(stamps.items()):
+            querysets = [group for group in groups if hasattr(group, "model")]
+            saved = [row for group in groups if not hasattr(group, "model") for row in group]
+            if saved:
+                querysets.append(model.objects.filter(pk__in={row.pk for row in saved}))
+                instances.extend((row, field_name) for row in saved)
+            combined = querysets[0]
+            for queryset in querysets[1:]:
+                combined = combined | queryset
+            rows_sql, rows_params = combined.order_by().values("pk").query.sql_with_params()
+            table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+            column = quote(model._meta.get_field(field_name).column)
+            parts.append(
+                f"stamped_{n} AS (UPDATE {table} SET {column} = moment.at FROM moment WHERE {table}.{pk} IN ({rows_sql}))"
+            )
+            params.extend(rows_params)
+        with connection.cursor() as cursor:
+            cursor.execute(f"WITH {', '.join(parts)} SELECT at FROM moment", params)
+            (self.stamped_at,) = cursor.fetchone()
+        for row, field_name in instances:
+            setattr(row, field_name, self.stamped_at)
 
 
 _unit: ContextVar[UnitOfWork | None] = ContextVar("unit_of_work", default=None)
@@ -232,6 +285,67 @@ def unit_of_work(*, now: dt.datetime | None = None):
             unit.flush()
         finally:
             _unit.reset(token)
+
+
+def stamp_at_commit(rows, field_name: str) -> None:
+    """`field_name` of these rows (a queryset, or saved instances of one model) becomes the moment this unit
+    commits (see `commit_moment`): for the timestamps providers poll with `updated_since`.
+
+    The rows must already be written (and so locked) by this unit, with a provisional value (its `now`).
+    Outside a unit of work, the rows are stamped at once in a transaction of their own.
+    """
+    if not hasattr(rows, "model") and not rows:
+        return
+    unit = _unit.get()
+    if unit is not None:
+        unit.stamp_at_commit(rows, field_name)
+        return
+    with transaction.atomic():
+        unit = UnitOfWork(current_now())
+        unit.stamp_at_commit(rows, field_name)
+        unit._stamp()
+
+
+def _moment_sql(now: dt.datetime) -> tuple[str, list]:
+    """CTEs ending in `moment(at)`: the shared stamping lock, held until this transaction ends, then the moment
+    to stamp with, read from the database's clock after the lock is granted (one clock however many processes
+    write), so it is later than every `updated_since` read that this transaction did not wait for.
+
+    A unit running at a chosen moment (sandbox time travel, or a caller naming a moment further than
+    `clock.PRESENT` from the database's clock) is stamped with that moment instead.
+    """
+    sql = """
+        locked AS MATERIALIZED (SELECT pg_advisory_xact_lock_shared(%s)),
+        server AS MATERIALIZED (SELECT clock_timestamp() AS now FROM locked),
+        moment AS MATERIALIZED (
+            SELECT CASE WHEN %s AND server.now BETWEEN %s::timestamptz - %s::interval AND %s::timestamptz + %s::interval
+                        THEN GREATEST(%s::timestamptz, server.now) ELSE %s::timestamptz END AS at
+              FROM server)
+    """
+    live = not clock.travelling()
+    return sql, [COMMIT_STAMP_LOCK, live, now, clock.PRESENT, now, clock.PRESENT, now, now]
+
+
+def commit_moment(now: dt.datetime) -> dt.datetime:
+    """For writes that bypass the unit of work (the nightly job): take the shared stamping lock until this
+    transaction ends and return the moment to stamp with (see `_moment_sql`). Stamp only rows already locked."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("A commit moment is read inside the transaction that commits it.")
+    sql, params = _moment_sql(now)
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {sql} SELECT at FROM moment", params)
+        return cursor.fetchone()[0]
+
+
+def wait_for_stamped_commits() -> None:
+    """Before an `updated_since` read: wait until every transaction that has stamped rows has ended.
+
+    The exclusive lock is granted once no writer holds it shared, and given back at once (at the end of this
+    statement's transaction; inside an outer transaction, at its end). A writer that stamps afterwards reads
+    a later moment than this read began, so whatever this read cannot see, the next poll will.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [COMMIT_STAMP_LOCK])
 
 
 def update_in_bulk(rows: list, **values) -> None:
@@ -384,9 +498,10 @@ def _note(model, instance, event, changed, participant_ids=None):
         unit.note(noted)
         return
     # A change outside any action (a factory, a shell, a raw admin form) is its own unit of one row.
-    unit = UnitOfWork(current_now())
-    unit.note(noted)
-    unit.flush()
+    with transaction.atomic():
+        unit = UnitOfWork(current_now())
+        unit.note(noted)
+        unit.flush()
 
 
 class ActorMiddleware:

@@ -33,6 +33,16 @@ def real_now() -> dt.datetime:
     return timezone.now()
 
 
+# A unit of work whose `now` is this close to the database's clock runs in the present: its changes are
+# stamped with the moment they commit (config.changes). Further off, `now` is a moment the caller chose.
+PRESENT = dt.timedelta(hours=6)
+
+
+def travelling() -> bool:
+    """Whether this request travels in time (O12): its changes keep the moment it chose."""
+    return _travelled_to.get() is not None
+
+
 def london_date(moment: dt.datetime) -> dt.date:
     return moment.astimezone(LONDON).date()
 

@@ -33,8 +33,7 @@ def make_submitted_eligible(*, participant_id: int, participant_type: str, now: 
     changed = 0
     for declaration in declarations:
         declaration.payment_status = PaymentStatus.ELIGIBLE
-        declaration.api_updated_at = now  # D32
-        declaration.save()
+        declaration.save_moved(now=now)  # D32
         changed += 1
     return changed
 
@@ -99,8 +98,7 @@ def complete_clawback(declaration: Declaration, *, now: dt.datetime) -> Declarat
     if declaration.clawback_status != ClawbackStatus.AWAITING_CLAWBACK:
         raise ValidationFailed([("clawback_status", NOT_AWAITING_CLAWBACK)])
     declaration.clawback_status = ClawbackStatus.CLAWED_BACK
-    declaration.api_updated_at = now  # D32
-    declaration.save()
+    declaration.save_moved(now=now)  # D32
     return declaration
 
 
@@ -117,6 +115,5 @@ def move_to(declaration: Declaration, *, payment_status: str, now: dt.datetime) 
             ]
         )
     declaration.payment_status = payment_status
-    declaration.api_updated_at = now  # D32
-    declaration.save()
+    declaration.save_moved(now=now)  # D32
     return declaration

@@ -6,7 +6,7 @@ import uuid
 
 from django.db import models
 
-from config import clock
+from config import changes, clock
 from config.constraints import explained
 from schedules.models import DECLARATION_TYPES
 
@@ -72,6 +72,13 @@ class Declaration(models.Model):
 
     def __str__(self):
         return f"{self.declaration_type} {self.declaration_date:%Y-%m-%d} ({self.api_id})"
+
+    def save_moved(self, *, now) -> None:
+        """Save a change providers see (D32): `api_updated_at` moves to `now` at once, then to the moment the
+        unit of work commits (`changes.stamp_at_commit`, the `updated_since` guarantee)."""
+        self.api_updated_at = now
+        self.save()
+        changes.stamp_at_commit([self], "api_updated_at")
 
     LIVE_PAYMENT_STATUSES = ("no_payment", "eligible", "payable", "paid")
 

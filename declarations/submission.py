@@ -127,8 +127,7 @@ def submit(*, lead_provider, attributes: dict, now: dt.datetime) -> Declaration:
             today=today,
         )
         declaration.request_fingerprint = key
-        declaration.api_updated_at = now  # D32
-        declaration.save()
+        declaration.save_moved(now=now)  # D32
         if declaration.training_period.school_period.participant_type == ParticipantType.MENTOR and (
             declaration.declaration_type == "completed"
         ):

@@ -40,8 +40,7 @@ def void(*, declaration: Declaration, now) -> Declaration:
             )
             checks.raise_if_any()
             declaration.payment_status = PaymentStatus.VOIDED
-        declaration.api_updated_at = now  # D32
-        declaration.save()
+        declaration.save_moved(now=now)  # D32
         if declaration.declaration_type == "completed" and (
             declaration.training_period.school_period.participant_type == ParticipantType.MENTOR
         ):

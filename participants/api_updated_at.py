@@ -162,11 +162,16 @@ def provider_visible(change: changes.Change) -> bool:
 
 
 def touch(participant_ids, *, now) -> None:
-    """Move `api_updated_at` and re-derive the provider enrolments of these participants."""
+    """Move `api_updated_at` and re-derive the provider enrolments of these participants.
+
+    `api_updated_at` moves to `now` at once (which locks the rows), then to the moment the unit of work
+    commits (`changes.stamp_at_commit`), so that `updated_since` misses nothing.
+    """
     ids = [pid for pid in set(participant_ids) if pid is not None]
     if not ids:
         return
     enrolments.refresh(ids, today=clock.london_date(now), api_updated_at=now)
+    changes.stamp_at_commit(Participant.objects.filter(pk__in=ids), "api_updated_at")
 
 
 def _previous_owners(changes_: list[changes.Change]) -> set[int]:

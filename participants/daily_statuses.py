@@ -3,7 +3,8 @@
 `participant_status` depends on today, so `joining` becomes `active` and `leaving` becomes `left`
 without anyone saving anything. Providers only learn of changes through `updated_since`, so this
 job compares each enrolment's `recorded_status` with its status today and, where they differ,
-records the new status, moves the participant's `api_updated_at` and writes an audit event.
+records the new status, moves the participant's `api_updated_at` (to the moment its batch commits,
+as `config.changes` stamps) and writes an audit event.
 
 Set-based: the statuses come from `participants.enrolments.statuses` (the one home of F12), the
 writes are one UPDATE per table and one bulk INSERT of audit events per batch. The bulk writes
@@ -102,9 +103,15 @@ def _record_batch(enrolment_ids: list[int], *, today: dt.date, now: dt.datetime)
     """One transaction: either the whole batch is recorded (statuses, api_updated_at, audit) or none of it."""
     with transaction.atomic(), connection.cursor() as cursor:
         # Lock first and read the inputs afterwards, so a concurrent edit of a training period
-        # (which re-records the status itself) is either seen here or waits for this batch.
+        # (which re-records the status itself) is either seen here or waits for this batch. Each
+        # participant is locked before its enrolments, in participant order, as actions lock them
+        # (participants.locking), so the stamp below never waits for a row lock.
         cursor.execute(
-            "SELECT id FROM participants_providerenrolment WHERE id = ANY(%s) ORDER BY id FOR UPDATE",
+            """
+            SELECT e.id FROM participants_providerenrolment e
+              JOIN participants_participant p ON p.id = e.participant_id
+             WHERE e.id = ANY(%s) ORDER BY p.id, e.id FOR UPDATE
+            """,
             [enrolment_ids],
         )
         cursor.execute(_BATCH_INPUTS, [enrolment_ids])
@@ -116,12 +123,14 @@ def _record_batch(enrolment_ids: list[int], *, today: dt.date, now: dt.datetime)
         if not updates:
             return 0
         enrolments.record_statuses(cursor, [(eid, new) for eid, _old, new in updates])
-        # A participant changed after this run's `now` already shows a later time; never move it back.
+        _audit(cursor, updates, participant_of=participant_of, now=now)
+        # Last: stamped with the moment this batch commits, under the shared stamping lock (config.changes),
+        # so that `updated_since` misses nothing. A participant showing a later time (a chosen moment) keeps it.
+        stamp = changes.commit_moment(now)
         cursor.execute(
             "UPDATE participants_participant SET api_updated_at = %s WHERE id = ANY(%s) AND api_updated_at < %s",
-            [now, sorted({participant_of[eid] for eid, _old, _new in updates}), now],
+            [stamp, sorted({participant_of[eid] for eid, _old, _new in updates}), stamp],
         )
-        _audit(cursor, updates, participant_of=participant_of, now=now)
         _after_batch()
         return len(updates)
 

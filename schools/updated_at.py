@@ -34,9 +34,14 @@ def _move_updated_at(changes_: list[changes.Change]) -> None:
     if not (choices or delivery_partners or schools):
         return
     now = changes_[0].now
+    # Moved to `now` at once (locking the rows), then to the moment the unit commits (for `updated_since`).
+    moved = []
     if choices:
-        SchoolCohortChoice.objects.filter(pk__in=choices).update(updated_at=now)
+        moved.append(SchoolCohortChoice.objects.filter(pk__in=choices))
     if delivery_partners:
-        DeliveryPartner.objects.filter(pk__in=delivery_partners).update(updated_at=now)
+        moved.append(DeliveryPartner.objects.filter(pk__in=delivery_partners))
     if schools:
-        Partnership.objects.filter(school_id__in=schools).update(updated_at=now)
+        moved.append(Partnership.objects.filter(school_id__in=schools))
+    for rows in moved:
+        rows.update(updated_at=now)
+        changes.stamp_at_commit(rows, "updated_at")

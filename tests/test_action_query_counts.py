@@ -2,7 +2,8 @@
 
 So the SQL an action costs is small and does not grow with the number of rows it touches. (Inside a
 test's transaction an action's own transaction is a SAVEPOINT and RELEASE; in production the same two
-statements are BEGIN and COMMIT.)
+statements are BEGIN and COMMIT.) An action's last statement stamps what providers poll with the moment it
+commits, under the shared stamping lock (config.changes, the `updated_since` guarantee).
 """
 
 import datetime as dt
@@ -40,7 +41,7 @@ def ect(lead_provider, today):
     return participant
 
 
-def test_defer_withdraw_and_resume_each_cost_at_most_12_queries(api, lead_provider, today):
+def test_defer_withdraw_and_resume_each_cost_at_most_13_queries(api, lead_provider, today):
     deferred_earlier, withdrawn_now = (
         trained_participant(lead_provider, started_on=dt.date(2025, 9, 1))[0] for _ in range(2)
     )
@@ -59,10 +60,10 @@ def test_defer_withdraw_and_resume_each_cost_at_most_12_queries(api, lead_provid
         )
         assert response.status_code == 200, response.content
 
-    assert costs == {action: min(queries, 12) for action, queries in costs.items()}
+    assert costs == {action: min(queries, 13) for action, queries in costs.items()}
 
 
-def test_a_declaration_post_costs_at_most_12_queries(api, ect):
+def test_a_declaration_post_costs_at_most_13_queries(api, ect):
     attributes = {
         "participant_id": str(ect.api_id),
         "declaration_type": "started",
@@ -75,7 +76,7 @@ def test_a_declaration_post_costs_at_most_12_queries(api, ect):
     response, queries = count(lambda: api.post("/api/v3/participant-declarations", body))
 
     assert response.status_code == 200, response.content
-    assert queries <= 12
+    assert queries <= 13
 
 
 def test_a_school_reporting_leaving_costs_at_most_14_queries(lead_provider, today):

@@ -107,8 +107,11 @@ def change_delivery_partner(*, partnership: Partnership, delivery_partner_id, no
         partnership.delivery_partner = delivery_partner
         partnership.updated_at = now
         partnership.save()
+        changes.stamp_at_commit([partnership], "updated_at")
         # P4: declarations show the partnership's current state even though their own delivery partner is frozen.
-        Declaration.objects.filter(training_period__partnership=partnership).update(api_updated_at=now)
+        declarations = Declaration.objects.filter(training_period__partnership=partnership)
+        declarations.update(api_updated_at=now)
+        changes.stamp_at_commit(declarations, "api_updated_at")
     return partnership
 
 
@@ -289,7 +292,7 @@ def _insert(*, school, lead_provider, delivery_partner, cohort, created_by, now,
     """The new partnership, or None when the provider already has one with the school for the cohort."""
     try:
         with transaction.atomic():
-            return Partnership.objects.create(
+            partnership = Partnership.objects.create(
                 school=school,
                 lead_provider=lead_provider,
                 delivery_partner=delivery_partner,
@@ -301,3 +304,5 @@ def _insert(*, school, lead_provider, delivery_partner, cohort, created_by, now,
             )
     except IntegrityError:
         return None
+    changes.stamp_at_commit([partnership], "updated_at")
+    return partnership

@@ -16,6 +16,7 @@ import re
 import django_filters
 from django import forms
 
+from config import changes
 from config.api.errors import BadRequest
 from config.api.parsing import iso8601_moment, nested, uuid_or_none
 
@@ -172,4 +173,10 @@ def apply(filterset_class: type[ApiFilterSet], params: dict, queryset, *, lead_p
         name = next(name for name in filterset.form.fields if name in errors)
         error = errors[name][0]
         raise BadRequest(error.message % {**(error.params or {}), "filter": name})
+    if any(
+        isinstance(filterset.filters[name], UpdatedSinceFilter) and value is not None
+        for name, value in filterset.form.cleaned_data.items()
+    ):
+        # The sync guarantee (Q3): whatever this read cannot see yet is stamped later than it began.
+        changes.wait_for_stamped_commits()
     return filterset

@@ -42,6 +42,21 @@ SORT = OpenApiParameter(
 ID = OpenApiParameter("id", type={"type": "string", "format": "uuid"}, location=OpenApiParameter.PATH, required=True)
 
 
+# Q3 and the promise behind it (config.changes): written once, served on every list that takes it.
+UPDATED_SINCE = {
+    "type": "string",
+    "description": (
+        "Only records that changed at or after this moment (an ISO 8601 date or date-time; without an offset, "
+        "London time). Keep in step by sending, as `updated_since`, the time you sent your previous request "
+        "(read from a clock in step with UTC, before sending it): you will never miss a change committed "
+        "after that request, however long the change took to commit and whichever process made it, the "
+        "nightly status update included. A change is stamped with the moment it commits, and a request with "
+        "`updated_since` waits for changes already stamped to finish committing. Changes made in the sandbox "
+        "with `X-With-Server-Date` carry that date instead."
+    ),
+}
+
+
 def filter_parameter(properties: dict, required: list[str] | None = None) -> OpenApiParameter:
     schema = {"type": "object", "properties": properties}
     if required:

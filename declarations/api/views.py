@@ -27,7 +27,7 @@ DECLARATIONS_FILTER = schema.filter_parameter(
         "cohort": {"type": "string"},
         "participant_id": {"type": "string"},
         "delivery_partner_id": {"type": "string"},
-        "updated_since": {"type": "string"},
+        "updated_since": schema.UPDATED_SINCE,
     }
 )
 

@@ -19,7 +19,7 @@ from participants.api.filters import UpdatedSinceFilterSet
 from participants.models import Participant, ParticipantType
 
 SORT_COLUMNS = {"created_at": "created_at", "updated_at": "api_updated_at"}
-TRANSFERS_FILTER = schema.filter_parameter({"updated_since": {"type": "string"}})
+TRANSFERS_FILTER = schema.filter_parameter({"updated_since": schema.UPDATED_SINCE})
 PARTICIPANT_VALUES = ("id", "api_id", "ect_training_record_id", "mentor_training_record_id", "api_updated_at")
 
 

@@ -20,7 +20,7 @@ from participants.api.filters import UpdatedSinceFilterSet
 from participants.models import Mentorship, Participant, ParticipantType, ProviderEnrolment, SchoolPeriod
 
 SORT_COLUMNS = {"created_at": "created_at", "updated_at": "api_updated_at"}
-UNFUNDED_MENTORS_FILTER = schema.filter_parameter({"updated_since": {"type": "string"}})
+UNFUNDED_MENTORS_FILTER = schema.filter_parameter({"updated_since": schema.UPDATED_SINCE})
 
 
 # --- reading and representation -----------------------------------------------------------------------------------

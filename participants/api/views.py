@@ -20,7 +20,7 @@ SORT_COLUMNS = {"created_at": "created_at", "updated_at": "api_updated_at"}
 PARTICIPANTS_FILTER = schema.filter_parameter(
     {
         "cohort": {"type": "string"},
-        "updated_since": {"type": "string"},
+        "updated_since": schema.UPDATED_SINCE,
         "training_status": {"type": "string", "enum": list(TRAINING_STATUSES)},
         "from_participant_id": {"type": "string", "format": "uuid"},
     }

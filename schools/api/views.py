@@ -34,12 +34,13 @@ SCHOOL_SORT = {"created_at": "created_at", "updated_at": "last_changed_at"}
 TIMESTAMP_SORT = {"created_at": "created_at", "updated_at": "updated_at"}
 
 SCHOOLS_FILTER = schema.filter_parameter(
-    {"cohort": {"type": "string"}, "urn": {"type": "string"}, "updated_since": {"type": "string"}}, required=["cohort"]
+    {"cohort": {"type": "string"}, "urn": {"type": "string"}, "updated_since": schema.UPDATED_SINCE},
+    required=["cohort"],
 )
 SCHOOL_FILTER = schema.filter_parameter({"cohort": {"type": "string"}}, required=["cohort"])
 DELIVERY_PARTNERS_FILTER = schema.filter_parameter({"cohort": {"type": "string"}})
 PARTNERSHIPS_FILTER = schema.filter_parameter(
-    {"cohort": {"type": "string"}, "updated_since": {"type": "string"}, "delivery_partner_id": {"type": "string"}}
+    {"cohort": {"type": "string"}, "updated_since": schema.UPDATED_SINCE, "delivery_partner_id": {"type": "string"}}
 )
 
 

@@ -188,7 +188,9 @@ def _move_school_periods(source: Participant, destination: Participant, *, now: 
     # Their ECTs' mentor_id (F4) now names the destination, though no row of theirs changed.
     api_updated_at.touch(list(mentees), now=now)
     # Declarations on the moved training now name the destination as their participant (D32).
-    Declaration.objects.filter(training_period__school_period__in=[sp.pk for sp in moving]).update(api_updated_at=now)
+    declarations = Declaration.objects.filter(training_period__school_period__in=[sp.pk for sp in moving])
+    declarations.update(api_updated_at=now)
+    changes.stamp_at_commit(declarations, "api_updated_at")
 
 
 def _move_induction_periods(source: Participant, destination: Participant) -> None:
