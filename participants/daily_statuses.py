@@ -146,9 +146,11 @@ def _audit(
     cursor.execute(
         f"""
         INSERT INTO {AuditEvent._meta.db_table}
-               (occurred_at, actor_kind, actor_id, actor_label, action, event, model, object_id, participant_ids, changes)
+               (occurred_at, actor_kind, actor_id, actor_label, action, event, model, object_id, participant_ids, changes,
+                reason, ticket)
         SELECT %(now)s, %(actor_kind)s, %(actor_id)s, %(actor_label)s, %(action)s, 'updated', %(model)s, u.id::text,
-               ARRAY[u.participant_id], jsonb_build_object('recorded_status', jsonb_build_array(u.old, u.new))
+               ARRAY[u.participant_id], jsonb_build_object('recorded_status', jsonb_build_array(u.old, u.new)), '', ''
+
           FROM unnest(%(ids)s::bigint[], %(participant_ids)s::bigint[], %(old)s::text[], %(new)s::text[])
                AS u(id, participant_id, old, new)
         """,

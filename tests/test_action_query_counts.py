@@ -79,7 +79,7 @@ def test_a_declaration_post_costs_at_most_13_queries(api, ect):
     assert queries <= 13
 
 
-def test_a_school_reporting_leaving_costs_at_most_14_queries(lead_provider, today):
+def test_a_school_reporting_leaving_costs_at_most_15_queries(lead_provider, today):
     _, training = trained_participant(lead_provider, started_on=dt.date(2025, 9, 1))
     factories.MentorshipFactory(ect_school_period=training.school_period)
 
@@ -89,7 +89,7 @@ def test_a_school_reporting_leaving_costs_at_most_14_queries(lead_provider, toda
 
     _, queries = count(leave)
 
-    assert queries <= 14
+    assert queries <= 15
 
 
 def _partnership_created_with_waiting_training(api, lead_provider, waiting):
