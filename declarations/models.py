@@ -69,6 +69,11 @@ class Declaration(models.Model):
                 message="Only a paid declaration can be clawed back.",
             ),
         ]
+        # A provider's list (and `updated_since`): one index range, whatever the page.
+        indexes = [
+            models.Index(fields=["lead_provider", "created_at", "id"], name="declaration_provider_created"),
+            models.Index(fields=["lead_provider", "api_updated_at", "id"], name="declaration_provider_updated"),
+        ]
 
     def __str__(self):
         return f"{self.declaration_type} {self.declaration_date:%Y-%m-%d} ({self.api_id})"

@@ -18,7 +18,8 @@ from participants.models import COURSE_IDENTIFIERS, ProviderEnrolment, TrainingP
 
 _LATEST_TRAINING_PERIODS = """
     SELECT DISTINCT ON (sp.participant_id, p.lead_provider_id, sp.participant_type)
-           sp.participant_id, p.lead_provider_id, sp.participant_type, tp.id AS training_period_id
+           sp.participant_id, p.lead_provider_id, sp.participant_type, tp.id AS training_period_id,
+           p.cohort_id, tp.deferred_at, tp.withdrawn_at
       FROM participants_trainingperiod tp
       JOIN participants_schoolperiod sp ON sp.id = tp.school_period_id
       JOIN schools_partnership p ON p.id = tp.partnership_id
@@ -41,6 +42,35 @@ _STATUS_INPUTS_OF = """
 """
 STATUS_INPUTS = _STATUS_INPUTS_OF.format(enrolments="participants_providerenrolment")
 
+# `ProviderListing` rows (one per provider and participant) from `latest`: the list's sort keys and its
+# filters, Q2 (cohorts) and Q4 (an enrolment with each training status, by presence).
+_LISTINGS = """
+    listed AS (
+        INSERT INTO participants_providerlisting AS pl
+               (lead_provider_id, participant_id, created_at, api_updated_at, cohorts,
+                has_active, has_deferred, has_withdrawn)
+        SELECT l.lead_provider_id, l.participant_id, pa.created_at, COALESCE(%(at)s::timestamptz, pa.api_updated_at),
+               array_agg(DISTINCT l.cohort_id ORDER BY l.cohort_id),
+               bool_or(l.deferred_at IS NULL AND l.withdrawn_at IS NULL),
+               bool_or(l.deferred_at IS NOT NULL), bool_or(l.withdrawn_at IS NOT NULL)
+          FROM latest l JOIN participants_participant pa ON pa.id = l.participant_id
+      GROUP BY l.lead_provider_id, l.participant_id, pa.created_at, pa.api_updated_at
+        ON CONFLICT (lead_provider_id, participant_id) DO UPDATE
+           SET created_at = EXCLUDED.created_at, api_updated_at = EXCLUDED.api_updated_at,
+               cohorts = EXCLUDED.cohorts, has_active = EXCLUDED.has_active,
+               has_deferred = EXCLUDED.has_deferred, has_withdrawn = EXCLUDED.has_withdrawn
+         WHERE (pl.created_at, pl.api_updated_at, pl.cohorts, pl.has_active, pl.has_deferred, pl.has_withdrawn)
+               IS DISTINCT FROM (EXCLUDED.created_at, EXCLUDED.api_updated_at, EXCLUDED.cohorts,
+                                 EXCLUDED.has_active, EXCLUDED.has_deferred, EXCLUDED.has_withdrawn)
+    ),
+    unlisted AS (
+        DELETE FROM participants_providerlisting pl
+         WHERE {listed_filter}
+           AND NOT EXISTS (
+               SELECT 1 FROM latest l WHERE l.participant_id = pl.participant_id AND l.lead_provider_id = pl.lead_provider_id)
+    )
+"""
+
 
 def refresh(
     participant_ids: Iterable[int] | None, *, today: dt.date, api_updated_at: dt.datetime | None = None
@@ -55,24 +85,24 @@ def refresh(
         return
     if api_updated_at is not None and ids is None:
         raise ValueError("api_updated_at moves for named participants only")
-    params = [] if ids is None else [ids]
-    participant_filter = "" if ids is None else "AND sp.participant_id = ANY(%s)"
+    of = (lambda alias: "TRUE") if ids is None else (lambda alias: f"{alias}.participant_id = ANY(%(ids)s)")
     stamped = ""
     if api_updated_at is not None:
-        stamped = "stamped AS (UPDATE participants_participant SET api_updated_at = %s WHERE id = ANY(%s)),"
+        stamped = "stamped AS (UPDATE participants_participant SET api_updated_at = %(at)s WHERE id = ANY(%(ids)s)),"
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
             WITH {stamped}
-            latest AS ({_LATEST_TRAINING_PERIODS.format(participant_filter=participant_filter)}),
+            latest AS ({_LATEST_TRAINING_PERIODS.format(participant_filter="" if ids is None else "AND " + of("sp"))}),
             removed AS (
                 DELETE FROM participants_providerenrolment e
-                 WHERE {"TRUE" if ids is None else "e.participant_id = ANY(%s)"}
+                 WHERE {of("e")}
                    AND NOT EXISTS (
                        SELECT 1 FROM latest l
                         WHERE l.participant_id = e.participant_id AND l.lead_provider_id = e.lead_provider_id
                           AND l.participant_type = e.participant_type)
             ),
+            {_LISTINGS},
             upserted AS (
                 INSERT INTO participants_providerenrolment
                        (participant_id, lead_provider_id, participant_type, training_period_id, recorded_status)
@@ -82,8 +112,8 @@ def refresh(
                 RETURNING id, recorded_status, participant_id, participant_type, training_period_id
             )
             {_STATUS_INPUTS_OF.format(enrolments="upserted")}
-            """,
-            ([api_updated_at, ids] if api_updated_at is not None else []) + params * 2,
+            """.replace("{listed_filter}", of("pl")),
+            {"ids": ids, "at": api_updated_at},
         )
         rows = cursor.fetchall()
         updates = [

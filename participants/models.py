@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 
@@ -346,6 +347,53 @@ class ProviderEnrolment(models.Model):
 
     def __str__(self):
         return f"{self.participant_type} {self.participant_id} with {self.lead_provider_id}"
+
+
+_LISTING_FILTERS = ["cohorts", "has_active", "has_deferred", "has_withdrawn"]
+
+
+class ProviderListing(models.Model):
+    """A participant as one provider's list sees them (V3): one row per provider and participant, carrying the
+    list's sort keys and filters, so that a page of a provider's participants is read from one index.
+
+    Derived like `ProviderEnrolment`, by `participants.enrolments.refresh` (cohorts and training statuses,
+    Q2 and Q4, over the participant's enrolments with the provider); `created_at` and `api_updated_at`
+    follow the participant's row through a statement-level trigger (migration 0004), however it is updated.
+    """
+
+    # The indexes below lead with the provider; the participant's own index serves refreshes and the trigger.
+    lead_provider = models.ForeignKey(
+        "schools.LeadProvider", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField()
+    api_updated_at = models.DateTimeField()
+    cohorts = ArrayField(models.IntegerField())
+    # Q4, by presence: an enrolment with each training status.
+    has_active = models.BooleanField()
+    has_deferred = models.BooleanField()
+    has_withdrawn = models.BooleanField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["lead_provider", "participant"], name="one_listing_per_provider"),
+        ]
+        indexes = [
+            # A page in either sort, with any filter, is an index-only scan of one of these.
+            models.Index(
+                fields=["lead_provider", "created_at", "participant"],
+                include=["api_updated_at", *_LISTING_FILTERS],
+                name="listing_created_idx",
+            ),
+            models.Index(
+                fields=["lead_provider", "api_updated_at", "participant"],
+                include=["created_at", *_LISTING_FILTERS],
+                name="listing_updated_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.participant_id} listed for {self.lead_provider_id}"
 
 
 class DailyStatusRun(models.Model):

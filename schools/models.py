@@ -133,6 +133,11 @@ class Partnership(models.Model):
                 message="This lead provider already has a partnership with this school in this cohort.",
             ),
         ]
+        # A provider's list in either sort (and `updated_since`): one index range, whatever the page.
+        indexes = [
+            models.Index(fields=["lead_provider", "created_at", "id"], name="partnership_provider_created"),
+            models.Index(fields=["lead_provider", "updated_at", "id"], name="partnership_provider_updated"),
+        ]
 
     def __str__(self):
         return f"{self.school} / {self.lead_provider} / {self.delivery_partner} ({self.cohort_id})"

@@ -53,7 +53,13 @@ def test_participants_benchmark_prints_its_figures():
     for per_page in (100, 3000):
         median, p95 = figure(rf"^per_page={per_page}: median (\d+) ms, p95 (\d+) ms \(3 requests\)$", output)
         assert int(median) <= int(p95)
-    paged = figure(r"^paged through ([\d,]+) participants at per_page=3000 in [\d.]+ s \(1 requests\)$", output)
+    for label in ("", r" updated_since \(matching [\d,]+\)"):
+        for page in ("page 1", r"last page \([\d,]+\)"):
+            median, p95 = figure(rf"^per_page=100{label} {page}: median (\d+) ms, p95 (\d+) ms \(3 requests;", output)
+            assert int(median) <= int(p95)
+    for write in ("defer", "declaration POST"):
+        figure(rf"^{write}: (median \d+ ms, p95 \d+ ms|no participant to time it on)", output)
+    paged = figure(r"^paged through ([\d,]+) participants at per_page=3000 in [\d.]+ s \(1 requests;", output)
     assert paged == (visible,)
     # Otherwise the floor is not the same work, and the ratio means nothing.
     assert figure(r"^floor payload identical to the served page: (\w+)$", output) == ("True",)

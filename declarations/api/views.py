@@ -7,7 +7,7 @@ from rest_framework.response import Response
 
 from config.api import schema
 from config.api.lookup import get_visible_or_404
-from config.api.pagination import page_from
+from config.api.pagination import page_from, page_of
 from config.api.parsing import attributes
 from config.api.views import LeadProviderView
 from declarations.api import reading
@@ -51,8 +51,8 @@ class DeclarationList(LeadProviderView):
     def get(self, request):
         chosen = self.filtered(DeclarationFilterSet, reading.visible_declarations(self.lead_provider))
         page = page_from(request.query_params)
-        queryset = reading.rows(chosen.qs.order_by("created_at", "id"))
-        return Response({"data": [declaration_document(row) for row in page.slice(queryset)]})
+        queryset = reading.rows(page_of(page, chosen.qs.order_by("created_at", "id")))
+        return Response({"data": [declaration_document(row) for row in queryset]})
 
     @extend_schema(
         operation_id="createDeclaration",

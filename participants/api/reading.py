@@ -24,6 +24,7 @@ from participants.models import (
     ParticipantIdChange,
     ParticipantType,
     ProviderEnrolment,
+    ProviderListing,
     SchoolPeriod,
 )
 from participants.status import induction_dates
@@ -96,16 +97,27 @@ def _first_by(rows, key, order):
     return chosen
 
 
-def records(
-    lead_provider: LeadProvider, participants_queryset, *, today: dt.date, ordering=("created_at", "id"), page=None
-) -> list[ParticipantRecord]:
-    """Load everything the representation needs for a page of participants.
+def listings(lead_provider: LeadProvider):
+    """V3 for lists: the provider's listings, one per participant it sees, filtered and sorted from one index."""
+    return ProviderListing.objects.filter(lead_provider=lead_provider)
 
-    A fixed set of queries, each keyed by the page's ids (participants, their enrolments with this
-    provider, induction periods, school periods, current mentorships, uplift rows, ID changes), so
-    the cost grows with the page's rows but the number of queries never does.
+
+def records(
+    lead_provider: LeadProvider, listed, *, today: dt.date, ordering=("created_at", "id"), page=None
+) -> list[ParticipantRecord]:
+    """Load everything the representation needs for a page of the provider's listings (`listings`).
+
+    The page of ids comes from the listings' index (its cost does not depend on the other participants in
+    the database), then a fixed set of queries keyed by the page's ids (participants, their enrolments with
+    this provider, induction periods, school periods, current mentorships, uplift rows, ID changes), so the
+    cost grows with the page's rows but the number of queries never does.
     """
-    ids_query = participants_queryset.order_by(*ordering).values_list("id", flat=True)
+    # The listing's own id is not the participant's: the participant's id breaks ties.
+    by = [
+        ("-" if key.startswith("-") else "") + ("participant_id" if key.lstrip("-") == "id" else key.lstrip("-"))
+        for key in ordering
+    ]
+    ids_query = listed.order_by(*by).values_list("participant_id", flat=True)
     ids = list(page.slice(ids_query) if page is not None else ids_query)
     if not ids:
         return []
@@ -193,7 +205,8 @@ def _related(lead_provider: LeadProvider, ids: list[int], *, today: dt.date) -> 
 
     def branch(queryset, kind, owner, **values):
         # As text, decoded with orjson below: the ORM's JSON decoding is the slow part of a large page.
-        return queryset.values(kind=Value(kind), owner=owner, data=Cast(JSONObject(**values), TextField()))
+        # Unordered: a model's default ordering would sort every branch for nothing.
+        return queryset.order_by().values(kind=Value(kind), owner=owner, data=Cast(JSONObject(**values), TextField()))
 
     on_pointers = ProviderEnrolment.objects.filter(
         lead_provider=lead_provider,

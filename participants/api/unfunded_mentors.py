@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from config.api import schema
 from config.api.formatting import format_datetime
 from config.api.lookup import get_visible_or_404
-from config.api.pagination import ordering_from, page_from
+from config.api.pagination import ordering_from, page_from, page_of
 from config.api.views import LeadProviderView
 from participants.api.filters import UpdatedSinceFilterSet
 from participants.models import Mentorship, Participant, ParticipantType, ProviderEnrolment, SchoolPeriod
@@ -108,7 +108,7 @@ class UnfundedMentorList(LeadProviderView):
         queryset = self.filtered(UpdatedSinceFilterSet, unfunded_mentors(self.lead_provider)).qs
         page = page_from(request.query_params)
         ordering = ordering_from(request.query_params, columns=SORT_COLUMNS)
-        found = page.slice(rows(queryset.order_by(*ordering)))
+        found = rows(page_of(page, queryset.order_by(*ordering)))
         return Response({"data": [unfunded_mentor_document(row) for row in found]})
 
 

@@ -40,11 +40,11 @@ class ParticipantList(LeadProviderView):
         },
     )
     def get(self, request):
-        participants = self.filtered(ParticipantFilterSet, reading.visible_participants(self.lead_provider)).qs
+        listed = self.filtered(ParticipantFilterSet, reading.listings(self.lead_provider)).qs
         page = page_from(request.query_params)
         ordering = ordering_from(request.query_params, columns=SORT_COLUMNS)
         today = self.today()
-        found = reading.records(self.lead_provider, participants, today=today, ordering=ordering, page=page)
+        found = reading.records(self.lead_provider, listed, today=today, ordering=ordering, page=page)
         return Response({"data": [participant_document(record, today=today) for record in found]})
 
 

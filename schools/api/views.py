@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from config.api import schema
 from config.api.lookup import get_visible_or_404
-from config.api.pagination import ordering_from, page_from
+from config.api.pagination import ordering_from, page_from, page_of
 from config.api.parsing import attributes
 from config.api.views import LeadProviderView
 from schools.api import reading
@@ -137,8 +137,7 @@ class PartnershipList(LeadProviderView):
         chosen = self.filtered(PartnershipFilterSet, reading.partnerships(self.lead_provider))
         page = page_from(request.query_params)
         ordering = ordering_from(request.query_params, columns=TIMESTAMP_SORT)
-        queryset = chosen.qs.order_by(*ordering)
-        rows = page.slice(reading.partnership_rows(queryset, today=self.today()))
+        rows = reading.partnership_rows(page_of(page, chosen.qs.order_by(*ordering)), today=self.today())
         return Response({"data": [partnership_document(row) for row in rows]})
 
     @extend_schema(
