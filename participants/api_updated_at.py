@@ -101,7 +101,18 @@ VISIBILITY = {
         _own("pk"),
     ),
     SchoolPeriod: (
-        ("participant", "school", "participant_type", "email", "working_pattern", "started_on", "finished_on"),
+        (
+            "participant",
+            "school",
+            "participant_type",
+            "email",
+            "working_pattern",
+            "appropriate_body",
+            "mentoring_only_here",
+            "started_on",
+            "finished_on",
+        ),
+        # Not the appropriate body or the mentor's "only here" answer: the contract shows neither.
         {"email", "working_pattern", "started_on", "finished_on", "school", "participant", "participant_type"},
         _own("participant_id"),
     ),

@@ -134,6 +134,12 @@ class SchoolPeriod(DatedPeriod):
     participant_type = models.CharField(max_length=10, choices=ParticipantType.choices)
     email = models.EmailField(null=True, blank=True)
     working_pattern = models.CharField(max_length=10, choices=WorkingPattern.choices, null=True, blank=True)
+    # The appropriate body the school named for an ECT; providers do not see it (it is not in the contract).
+    appropriate_body = models.ForeignKey(
+        "schools.AppropriateBody", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The school's answer when registering a mentor: mentoring only at this school, or elsewhere too (SC6).
+    mentoring_only_here = models.BooleanField(null=True, blank=True)
     created_at = models.DateTimeField(default=clock.now)
 
     class Meta(DatedPeriod.Meta):
@@ -170,6 +176,22 @@ class SchoolPeriod(DatedPeriod):
                 ),
                 field="working_pattern",
                 message="Only ECTs have a working pattern. Leave it blank for a mentor.",
+            ),
+            explained(
+                models.CheckConstraint(
+                    condition=Q(participant_type="ect") | Q(appropriate_body__isnull=True),
+                    name="appropriate_body_only_for_ects",
+                ),
+                field="appropriate_body",
+                message="Only ECTs have an appropriate body. Leave it blank for a mentor.",
+            ),
+            explained(
+                models.CheckConstraint(
+                    condition=Q(participant_type="mentor") | Q(mentoring_only_here__isnull=True),
+                    name="mentoring_only_here_only_for_mentors",
+                ),
+                field="mentoring_only_here",
+                message="Only mentors say whether they mentor only at this school. Leave it blank for an ECT.",
             ),
         ]
 

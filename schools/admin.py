@@ -29,6 +29,7 @@ from schedules.models import Cohort
 from schools import tokens
 from schools.models import (
     ApiToken,
+    AppropriateBody,
     DeliveryPartner,
     LeadProvider,
     LeadProviderDeliveryPartnership,
@@ -39,6 +40,7 @@ from schools.models import (
     SchoolMembership,
 )
 from training import partnerships
+from training.school_actions.update_induction_tutor import tutor_email_rules, tutor_name_rules
 
 
 class StampedFromTheClock:
@@ -58,8 +60,27 @@ class SchoolFundingEligibilityInline(admin.TabularInline):
     extra = 0
 
 
+class SchoolForm(forms.ModelForm):
+    """A changed induction tutor meets the rules the school portal's action applies (P5)."""
+
+    class Meta:
+        model = School
+        fields = ("name", "urn", "induction_tutor_name", "induction_tutor_email", "eligible_for_training")
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, rules in (("induction_tutor_name", tutor_name_rules), ("induction_tutor_email", tutor_email_rules)):
+            if name not in self.changed_data or name in self.errors:
+                continue
+            message = next((message for failing, message in rules(cleaned.get(name, "")) if failing), None)
+            if message:
+                self.add_error(name, message)
+        return cleaned
+
+
 @admin.register(School)
 class SchoolAdmin(StampedFromTheClock, IdentifierSearchMixin, SupportModelAdmin):
+    form = SchoolForm
     list_display = ("name", "urn", "eligible_for_training", "induction_tutor_name", "induction_tutor_email")
     list_filter = ("eligible_for_training",)
     search_fields = ("^urn", "name")
@@ -96,6 +117,15 @@ class SchoolMembershipAdmin(SupportModelAdmin):
     list_select_related = ("user", "school")
     search_fields = ("user__username", "user__email", "^school__urn", "school__name")
     raw_id_fields = ("user", "school")
+    readonly_fields = ("created_at",)
+
+
+@admin.register(AppropriateBody)
+class AppropriateBodyAdmin(StampedFromTheClock, SupportModelAdmin):
+    """The reference list schools choose their ECTs' appropriate body from; one in use cannot be deleted."""
+
+    list_display = ("name", "created_at")
+    search_fields = ("name",)
     readonly_fields = ("created_at",)
 
 

@@ -78,6 +78,24 @@ class DeliveryPartner(models.Model):
         return self.name
 
 
+class AppropriateBody(models.Model):
+    """An organisation that quality-assures an ECT's induction, as a school names it for its ECTs.
+
+    A reference list rather than free text, so every school's answer names the same body. The national
+    bodies are seeded; support staff add teaching school hubs in the admin.
+    """
+
+    name = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "appropriate bodies"
+
+    def __str__(self):
+        return self.name
+
+
 class LeadProviderDeliveryPartnership(models.Model):
     """A delivery partner working with a lead provider in a cohort."""
 

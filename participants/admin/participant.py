@@ -25,7 +25,16 @@ TRN = re.compile(r"^\d{7}$")
 
 class SchoolPeriodInline(admin.TabularInline):
     model = SchoolPeriod
-    fields = ("school", "participant_type", "email", "working_pattern", "started_on", "finished_on")
+    fields = (
+        "school",
+        "participant_type",
+        "email",
+        "working_pattern",
+        "appropriate_body",
+        "mentoring_only_here",
+        "started_on",
+        "finished_on",
+    )
     raw_id_fields = ("school",)
     extra = 0
     show_change_link = True

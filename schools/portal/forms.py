@@ -15,7 +15,7 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 
 from participants.models import ProgrammeType, WorkingPattern
-from schools.models import LeadProvider
+from schools.models import AppropriateBody, LeadProvider
 from training.school_actions.checks import lead_provider_applies, lead_provider_rules
 from training.school_actions.confirm_cohort_choice import delivery_partners_for
 
@@ -148,6 +148,16 @@ def _programme_type_field():
     )
 
 
+def _working_pattern_field():
+    return forms.ChoiceField(
+        choices=WorkingPattern.choices,
+        error_messages={
+            "required": "Select if they work full time or part time",
+            "invalid_choice": "Select if they work full time or part time",
+        },
+    )
+
+
 class ProviderLedNeedsProvider:
     """The lead provider question, answered as the school actions rule: asked for provider-led training only."""
 
@@ -171,15 +181,12 @@ class RegisterEctForm(ProviderLedNeedsProvider, forms.Form):
     date_of_birth = DateField(noun="Date of birth", required_message="Enter their date of birth")
     email = _email_field()
     started_on = DateField(noun="Start date", required_message="Enter the date they start at your school")
-    working_pattern = forms.ChoiceField(
-        choices=WorkingPattern.choices,
-        error_messages={
-            "required": "Select if they work full time or part time",
-            "invalid_choice": "Select if they work full time or part time",
-        },
-    )
+    working_pattern = _working_pattern_field()
     programme_type = _programme_type_field()
     lead_provider = _lead_provider_field()
+
+
+MENTORING_ONLY_HERE = [("yes", "Yes"), ("no", "No, they will also mentor at another school")]
 
 
 class RegisterMentorForm(forms.Form):
@@ -187,6 +194,15 @@ class RegisterMentorForm(forms.Form):
     trn = _trn_field()
     date_of_birth = DateField(noun="Date of birth", required_message="Enter their date of birth")
     email = _email_field()
+    started_on = DateField(noun="Start date", required_message="Enter the date they start mentoring at your school")
+    mentoring_only_here = forms.TypedChoiceField(
+        choices=MENTORING_ONLY_HERE,
+        coerce=lambda answer: answer == "yes",
+        error_messages={
+            "required": "Select yes if they will mentor only at your school",
+            "invalid_choice": "Select yes if they will mentor only at your school",
+        },
+    )
 
 
 class NameForm(forms.Form):
@@ -195,6 +211,28 @@ class NameForm(forms.Form):
 
 class EmailForm(forms.Form):
     email = _email_field()
+
+
+class WorkingPatternForm(forms.Form):
+    working_pattern = _working_pattern_field()
+
+
+class AppropriateBodyForm(forms.Form):
+    appropriate_body = forms.ModelChoiceField(
+        queryset=AppropriateBody.objects.order_by("name"),
+        empty_label="Choose an appropriate body",
+        error_messages={
+            "required": "Select their appropriate body",
+            "invalid_choice": "Select their appropriate body",
+        },
+    )
+
+
+class InductionTutorForm(forms.Form):
+    """Both answers are checked by the school action's own rules (check_update_induction_tutor)."""
+
+    full_name = forms.CharField(required=False, strip=False)
+    email = forms.CharField(required=False, strip=False)
 
 
 class LeavingForm(forms.Form):

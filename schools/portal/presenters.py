@@ -83,6 +83,8 @@ class ParticipantSummary:
     trn: str
     started_on: str
     working_pattern: str
+    appropriate_body: str
+    mentoring_only_here: str
     programme: str
     lead_provider: str
     delivery_partner: str
@@ -111,6 +113,15 @@ class ParticipantSummary:
         return self.programme == ProgrammeType.PROVIDER_LED.label
 
 
+NOT_RECORDED = "Not recorded"
+
+
+def _only_here_text(only_here: bool | None) -> str:
+    if only_here is None:
+        return NOT_RECORDED
+    return "Yes" if only_here else "No, they also mentor at another school"
+
+
 def summarise(school_period: SchoolPeriod, today: dt.date) -> ParticipantSummary:
     is_ect = school_period.participant_type == ParticipantType.ECT
     training = current_or_next(school_period.training_periods.all(), today)
@@ -133,6 +144,8 @@ def summarise(school_period: SchoolPeriod, today: dt.date) -> ParticipantSummary
         trn=school_period.participant.trn or "",
         started_on=long_date(school_period.started_on),
         working_pattern=WorkingPattern(school_period.working_pattern).label if school_period.working_pattern else "",
+        appropriate_body=school_period.appropriate_body.name if school_period.appropriate_body else NOT_RECORDED,
+        mentoring_only_here=_only_here_text(school_period.mentoring_only_here),
         programme=ProgrammeType(training.programme_type).label if training else "No training recorded",
         lead_provider=training.lead_provider.name if provider_led else "None",
         delivery_partner=(

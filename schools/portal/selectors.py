@@ -30,7 +30,7 @@ def school_of(user, urn: str) -> School:
 def _school_periods(school: School):
     return (
         SchoolPeriod.objects.filter(school=school)
-        .select_related("participant", "school")
+        .select_related("participant", "school", "appropriate_body")
         .prefetch_related(
             Prefetch(
                 "training_periods",

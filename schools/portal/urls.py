@@ -1,7 +1,16 @@
 from django.contrib.auth.decorators import login_required
 from django.urls import path
 
-from schools.portal.views import accounts, cohorts, information, journeys, pages, participant_changes, registration
+from schools.portal.views import (
+    accounts,
+    cohorts,
+    information,
+    journeys,
+    pages,
+    participant_changes,
+    registration,
+    school_details,
+)
 
 app_name = "portal"
 
@@ -17,8 +26,11 @@ JOURNEYS = [
     participant_changes.RegisterMentorForEct,
     participant_changes.SwitchProgramme,
     participant_changes.ChangeLeadProvider,
+    participant_changes.ChangeWorkingPattern,
+    participant_changes.ChangeAppropriateBody,
     cohorts.CohortChoice,
     cohorts.CohortDeliveryPartner,
+    school_details.ChangeInductionTutor,
 ]
 
 
@@ -64,5 +76,6 @@ urlpatterns = [
     path("<str:urn>/confirmation/", pages.confirmation, name="confirmation"),
     path("<str:urn>/participants/<int:pk>/", pages.participant_detail, name="participant"),
     path("<str:urn>/cohorts/", pages.cohort_list, name="cohorts"),
+    path("<str:urn>/details/", school_details.school_details, name="school-details"),
     *journey_urls(),
 ]

@@ -9,6 +9,7 @@ register = template.Library()
 SECTIONS = [
     ("participants", "ECTs and mentors"),
     ("cohorts", "Training choices"),
+    ("school-details", "School details"),
 ]
 # Pages below a section that are not journeys (journeys name theirs with Journey.section).
 SECTION_OF_PAGE = {"participant": "participants"}

@@ -133,7 +133,6 @@ def test_registering_a_provider_led_ect_shows_them_to_their_lead_provider(
         "Enter their full name",
         "Enter their teacher reference number (TRN)",
         "Enter their date of birth",
-        "Select provider-led or school-led training",
     ):
         expect(summary.get_by_role("link", name=message)).to_be_visible()
     assert_accessible(page)
@@ -177,6 +176,8 @@ def test_registering_a_mentor_adds_them_to_the_schools_mentors(browser_page, sch
     page.get_by_label("Teacher reference number (TRN)").fill("7654321")
     fill_date(page, "Date of birth", dt.date(1984, 6, 2))
     page.get_by_label("Email address").fill("robin.ellis@oakfield.example")
+    fill_date(page, "When do they start mentoring at your school?", dt.date(2026, 1, 15))
+    page.get_by_role("radio", name="Yes").check()
     continue_and_confirm(page, "Confirm and register mentor")
     expect(page.get_by_role("heading", name="Mentor registered")).to_be_visible()
 
@@ -274,6 +275,8 @@ def test_registering_a_new_mentor_for_an_ect_assigns_them(browser_page, tutor, a
     page.get_by_label("Teacher reference number (TRN)").fill(alex.participant.trn)
     fill_date(page, "Date of birth", dt.date(1996, 4, 9))
     page.get_by_label("Email address").fill("alex.mentor@oakfield.example")
+    fill_date(page, "When do they start mentoring at your school?", dt.date(2026, 1, 15))
+    page.get_by_role("radio", name="Yes").check()
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("link", name="An ECT cannot be their own mentor")).to_be_visible()
     assert_accessible(page)

@@ -122,7 +122,7 @@ def known_at_another_school(participant, school) -> bool:
 def email_rules(email, *, school, participant, today: dt.date):
     text = cleaned_email(email)
     yield not text, ENTER_EMAIL
-    yield not _valid_email(text), EMAIL_FORMAT
+    yield not valid_email(text), EMAIL_FORMAT
     yield email_used_by_someone_else(school=school, email=text, participant=participant, today=today), EMAIL_USED
 
 
@@ -145,7 +145,7 @@ def email_used_by_someone_else(*, school, email: str, participant, today: dt.dat
     return others.exists()
 
 
-def _valid_email(text: str) -> bool:
+def valid_email(text: str) -> bool:
     try:
         validate_email(text)
     except ValidationError:

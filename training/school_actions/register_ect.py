@@ -18,6 +18,7 @@ from participants.models import (
 )
 from participants.registration import find_or_create_teacher, find_teacher, lock_teacher, normalised_trn
 from schedules.models import Cohort
+from schools.models import LeadProvider, Partnership, SchoolCohortChoice
 from training import default_schedules
 from training.eligibility import become_eligible
 from training.school_actions import steps
@@ -231,3 +232,31 @@ def _mark_eligible_if_in_induction(teacher, *, now: dt.datetime) -> None:
     today = clock.london_date(now)
     if InductionPeriod.objects.filter(participant=teacher).filter(InductionPeriod.q_contains(today)).exists():
         become_eligible(teacher, ParticipantType.ECT, now=now)
+
+
+def suggested_training(*, school, today: dt.date) -> tuple[str | None, LeadProvider | None]:
+    """(programme type, lead provider) to offer first when a school registers an ECT today.
+
+    In order: the school's decided choice for the cohort containing today; else the one lead provider
+    it is in partnership with in that cohort, if only one; else its latest earlier decided choice (the
+    one P11 keeps). A suggestion only: the school may answer otherwise.
+    """
+    year = Cohort.year_containing(today)
+    decided = (
+        SchoolCohortChoice.objects.select_related("lead_provider")
+        .filter(school=school, cohort__year__lte=year)
+        .exclude(induction_programme_choice=SchoolCohortChoice.InductionProgramme.NOT_YET_KNOWN)
+        .order_by("-cohort__year")
+    )
+    choice = decided.first()
+    if choice is None or choice.cohort_id != year:
+        partnered = set(
+            Partnership.objects.filter(school=school, cohort__year=year).values_list("lead_provider", flat=True)
+        )
+        if len(partnered) == 1:
+            return ProgrammeType.PROVIDER_LED, LeadProvider.objects.get(pk=partnered.pop())
+    if choice is None:
+        return None, None
+    if choice.induction_programme_choice == SchoolCohortChoice.InductionProgramme.SCHOOL_LED:
+        return ProgrammeType.SCHOOL_LED, None
+    return ProgrammeType.PROVIDER_LED, choice.lead_provider

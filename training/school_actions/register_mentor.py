@@ -76,6 +76,7 @@ def register_mentor(
             participant_type=ParticipantType.MENTOR,
             email=cleaned_email(email),
             started_on=started_on,
+            mentoring_only_here=bool(mentoring_only_here),
             created_at=now,
         )
         chosen = _chosen_lead_provider(lead_provider, mentee, today)

@@ -1,4 +1,5 @@
-"""Changes to one ECT or mentor at the school: name, email, leaving, mentor, programme and lead provider."""
+"""Changes to one ECT or mentor at the school: name, email, leaving, mentor, programme, lead provider,
+and an ECT's working pattern and appropriate body."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from schools.portal import audience, forms, presenters, selectors
 from schools.portal.views.journeys import Journey, choice_label, date_text, participant_url
 from schools.portal.views.registration import RegisterMentor
 from training import school_actions
+from training.school_actions.change_induction_details import an_ect_still_here_rules
 from training.school_actions.change_lead_provider import outcome as change_outcome
 from training.school_actions.change_leaving_date import reported_leaving_rules
 from training.school_actions.checks import still_here_rules
@@ -245,7 +247,7 @@ class RegisterMentorForEct(ParticipantJourney):
     template = "portal/questions/register_mentor.html"
     title = "Register a new mentor"
     confirm_label = "Confirm and register mentor"
-    field_names = {"started_on": None, "mentee": None, "mentor": "trn"}
+    field_names = {"mentee": None, "mentor": "trn"}
 
     def back_url(self):
         return reverse("portal:assign-mentor", kwargs=self.kwargs())
@@ -348,3 +350,71 @@ class ChangeLeadProvider(ParticipantJourney):
     def confirmation(self, form, result):
         provider = form.cleaned_data["lead_provider"].name
         return "Lead provider changed", f"{provider} will train {self.subject.participant.full_name}."
+
+
+class ChangeWorkingPattern(ParticipantJourney):
+    slug = "change-working-pattern"
+    url = "participants/<int:pk>/working-pattern/"
+    action = "change_working_pattern"
+    participant_type = ParticipantType.ECT
+    form_class = forms.WorkingPatternForm
+    template = "portal/questions/working_pattern.html"
+    title = "Do they work full time or part time?"
+    confirm_label = "Confirm working pattern"
+    field_names = {"participant": None}
+
+    def initial(self):
+        return {"working_pattern": self.subject.working_pattern}
+
+    def summary_rows(self, form):
+        return [("Working pattern", choice_label(form, "working_pattern"), "working_pattern")]
+
+    service = school_actions.change_working_pattern
+    service_check = school_actions.check_change_working_pattern
+
+    def subject_rules(self):
+        return an_ect_still_here_rules(self.subject, self.today)
+
+    def arguments(self, form):
+        return {"school_period": self.subject, "working_pattern": form.cleaned_data["working_pattern"]}
+
+    def confirmation(self, form, result):
+        pattern = choice_label(form, "working_pattern").lower()
+        return "Working pattern changed", f"{self.subject.participant.full_name} works {pattern}."
+
+
+class ChangeAppropriateBody(ParticipantJourney):
+    slug = "change-appropriate-body"
+    url = "participants/<int:pk>/appropriate-body/"
+    action = "change_appropriate_body"
+    participant_type = ParticipantType.ECT
+    form_class = forms.AppropriateBodyForm
+    template = "portal/questions/appropriate_body.html"
+    title = "Which appropriate body will quality assure their induction?"
+    confirm_label = "Confirm appropriate body"
+    field_names = {"participant": None}
+
+    def initial(self):
+        return {"appropriate_body": self.subject.appropriate_body_id}
+
+    def summary_rows(self, form):
+        return [("Appropriate body", form.cleaned_data["appropriate_body"].name, "appropriate_body")]
+
+    service = school_actions.change_appropriate_body
+    service_check = school_actions.check_change_appropriate_body
+
+    def subject_rules(self):
+        return an_ect_still_here_rules(self.subject, self.today)
+
+    def arguments(self, form):
+        return {"school_period": self.subject, "appropriate_body": form.cleaned_data["appropriate_body"]}
+
+    def confirmation(self, form, result):
+        body = form.cleaned_data["appropriate_body"].name
+        return (
+            "Appropriate body recorded",
+            f"{body} is {self.subject.participant.full_name}'s appropriate body.",
+        )
+
+    def audience(self, result):
+        return ["No lead provider sees this: lead providers are not told an ECT's appropriate body."]

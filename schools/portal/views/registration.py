@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from schools.portal import audience, forms
 from schools.portal.views.journeys import Journey, choice_label, date_text, participant_url
 from training import school_actions
+from training.school_actions.register_ect import suggested_training
 
 
 class RegisterEct(Journey):
@@ -15,6 +18,23 @@ class RegisterEct(Journey):
     template = "portal/questions/register_ect.html"
     title = "Register an early career teacher (ECT)"
     confirm_label = "Confirm and register ECT"
+
+    @cached_property
+    def suggested(self):
+        return suggested_training(school=self.school, today=self.today)
+
+    def initial(self):
+        """The training the school chose for the cohort, offered as the first answer (it may be changed)."""
+        programme_type, lead_provider = self.suggested
+        return {"programme_type": programme_type, "lead_provider": lead_provider.pk if lead_provider else None}
+
+    def context(self):
+        if self.suggested[1] is None:
+            return {}
+        return {
+            "lead_provider_hint": "Filled in from your school's training choices and partnerships. "
+            "You can choose another lead provider."
+        }
 
     def summary_rows(self, form):
         data = form.cleaned_data
@@ -50,6 +70,10 @@ class RegisterEct(Journey):
         return "View their details"
 
 
+def mentoring_only_here_text(only_here: bool) -> str:
+    return dict(forms.MENTORING_ONLY_HERE)["yes" if only_here else "no"]
+
+
 class RegisterMentor(Journey):
     slug = "register-mentor"
     url = "mentors/register/"
@@ -58,7 +82,7 @@ class RegisterMentor(Journey):
     template = "portal/questions/register_mentor.html"
     title = "Register a mentor"
     confirm_label = "Confirm and register mentor"
-    field_names = {"started_on": None, "mentee": None, "mentor": "trn"}
+    field_names = {"mentee": None, "mentor": "trn"}
 
     def summary_rows(self, form):
         data = form.cleaned_data
@@ -67,6 +91,12 @@ class RegisterMentor(Journey):
             ("Teacher reference number (TRN)", data["trn"], "trn"),
             ("Date of birth", date_text(data["date_of_birth"]), "date_of_birth"),
             ("Email address", data["email"], "email"),
+            ("Start date", date_text(data["started_on"]), "started_on"),
+            (
+                "Mentoring only at your school",
+                mentoring_only_here_text(data["mentoring_only_here"]),
+                "mentoring_only_here",
+            ),
         ]
 
     service = school_actions.register_mentor
