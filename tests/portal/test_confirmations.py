@@ -99,6 +99,10 @@ def test_SC6_a_mentor_registered_on_their_own_is_seen_by_no_lead_provider(signed
         "date_of_birth-month": "6",
         "date_of_birth-year": "1984",
         "email": "robin@oakfield.example",
+        "started_on-day": "15",
+        "started_on-month": "1",
+        "started_on-year": "2026",
+        "mentoring_only_here": "yes",
     }
     page = confirm(signed_in, "register-mentor", {"urn": school.urn}, answers)
     assert "No lead provider sees this change: Robin Ellis has no training with a lead provider here." in page

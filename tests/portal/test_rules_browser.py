@@ -70,6 +70,8 @@ def test_SC6_a_mentor_is_matched_by_trn_and_date_of_birth_and_another_schools_te
     page.get_by_label("Teacher reference number (TRN)").fill(jordan.trn)
     fill_date(page, "Date of birth", dt.date(1990, 1, 1))
     page.get_by_label("Email address").fill("jp@oakfield.example")
+    fill_date(page, "When do they start mentoring at your school?", dt.date(2026, 1, 15))
+    page.get_by_role("radio", name="No, they will also mentor at another school").check()
     page.get_by_role("button", name="Continue").click()
     # Refused on the question page: the TRN alone attaches no one, and their name is not shown.
     message = "The date of birth does not match the teacher with this TRN. Check the TRN and date of birth"
