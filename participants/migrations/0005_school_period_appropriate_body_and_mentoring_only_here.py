@@ -6,8 +6,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("participants", "0003_constraint_messages"),
-        ("schools", "0007_appropriate_bodies"),
+        ("participants", "0004_provider_listing"),
+        ("schools", "0008_appropriate_bodies"),
     ]
 
     operations = [

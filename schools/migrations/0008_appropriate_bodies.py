@@ -36,7 +36,7 @@ def grant_support_permissions(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("schools", "0006_forget_impossible_token_last_use"),
+        ("schools", "0007_provider_list_indexes"),
         ("core", "0002_support_groups"),
     ]
 
