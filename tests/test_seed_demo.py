@@ -194,6 +194,14 @@ def test_V6_a_participant_can_be_both_an_ect_and_a_mentor_with_one_provider(demo
     assert both.exists()
 
 
+def test_demo_ects_name_an_appropriate_body_from_the_reference_list_and_mentors_none(demo):
+    ects = SchoolPeriod.objects.filter(participant_type=ParticipantType.ECT)
+    assert ects.exists() and not ects.filter(appropriate_body__isnull=True).exists()
+    assert not SchoolPeriod.objects.filter(
+        participant_type=ParticipantType.MENTOR, appropriate_body__isnull=False
+    ).exists()
+
+
 def test_demo_data_keeps_periods_inside_each_other_and_pairs_providers_with_their_delivery_partners(demo):
     for training in TrainingPeriod.objects.select_related("school_period"):
         school = training.school_period

@@ -20,6 +20,7 @@ from demo.generator.reference import (
 )
 from schedules.reference import FIRST_COHORT, LAST_COHORT
 from schools.models import (
+    AppropriateBody,
     DeliveryPartner,
     LeadProvider,
     LeadProviderDeliveryPartnership,
@@ -86,6 +87,13 @@ class Organisations:
             self.school_body[urn] = self.rng.choice(APPROPRIATE_BODIES)
         School.objects.bulk_create(self.school_list, batch_size=BATCH_SIZE)
         self.summary.schools = len(self.school_list)
+        # The demo's hubs join the reference list schools choose from (reference rows: reseeding keeps them).
+        AppropriateBody.objects.bulk_create(
+            [AppropriateBody(name=name) for name in sorted(set(APPROPRIATE_BODIES))], ignore_conflicts=True
+        )
+        self.appropriate_bodies = {
+            body.name: body for body in AppropriateBody.objects.filter(name__in=APPROPRIATE_BODIES)
+        }
 
         eligibilities = [
             SchoolFundingEligibility(

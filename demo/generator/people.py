@@ -53,6 +53,7 @@ class People:
             working_pattern=(WorkingPattern.PART_TIME if self.rng.random() < 0.12 else WorkingPattern.FULL_TIME)
             if is_ect
             else None,
+            appropriate_body=self.appropriate_bodies[self.school_body[school.urn]] if is_ect else None,
             started_on=started_on,
             finished_on=finished_on,
             created_at=self.moment(self.registered_before(started_on)),
