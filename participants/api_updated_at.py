@@ -153,7 +153,11 @@ VISIBILITY = {
         {"delivery_partner", "lead_provider", "school", "cohort"},
         _participants_in_partnerships,
     ),
-    School: (("urn", "name", "induction_tutor_name", "induction_tutor_email"), {"urn"}, _participants_at_schools),
+    School: (
+        ("urn", "name", "induction_tutor_name", "induction_tutor_email", "eligible_for_training"),
+        {"urn"},
+        _participants_at_schools,
+    ),
     SchoolFundingEligibility: (
         ("school", "cohort", "pupil_premium_uplift", "sparsity_uplift"),
         {"pupil_premium_uplift", "sparsity_uplift"},

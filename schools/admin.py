@@ -19,14 +19,16 @@ from config import changes, clock
 from config.admin import (
     IdentifierSearchMixin,
     ReadOnlyAdmin,
+    ReasonFields,
     RefusedActionsMixin,
     SupportModelAdmin,
     call_service,
     confirmed_action,
+    reason_of,
     require,
 )
 from schedules.models import Cohort
-from schools import tokens
+from schools import memberships, tokens
 from schools.models import (
     ApiToken,
     AppropriateBody,
@@ -112,12 +114,44 @@ class SchoolCohortChoiceAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SchoolMembership)
-class SchoolMembershipAdmin(SupportModelAdmin):
+class SchoolMembershipAdmin(RefusedActionsMixin, SupportModelAdmin):
+    """Portal access, audited: added with a reason, removed with the confirmed action (schools.memberships), and never
+    moved to another user or school by editing (remove it and add the right one)."""
+
     list_display = ("user", "school", "created_at")
     list_select_related = ("user", "school")
     search_fields = ("user__username", "user__email", "^school__urn", "school__name")
     raw_id_fields = ("user", "school")
     readonly_fields = ("created_at",)
+    actions = ("remove_access",)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_remove_access_permission(self, request):
+        return request.user.has_perm("schools.delete_schoolmembership")
+
+    def save_model(self, request, obj, form, change):
+        obj.created_at = request.now
+        with changes.recording(action="give_portal_access", now=request.now):
+            super().save_model(request, obj, form, change)
+
+    @admin.action(description="Remove portal access for the selected users and schools", permissions=["remove_access"])
+    def remove_access(self, request, queryset):
+        def run(rows):
+            now = clock.now()
+            with changes.recording(action="remove_portal_access", now=now):
+                removed = memberships.remove_access(memberships=rows, now=now)
+            return f"{removed} user(s) can no longer use the portal for those schools."
+
+        return confirmed_action(
+            self,
+            request,
+            queryset.select_related("user", "school"),
+            title="Remove portal access",
+            question="Remove these users' access to these schools in the portal? Their accounts stay.",
+            run=run,
+        )
 
 
 @admin.register(AppropriateBody)
@@ -159,7 +193,7 @@ class LeadProviderDeliveryPartnershipAdmin(SupportModelAdmin):
     search_fields = ("lead_provider__name", "delivery_partner__name")
 
 
-class PartnershipForm(forms.Form):
+class PartnershipForm(ReasonFields):
     school = forms.ModelChoiceField(
         queryset=School.objects.all(), to_field_name="urn", widget=forms.TextInput, label="School URN"
     )
@@ -168,7 +202,7 @@ class PartnershipForm(forms.Form):
     cohort = forms.ModelChoiceField(queryset=Cohort.objects.order_by("-year"))
 
 
-class DeliveryPartnerForm(forms.Form):
+class DeliveryPartnerForm(ReasonFields):
     delivery_partner = forms.ModelChoiceField(queryset=DeliveryPartner.objects.order_by("name"))
 
 
@@ -221,7 +255,7 @@ class PartnershipAdmin(IdentifierSearchMixin, SupportModelAdmin):
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             now = clock.now()
-            with changes.recording(action="create_partnership", now=now):
+            with changes.recording(**reason_of(form), action="create_partnership", now=now):
                 partnership = call_service(
                     form,
                     lambda: partnerships.create(
@@ -256,7 +290,7 @@ class PartnershipAdmin(IdentifierSearchMixin, SupportModelAdmin):
         if request.method == "POST" and form.is_valid():
             now = clock.now()
             delivery_partner = form.cleaned_data["delivery_partner"]
-            with changes.recording(action="change_delivery_partner", now=now):
+            with changes.recording(**reason_of(form), action="change_delivery_partner", now=now):
                 changed = call_service(
                     form,
                     lambda: partnerships.change_delivery_partner(
@@ -281,7 +315,7 @@ class PartnershipAdmin(IdentifierSearchMixin, SupportModelAdmin):
         )
 
 
-class IssueTokenForm(forms.Form):
+class IssueTokenForm(ReasonFields):
     lead_provider = forms.ModelChoiceField(queryset=LeadProvider.objects.order_by("name"))
     description = forms.CharField(
         required=False, max_length=200, help_text="Who it is for, e.g. the provider's sandbox."
@@ -322,8 +356,15 @@ class ApiTokenAdmin(RefusedActionsMixin, SupportModelAdmin):
         require(request, "schools.add_apitoken")
         form = IssueTokenForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            with changes.recording(action="issue_api_token", now=request.now), changes.unit_of_work():
-                token = tokens.issue(**form.cleaned_data, now=request.now)
+            with (
+                changes.recording(**reason_of(form), action="issue_api_token", now=request.now),
+                changes.unit_of_work(),
+            ):
+                token = tokens.issue(
+                    lead_provider=form.cleaned_data["lead_provider"],
+                    description=form.cleaned_data["description"],
+                    now=request.now,
+                )
             # The only copy of the token is this page; admin_view already forbids caching it (no-store).
             return TemplateResponse(
                 request,
@@ -352,9 +393,10 @@ class ApiTokenAdmin(RefusedActionsMixin, SupportModelAdmin):
         api_token = self.get_object(request, unquote(object_id))
         if api_token is None:
             raise Http404("No API token has this id.")
-        if request.method == "POST" and api_token.revoked_at is None:
+        form = ReasonFields(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and api_token.revoked_at is None and form.is_valid():
             now = clock.now()
-            with changes.recording(action="revoke_api_token", now=now), changes.unit_of_work():
+            with changes.recording(**reason_of(form), action="revoke_api_token", now=now), changes.unit_of_work():
                 tokens.revoke(api_token=api_token, now=now)
             self.message_user(
                 request, f"{api_token} was revoked. {api_token.lead_provider} can no longer use it.", messages.SUCCESS
@@ -368,6 +410,7 @@ class ApiTokenAdmin(RefusedActionsMixin, SupportModelAdmin):
                 "title": f"Revoke {api_token}",
                 "opts": self.opts,
                 "api_token": api_token,
+                "form": form,
             },
         )
 

@@ -9,7 +9,7 @@ from config import changes, clock
 from config.changes import Actor
 from config.models import AuditEvent
 from participants.api_updated_at import VISIBILITY
-from participants.models import Participant, ParticipantIdChange, ParticipantType, TrainingPeriod
+from participants.models import DailyStatusRun, Participant, ParticipantIdChange, ParticipantType, TrainingPeriod
 from schools.models import SchoolFundingEligibility
 from tests import factories
 from tests.builders import partnership, trained_participant
@@ -232,16 +232,27 @@ def test_every_tracked_model_is_audited(lead_provider):
     )
     SchoolFundingEligibility.objects.create(school=training.school_period.school, cohort_id=2025)
     audited = {event.model for event in events_since(start, event="created")}
-    assert audited == {model._meta.label for model in VISIBILITY}
+    # The partnership's delivery partner is new too, and audited as support's edits to it are.
+    assert audited == {model._meta.label for model in VISIBILITY} | {"schools.DeliveryPartner"}
 
 
-def test_untracked_models_write_no_events(lead_provider):
-    delivery_partner = factories.DeliveryPartnerFactory()
+def test_renaming_a_delivery_partner_or_lead_provider_is_audited(lead_provider):
+    delivery_partner = factories.DeliveryPartnerFactory(name="Partner")
     start = mark()
     delivery_partner.name = "Renamed"
     delivery_partner.save()
+    lead_provider_name = lead_provider.name
     lead_provider.name = "Renamed provider"
     lead_provider.save()
+    assert [(event.model, event.changes) for event in events_since(start)] == [
+        ("schools.DeliveryPartner", {"name": ["Partner", "Renamed"]}),
+        ("schools.LeadProvider", {"name": [lead_provider_name, "Renamed provider"]}),
+    ]
+
+
+def test_untracked_models_write_no_events():
+    start = mark()
+    DailyStatusRun.objects.create(day=dt.date(2025, 10, 1), completed_at=dt.datetime(2025, 10, 2, tzinfo=dt.UTC))
     assert events_since(start) == []
 
 

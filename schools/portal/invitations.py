@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
-from django.db import transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
+from config import changes
 from schools.models import SchoolMembership
 
 
@@ -21,7 +21,7 @@ def invite(*, email: str, school, now) -> str:
     """Give this email access to the school (creating the account if need be); return the set-password path."""
     User = get_user_model()
     email = email.strip()
-    with transaction.atomic():
+    with changes.unit_of_work(now=now):  # audited: the account (if new) and the access it gives
         user = User._default_manager.filter(email__iexact=email).order_by("pk").first()
         if user is None:
             user = User(username=email.lower(), email=email.lower())

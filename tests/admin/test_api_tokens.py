@@ -10,7 +10,7 @@ from config import clock
 from config.models import AuditEvent
 from schools import tokens
 from schools.models import ApiToken
-from tests.admin.pages import admin_url, flashed, text
+from tests.admin.pages import REASON, admin_url, flashed, text
 
 UTC = dt.UTC
 ISSUED_AT = dt.datetime(2026, 1, 15, 10, 0, tzinfo=UTC)
@@ -20,7 +20,7 @@ REVOKED_AT = dt.datetime(2026, 1, 16, 10, 0, tzinfo=UTC)
 def issue(client, lead_provider, description="Production"):
     with clock.travel_to(ISSUED_AT):
         return client.post(
-            admin_url(ApiToken, "issue"), {"lead_provider": lead_provider.pk, "description": description}
+            admin_url(ApiToken, "issue"), {"lead_provider": lead_provider.pk, "description": description, **REASON}
         )
 
 
@@ -76,7 +76,7 @@ def test_C2_a_revoked_token_is_refused_by_the_api_after_the_staff_user_confirms(
     assert "Are you sure you want to revoke" in text(asked)
     assert calls_api_with(token) == 200
     with clock.travel_to(REVOKED_AT):
-        response = editor.post(revoke_url)
+        response = editor.post(revoke_url, REASON)
 
     assert response.status_code == 302
     assert flashed(response) == [f"{api_token} was revoked. {lead_provider} can no longer use it."]
@@ -91,9 +91,9 @@ def test_C2_revoking_again_keeps_the_first_revocation(editor, lead_provider):
     issue(editor, lead_provider)
     api_token = ApiToken.objects.get()
     with clock.travel_to(REVOKED_AT):
-        editor.post(admin_url(ApiToken, "revoke", api_token.pk))
+        editor.post(admin_url(ApiToken, "revoke", api_token.pk), REASON)
 
-    again = editor.post(admin_url(ApiToken, "revoke", api_token.pk))
+    again = editor.post(admin_url(ApiToken, "revoke", api_token.pk), REASON)
 
     assert "was already revoked" in text(again)
     api_token.refresh_from_db()

@@ -97,7 +97,7 @@ def test_TT1_an_api_token_is_stamped_with_the_moment_it_was_issued(editor, lead_
     tokens.issue(lead_provider=lead_provider, description="explicit", now=CREATED)
     response = editor.post(
         admin_url(ApiToken, "issue"),
-        {"lead_provider": lead_provider.pk, "description": "travelled"},
+        {"lead_provider": lead_provider.pk, "description": "travelled", **REASON},
         HTTP_X_WITH_SERVER_DATE=TRAVELLED,
     )
 

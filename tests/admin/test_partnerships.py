@@ -9,7 +9,7 @@ from config.models import AuditEvent
 from participants.models import ProgrammeType
 from schools.models import LeadProviderDeliveryPartnership, Partnership
 from tests import factories
-from tests.admin.pages import admin_url, text
+from tests.admin.pages import REASON, admin_url, text
 
 UTC = dt.UTC
 NOW = dt.datetime(2026, 1, 15, 11, 0, tzinfo=UTC)
@@ -44,6 +44,7 @@ def add(client, *, school, lead_provider, delivery_partner, cohort=2025):
         "lead_provider": lead_provider.pk,
         "delivery_partner": delivery_partner.pk,
         "cohort": cohort,
+        **REASON,
     }
     with clock.travel_to(NOW):
         return client.post(admin_url(Partnership, "add"), data)
@@ -106,8 +107,8 @@ def test_P3_support_changes_the_delivery_partner_through_the_service(
     )
     url = admin_url(Partnership, "change_delivery_partner", partnership.pk)
 
-    same = editor.post(url, {"delivery_partner": delivery_partner.pk})
-    changed = editor.post(url, {"delivery_partner": replacement.pk})
+    same = editor.post(url, {"delivery_partner": delivery_partner.pk, **REASON})
+    changed = editor.post(url, {"delivery_partner": replacement.pk, **REASON})
 
     assert "already confirmed to be in partnership with the entered delivery partner" in text(same)
     assert changed.status_code == 302

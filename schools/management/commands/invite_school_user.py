@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from config import clock
+from config import changes, clock
 from schools.models import School
 from schools.portal import invitations
 
@@ -22,6 +22,8 @@ class Command(BaseCommand):
         found = School.objects.filter(urn=school.strip()).first()
         if found is None:
             raise CommandError(f"No school has the URN {school!r}.")
-        path = invitations.invite(email=email, school=found, now=clock.now())
+        now = clock.now()
+        with changes.recording(action="invite_school_user", now=now):
+            path = invitations.invite(email=email, school=found, now=now)
         self.stdout.write(f"{email} can use the portal for {found.name}. Send them this link to choose a password:")
         self.stdout.write(base_url.rstrip("/") + path)
