@@ -10,13 +10,15 @@ Rows are written with bulk_create in batches. That skips the save signals, so no
 written and `api_updated_at` is set here; provider enrolments are derived once at the end.
 
 Seeding replaces the previous demo set instead of adding to it: demo schools are recognised by an
-`api_id` derived from their URN (`school_api_id`), and they and everything at them are deleted
+`api_id` derived from their URN (`school_api_id`, `case_school_api_id`), and they and everything at them are deleted
 first, in the same transaction. So a rerun never duplicates, and the result depends only on the
 arguments, whatever ran before.
 
 The work is split by what it builds: `reference` holds the fixed names and weights, `removal` the
 replacement of a previous set, `builder` the draw loop and batched writes, with `organisations`,
 `people` and `mentorships` adding rows to it, and `scenarios` one function per state a person can be in.
+`cases` then tells, through the domain services, the stories of the few people and schools the scenario
+catalogue (`demo.catalogue`) points to: every case a provider must handle, for every provider, at any size.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from collections.abc import Callable
 from django.db import transaction
 
 from demo.generator.builder import Builder
+from demo.generator.cases import Cases, seeded_uuids
 from demo.generator.records import Summary, school_api_id, school_count
 from demo.generator.removal import DemoDataInUse, present, remove
 from participants import enrolments
@@ -47,5 +50,12 @@ def seed(
         builder.organisations()
         builder.schools(school_count(participants))
         builder.people(participants, progress or (lambda done, total: None))
+        # The sandbox cases draw from a generator of their own, so the bulk is the same with or without them.
+        cases_rng = random.Random(f"cases {seed}")
+        with seeded_uuids(cases_rng):
+            cases = Cases(cases_rng, today=today, used_trns=builder.used_trns)
+            cases.build(builder.lead_providers)
+        builder.summary.case_schools, builder.summary.case_participants = cases.schools, cases.people
+        # Services record statuses as of the day each step happened; record today's.
         enrolments.refresh(None, today=today)
     return builder.summary

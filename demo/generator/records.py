@@ -19,6 +19,15 @@ def school_api_id(urn: str) -> uuid.UUID:
     return uuid.uuid5(NAMESPACE, f"school:{urn}")
 
 
+def case_school_api_id(urn: str) -> uuid.UUID:
+    """The schools of the sandbox cases (`cases`) carry this id instead: how the catalogue tells them apart."""
+    return uuid.uuid5(NAMESPACE, f"case-school:{urn}")
+
+
+def is_demo_school(urn: str, api_id: uuid.UUID) -> bool:
+    return api_id in (school_api_id(urn), case_school_api_id(urn))
+
+
 def school_count(participants: int) -> int:
     """About eight ECTs and mentors per school: a few hundred schools for a couple of thousand people."""
     return max(20, round(participants / 8))
@@ -57,6 +66,8 @@ class Summary:
     mentorships: int = 0
     induction_periods: int = 0
     participant_id_changes: int = 0
+    case_schools: int = 0
+    case_participants: int = 0
 
 
 @dataclass

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.db import connection, models, transaction
 
 from declarations.models import Declaration
-from demo.generator.records import school_api_id
+from config.models import AuditEvent
+from demo.generator.records import is_demo_school
 from participants.models import (
     InductionPeriod,
     Mentorship,
@@ -41,7 +42,7 @@ def remove() -> int:
     """Delete the demo schools and everything at them; returns how many participants went."""
     with transaction.atomic():
         school_ids = [
-            pk for pk, urn, api_id in School.objects.values_list("pk", "urn", "api_id") if api_id == school_api_id(urn)
+            pk for pk, urn, api_id in School.objects.values_list("pk", "urn", "api_id") if is_demo_school(urn, api_id)
         ]
         if not school_ids:
             return 0
@@ -74,12 +75,33 @@ def remove() -> int:
             (School, "id", school_ids),
         ]
         planned = {model for model, _, _ in plan}
+        _remove_audit_events(participant_ids, {School: school_ids, Partnership: partnership_ids}, school_ids)
         with connection.cursor() as cursor:
             for model, column, ids in plan:
                 if column == "id":
                     _clear_other_references(model, ids, planned)
                 cursor.execute(f'DELETE FROM "{model._meta.db_table}" WHERE "{column}" = ANY(%s)', [ids])
         return len(participant_ids)
+
+
+def _remove_audit_events(participant_ids: list[int], rows: dict, school_ids: list[int]) -> None:
+    """The history the sandbox cases' services wrote (the bulk writes none): of demo people and demo schools' rows."""
+    rows = {
+        **rows,
+        SchoolCohortChoice: _ids("SELECT id FROM schools_schoolcohortchoice WHERE school_id = ANY(%s)", [school_ids]),
+        SchoolFundingEligibility: _ids(
+            "SELECT id FROM schools_schoolfundingeligibility WHERE school_id = ANY(%s)", [school_ids]
+        ),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'DELETE FROM "{AuditEvent._meta.db_table}" WHERE participant_ids && %s::bigint[]', [participant_ids]
+        )
+        for model, ids in rows.items():
+            cursor.execute(
+                f'DELETE FROM "{AuditEvent._meta.db_table}" WHERE model = %s AND object_id = ANY(%s)',
+                [model._meta.label, [str(pk) for pk in ids]],
+            )
 
 
 def _clear_other_references(model, ids: list[int], planned: set) -> None:
@@ -105,4 +127,4 @@ def _clear_other_references(model, ids: list[int], planned: set) -> None:
 
 
 def present() -> bool:
-    return any(api_id == school_api_id(urn) for urn, api_id in School.objects.values_list("urn", "api_id").iterator())
+    return any(is_demo_school(urn, api_id) for urn, api_id in School.objects.values_list("urn", "api_id").iterator())
