@@ -300,6 +300,7 @@ def run() -> int:
             _manage("seed_demo", "--if-missing", "--participants", participants)
             _manage("collectstatic", "--noinput", "--verbosity", "0")
             access = _manage("demo_access", "--email", SUPPORT_EMAIL, capture=True)
+            catalogue = _write_scenario_catalogue()
             processes["web"] = _start("web", [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}"])
             celery = [sys.executable, "-m", "celery", "-A", "config"]
             beat_schedule = str(LOCAL / "celerybeat-schedule")
@@ -313,7 +314,7 @@ def run() -> int:
                 f"  Admin:          {base}/admin/\n"
                 f"  API docs:       {base}/api/docs/v3\n"
                 f"  Healthcheck:    {base}/healthcheck\n\n"
-                f"{access}\nPress Ctrl-C to stop.\n",
+                f"{access}\n{catalogue}\nPress Ctrl-C to stop.\n",
                 flush=True,
             )
             while True:
@@ -326,6 +327,18 @@ def run() -> int:
             return 0
         finally:
             _stop(processes)
+
+
+def _write_scenario_catalogue() -> str:
+    """Today's scenario catalogue into a file (it is long), and the lines that point to it."""
+    path = LOCAL / "demo_scenarios.txt"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(_manage("demo_scenarios", capture=True))
+    return (
+        "Scenario catalogue (every case a lead provider must handle, and a participant, declaration or school\n"
+        f"to try it on, per provider): {path.relative_to(ROOT)}\n"
+        '  today\'s, for one provider: python manage.py demo_scenarios --lead-provider "Teach First"\n'
+    )
 
 
 def _run_child(command: list[str]) -> int:

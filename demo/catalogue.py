@@ -99,7 +99,9 @@ CASES = (
 
 
 def case_schools() -> list[int]:
-    return [pk for pk, urn, api_id in School.objects.values_list("pk", "urn", "api_id") if api_id == case_school_api_id(urn)]
+    return [
+        pk for pk, urn, api_id in School.objects.values_list("pk", "urn", "api_id") if api_id == case_school_api_id(urn)
+    ]
 
 
 def entries(*, today: dt.date) -> list[Entry]:
@@ -276,9 +278,11 @@ def _school_led_alongside(lead_provider, schools, today) -> Iterator[Entry]:
 
 
 def _exempt(lead_provider, schools, today) -> Iterator[Entry]:
-    enrolment = _enrolments(lead_provider, schools, ParticipantType.ECT).filter(
-        participant__ect_exempt_on__isnull=False
-    ).first()
+    enrolment = (
+        _enrolments(lead_provider, schools, ParticipantType.ECT)
+        .filter(participant__ect_exempt_on__isnull=False)
+        .first()
+    )
     if enrolment is not None:
         yield Entry(
             EXEMPT,
@@ -386,7 +390,12 @@ def _changes_by_date(lead_provider, schools, today) -> Iterator[Entry]:
         day = today + dt.timedelta(days=days_ahead)
         for recorded, becomes, dated in (
             (ParticipantStatus.JOINING, ParticipantStatus.ACTIVE, Q(training_period__started_on=day)),
-            (ParticipantStatus.LEAVING, ParticipantStatus.LEFT, Q(training_period__finished_on=day)),
+            # O1: `left` once the leaving date has passed.
+            (
+                ParticipantStatus.LEAVING,
+                ParticipantStatus.LEFT,
+                Q(training_period__finished_on=day - dt.timedelta(days=1)),
+            ),
         ):
             enrolments = ProviderEnrolment.objects.filter(
                 dated,

@@ -6,10 +6,15 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import Count
 
 from config import clock
-from participants import status
+from config.models import AuditEvent
+from declarations.models import Declaration
+from demo import catalogue
+from demo.generator import school_api_id
+from participants import enrolments, status
 from participants.models import (
     InductionOutcome,
     InductionPeriod,
@@ -220,9 +225,13 @@ def test_demo_data_keeps_periods_inside_each_other_and_pairs_providers_with_thei
     partnerships = set(Partnership.objects.values_list("lead_provider_id", "delivery_partner_id", "cohort_id"))
     assert partnerships <= pairings
     assert set(Partnership.objects.values_list("cohort_id", flat=True)) == set(range(2021, 2027))
-    # Each school's choice for a cohort is confirmed by a partnership with the provider it chose.
-    choices = SchoolCohortChoice.objects.all()
-    assert choices.count() == School.objects.count() * 6
+    # Each bulk school's choice for a cohort is confirmed by a partnership with the provider it chose (the
+    # sandbox cases' schools include one that only named its provider, and one that trains school-led).
+    bulk_schools = [
+        pk for pk, urn, api_id in School.objects.values_list("pk", "urn", "api_id") if api_id == school_api_id(urn)
+    ]
+    choices = SchoolCohortChoice.objects.filter(school__in=bulk_schools)
+    assert choices.count() == len(bulk_schools) * 6
     assert set(choices.values_list("school_id", "lead_provider_id", "cohort_id")) <= set(
         Partnership.objects.values_list("school_id", "lead_provider_id", "cohort_id")
     )
@@ -306,6 +315,21 @@ def snapshot():
         "id_changes": sorted(
             ParticipantIdChange.objects.values_list("from_participant_id", "to_participant_id", "changed_at")
         ),
+        "declarations": sorted(
+            Declaration.objects.values_list(
+                "api_id",
+                "training_period__school_period__participant__api_id",
+                "lead_provider__name",
+                "declaration_type",
+                "declaration_date",
+                "payment_status",
+                "clawback_status",
+                "pupil_premium_uplift",
+                "created_at",
+                "api_updated_at",
+            ),
+            key=str,
+        ),
         "enrolments": sorted(
             ProviderEnrolment.objects.values_list(
                 "participant__api_id", "lead_provider__name", "participant_type", "recorded_status"
@@ -319,7 +343,8 @@ def test_seed_demo_twice_replaces_the_demo_set_instead_of_adding_to_it(demo):
     counts = {name: len(rows) for name, rows in snapshot().items()}
     seed_demo()
     assert {name: len(rows) for name, rows in snapshot().items()} == counts
-    assert Participant.objects.filter(retired_into__isnull=True).count() == SMALL
+    case_people = Participant.objects.filter(school_periods__school__in=catalogue.case_schools()).distinct()
+    assert Participant.objects.filter(retired_into__isnull=True).exclude(pk__in=case_people).count() == SMALL
 
 
 def test_seed_demo_with_the_same_seed_gives_the_same_data(demo):
@@ -334,3 +359,31 @@ def test_seed_demo_if_missing_keeps_existing_demo_data(demo):
     first = snapshot()
     seed_demo(participants=SMALL + 50, seed=9, if_missing=True)
     assert snapshot() == first
+
+
+def test_O1_the_nightly_job_has_a_status_change_to_record_on_each_of_the_next_seven_nights(demo):
+    with connection.cursor() as cursor:
+        cursor.execute(enrolments.STATUS_INPUTS)
+        rows = cursor.fetchall()
+    for days_ahead in range(1, 8):
+        day = demo + dt.timedelta(days=days_ahead)
+        before = {pk: current for pk, _, current in enrolments.statuses(rows, today=day - dt.timedelta(days=1))}
+        assert any(current != before[pk] for pk, _, current in enrolments.statuses(rows, today=day)), day
+
+
+def test_the_sandbox_cases_are_told_through_the_services_so_their_history_is_audited(demo):
+    people = Participant.objects.filter(school_periods__school__in=catalogue.case_schools()).distinct()
+    assert people.count() > 100
+    registered = set(
+        AuditEvent.objects.filter(model="participants.Participant", event="created").values_list("object_id", "action")
+    )
+    assert {
+        (str(pk), "register_ect")
+        for pk in people.filter(school_periods__participant_type="ect").values_list("pk", flat=True)
+    } <= registered
+    declarations = Declaration.objects.filter(training_period__school_period__participant__in=people)
+    assert declarations.count() >= 7 * 9
+    declared = AuditEvent.objects.filter(model="declarations.Declaration", event="created", action="declare")
+    by_provider = dict(declared.values_list("object_id", "actor_label"))
+    for declaration in declarations.select_related("lead_provider"):
+        assert by_provider[str(declaration.pk)] == declaration.lead_provider.name

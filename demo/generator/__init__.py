@@ -6,8 +6,8 @@ can: joining, active, leaving and left participants; deferred and withdrawn trai
 failed inductions; mentors whose funding ended; replacement mentors; merged participants;
 expressions of interest; school-led training; and people who moved school or changed provider.
 
-Rows are written with bulk_create in batches. That skips the save signals, so no audit events are
-written and `api_updated_at` is set here; provider enrolments are derived once at the end.
+The bulk's rows are written with COPY (`copying`). That skips the save signals, so no audit events are
+written for them and `api_updated_at` is set here; provider enrolments are derived once at the end.
 
 Seeding replaces the previous demo set instead of adding to it: demo schools are recognised by an
 `api_id` derived from their URN (`school_api_id`, `case_school_api_id`), and they and everything at them are deleted

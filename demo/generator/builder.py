@@ -9,11 +9,12 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from config.clock import LONDON
+from demo.generator.copying import copy_rows
 from demo.generator.mentorships import Mentorships
 from demo.generator.organisations import Organisations
 from demo.generator.people import People
 from demo.generator.records import Chunk, Summary, schedule_month
-from demo.generator.reference import BATCH_SIZE, LEAD_PROVIDERS, PEOPLE_PER_CHUNK, TERM_STARTS, TERM_WEIGHTS
+from demo.generator.reference import LEAD_PROVIDERS, PEOPLE_PER_CHUNK, TERM_STARTS, TERM_WEIGHTS
 from demo.generator.scenarios import SCENARIOS
 from participants.models import (
     InductionPeriod,
@@ -129,11 +130,7 @@ class Builder(Organisations, People, Mentorships):
             participant = person.participant
             last_change = max(day for day in person.days if day is not None and day < self.today)
             participant.api_updated_at = max(participant.created_at, self.moment(last_change))
-        # Rolled-over partnerships point at the previous cohort's, so write cohort by cohort.
-        for cohort in sorted({p.cohort_id for p in chunk.partnerships}):
-            Partnership.objects.bulk_create(
-                [p for p in chunk.partnerships if p.cohort_id == cohort], batch_size=BATCH_SIZE
-            )
+        copy_rows(Partnership, chunk.partnerships)
         for model, rows in (
             (Participant, chunk.participants),
             (Participant, chunk.merged_away),
@@ -143,7 +140,7 @@ class Builder(Organisations, People, Mentorships):
             (InductionPeriod, chunk.induction_periods),
             (ParticipantIdChange, chunk.id_changes),
         ):
-            model.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+            copy_rows(model, rows)
         summary = self.summary
         summary.participants += len(chunk.participants)
         summary.merged_away += len(chunk.merged_away)

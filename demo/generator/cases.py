@@ -32,7 +32,6 @@ from participants.models import (
     COURSE_IDENTIFIERS,
     InductionOutcome,
     Participant,
-    ParticipantType,
     ProgrammeType,
     SchoolPeriod,
     WorkingPattern,
@@ -225,7 +224,9 @@ class Cases:
 
     def induction(self, participant: Participant, started_on: dt.date, finished_on=None, outcome=None) -> None:
         """Recorded by support staff for the appropriate body (O9), on its last known day."""
-        with self.acting(finished_on + dt.timedelta(days=1) if outcome else started_on, "record_induction_period") as now:
+        with self.acting(
+            finished_on + dt.timedelta(days=1) if outcome else started_on, "record_induction_period"
+        ) as now:
             record_induction_period(
                 participant=participant,
                 started_on=started_on,
@@ -255,7 +256,9 @@ class Cases:
         participant_type = school_period.participant_type
         training = school_period.training_periods.select_related("partnership__cohort").latest("started_on")
         detailed = training.partnership.cohort.detailed_evidence_types
-        allowed = evidence.allowed(declaration_type=declaration_type, participant_type=participant_type, detailed=detailed)
+        allowed = evidence.allowed(
+            declaration_type=declaration_type, participant_type=participant_type, detailed=detailed
+        )
         attributes = {
             "participant_id": str(school_period.participant.api_id),
             "declaration_type": declaration_type,
@@ -269,9 +272,9 @@ class Cases:
     def pay(self, declaration: Declaration, day: dt.date, *, until: str = PaymentStatus.PAID) -> Declaration:
         """O11: support staff move an eligible declaration to payable, then to paid."""
         for step, status in enumerate((PaymentStatus.PAYABLE, PaymentStatus.PAID)):
-            with self.acting(day + dt.timedelta(days=step), f"move_declarations_to_{status}") as now:
-                with changes.unit_of_work(now=now):
-                    declaration = funding.move_to(declaration, payment_status=status, now=now)
+            moved_on = day + dt.timedelta(days=step)
+            with self.acting(moved_on, f"move_declarations_to_{status}") as now, changes.unit_of_work(now=now):
+                declaration = funding.move_to(declaration, payment_status=status, now=now)
             if status == until:
                 break
         return declaration
@@ -389,7 +392,7 @@ class Cases:
         """O1: someone of this provider's changes status each night of the coming week.
 
         On odd days an ECT registered yesterday starts (joining → active); on even days a mentor the school
-        reported leaving yesterday goes (leaving → left).
+        reported leaving yesterday has gone (leaving → left the day after the leaving date).
         """
         for days_ahead in range(1, CHANGING_DAYS + 1):
             day = self.today + dt.timedelta(days=days_ahead)
@@ -398,4 +401,4 @@ class Cases:
                 continue
             mentor = self.mentor(school, lead_provider, self.start)
             with self.acting(self.yesterday, "report_leaving") as now:
-                school_actions.report_leaving(school_period=mentor, leaving_on=day, now=now)
+                school_actions.report_leaving(school_period=mentor, leaving_on=day - dt.timedelta(days=1), now=now)

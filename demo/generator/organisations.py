@@ -6,10 +6,10 @@ import datetime as dt
 import random
 import uuid
 
+from demo.generator.copying import copy_rows
 from demo.generator.records import cohort_for, school_api_id, slug
 from demo.generator.reference import (
     APPROPRIATE_BODIES,
-    BATCH_SIZE,
     DELIVERY_PARTNERS,
     FIRST_NAMES,
     LAST_NAMES,
@@ -85,7 +85,7 @@ class Organisations:
             self.school_list.append(school)
             self.school_domain[urn] = domain
             self.school_body[urn] = self.rng.choice(APPROPRIATE_BODIES)
-        School.objects.bulk_create(self.school_list, batch_size=BATCH_SIZE)
+        copy_rows(School, self.school_list)
         self.summary.schools = len(self.school_list)
         # The demo's hubs join the reference list schools choose from (reference rows: reseeding keeps them).
         AppropriateBody.objects.bulk_create(
@@ -106,7 +106,7 @@ class Organisations:
             for school in self.school_list
             if self.rng.random() < 0.4
         ]
-        SchoolFundingEligibility.objects.bulk_create(eligibilities, batch_size=BATCH_SIZE)
+        copy_rows(SchoolFundingEligibility, eligibilities)
 
         # Each school chooses one provider per cohort, mostly the same again (rolling the partnership
         # over), and the provider confirms it with a partnership.
@@ -129,8 +129,8 @@ class Organisations:
                         updated_at=partnership.created_at,
                     )
                 )
-            Partnership.objects.bulk_create(rows, batch_size=BATCH_SIZE)
-            SchoolCohortChoice.objects.bulk_create(choices, batch_size=BATCH_SIZE)
+            copy_rows(Partnership, rows)
+            copy_rows(SchoolCohortChoice, choices)
             self.summary.partnerships += len(rows)
 
     def preferred_lead_provider(self, school: School, cohort: int) -> LeadProvider:

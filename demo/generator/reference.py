@@ -3,7 +3,6 @@
 import uuid
 
 NAMESPACE = uuid.UUID("b8de1a70-3756-425b-80c7-ff6eff7f5c0d")
-BATCH_SIZE = 2000
 PEOPLE_PER_CHUNK = 5000
 
 # The lead providers delivering early career training, with a rough share of schools each.

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db import connection, models, transaction
 
-from declarations.models import Declaration
 from config.models import AuditEvent
+from declarations.models import Declaration
 from demo.generator.records import is_demo_school
 from participants.models import (
     InductionPeriod,

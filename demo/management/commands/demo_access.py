@@ -9,6 +9,7 @@ from django.db.models import Count
 
 from config import clock
 from config.admin import EDITING_GROUP
+from demo import catalogue
 from schools import tokens
 from schools.models import LeadProvider, School, SchoolMembership
 
@@ -37,14 +38,18 @@ class Command(BaseCommand):
 
         # The schools with the most people, so the portal has something to show.
         busiest = list(School.objects.annotate(people=Count("school_periods")).order_by("-people", "urn")[:schools])
-        if busiest:
+        # And the schools of the sandbox cases, so the catalogue's schools open in the portal too.
+        cases = list(School.objects.filter(pk__in=catalogue.case_schools()).order_by("urn"))
+        if busiest or cases:
             school_user, password = self.user(school_email, staff=False)
-            for school in busiest:
+            for school in busiest + cases:
                 SchoolMembership.objects.get_or_create(user=school_user, school=school)
             self.stdout.write("School portal login:")
             self.stdout.write(f"  email:    {school_user.email}")
             self.stdout.write(f"  password: {password}")
             self.stdout.write(f"  schools:  {', '.join(f'{s.name} ({s.urn})' for s in busiest)}")
+            if cases:
+                self.stdout.write(f"            and the {len(cases)} schools of the scenario catalogue")
             self.stdout.write("")
 
         self.stdout.write("Lead provider API tokens (Authorization: Bearer <token>):")

@@ -2,7 +2,7 @@
 
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from config import clock
 from demo import catalogue
@@ -29,7 +29,9 @@ class Command(BaseCommand):
             self.stdout.write(_json([_record(entry) for entry in entries]))
             return
         if not entries:
-            raise CommandError("No sandbox cases found: run `manage.py seed_demo` first.")
+            # Demo data seeded before the cases existed (make run keeps it): say how to get them, and carry on.
+            self.stdout.write("No sandbox cases in the demo data: run `manage.py seed_demo` to rebuild it with them.")
+            return
         self.stdout.write(
             f"Scenario catalogue for {today}: each case a lead provider must handle, and where to see it.\n"
             "Call the API with that provider's token; find a school in the admin or portal by its URN, and a\n"
