@@ -16,7 +16,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from declarations import funding
 from declarations.models import ClawbackStatus, Declaration, PaymentStatus
-from demo.generator.records import case_school_api_id
+from demo.generator.records import case_school_ids
 from participants.models import (
     InductionPeriod,
     MentorFundingEndReason,
@@ -98,10 +98,7 @@ CASES = (
 )
 
 
-def case_schools() -> list[int]:
-    return [
-        pk for pk, urn, api_id in School.objects.values_list("pk", "urn", "api_id") if api_id == case_school_api_id(urn)
-    ]
+case_schools = case_school_ids
 
 
 def entries(*, today: dt.date) -> list[Entry]:

@@ -316,13 +316,14 @@ def _run(args):
     from django.test import Client
 
     from config import clock
-    from participants.models import Participant, ProviderEnrolment
+    from demo import generator
+    from participants.models import ProviderEnrolment
     from schools import tokens
     from schools.models import ApiToken, LeadProvider
 
     call_command("migrate", verbosity=0)
-    # seed_demo adds merged-away duplicates on top of the participants asked for; count the others.
-    if Participant.objects.filter(retired_into__isnull=True).count() != args.participants:
+    # seed_demo adds merged-away duplicates and the sandbox cases' people on top of the participants asked for.
+    if generator.bulk_participants() != args.participants:
         started = time.perf_counter()
         call_command("seed_demo", participants=args.participants, seed=1)
         print(f"seeded {args.participants:,} participants in {time.perf_counter() - started:.1f} s")

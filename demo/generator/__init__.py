@@ -31,11 +31,12 @@ from django.db import transaction
 
 from demo.generator.builder import Builder
 from demo.generator.cases import Cases, seeded_uuids
-from demo.generator.records import Summary, school_api_id, school_count
+from demo.generator.records import Summary, case_school_ids, school_api_id, school_count
 from demo.generator.removal import DemoDataInUse, present, remove
 from participants import enrolments
+from participants.models import Participant, SchoolPeriod
 
-__all__ = ["DemoDataInUse", "Summary", "present", "remove", "school_api_id", "seed"]
+__all__ = ["DemoDataInUse", "Summary", "bulk_participants", "present", "remove", "school_api_id", "seed"]
 
 
 def seed(
@@ -59,3 +60,9 @@ def seed(
         # Services record statuses as of the day each step happened; record today's.
         enrolments.refresh(None, today=today)
     return builder.summary
+
+
+def bulk_participants() -> int:
+    """How many (current) participants the bulk holds: what `seed(participants=...)` asked for."""
+    at_case_schools = SchoolPeriod.objects.filter(school__in=case_school_ids()).values("participant_id")
+    return Participant.objects.filter(retired_into__isnull=True).exclude(pk__in=at_case_schools).count()

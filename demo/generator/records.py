@@ -24,6 +24,14 @@ def case_school_api_id(urn: str) -> uuid.UUID:
     return uuid.uuid5(NAMESPACE, f"case-school:{urn}")
 
 
+def case_school_ids() -> list[int]:
+    from schools.models import School
+
+    return [
+        pk for pk, urn, api_id in School.objects.values_list("pk", "urn", "api_id") if api_id == case_school_api_id(urn)
+    ]
+
+
 def is_demo_school(urn: str, api_id: uuid.UUID) -> bool:
     return api_id in (school_api_id(urn), case_school_api_id(urn))
 
