@@ -92,6 +92,8 @@ def seeded_uuids(rng: random.Random) -> Iterator[None]:
 
 
 class Cases:
+    """Tells every provider's stories; `people` and `schools` count what it added."""
+
     def __init__(self, rng: random.Random, *, today: dt.date, used_trns: set[str]):
         self.rng = rng
         self.today = today
@@ -183,6 +185,9 @@ class Cases:
         self.people += 1
         return f"{self.rng.choice(FIRST_NAMES)} {self.rng.choice(LAST_NAMES)}", trn
 
+    def date_of_birth(self) -> dt.date:
+        return dt.date(1975, 1, 1) + dt.timedelta(days=self.rng.randint(0, 20 * 365))
+
     def email(self, full_name: str, school: School) -> str:
         return f"{slug(full_name).replace('-', '.')}.{self.people}@{slug(school.name)}.example"
 
@@ -196,7 +201,7 @@ class Cases:
                 school=school,
                 full_name=full_name,
                 trn=trn,
-                date_of_birth=dt.date(1990, 1, 1) + dt.timedelta(days=self.rng.randint(0, 3650)),
+                date_of_birth=self.date_of_birth(),
                 email=self.email(full_name, school),
                 started_on=started_on,
                 working_pattern=WorkingPattern.FULL_TIME,
@@ -206,15 +211,19 @@ class Cases:
             )
 
     def mentor(
-        self, school: School, lead_provider: LeadProvider, started_on: dt.date, *, mentee=None, trn=None, name=None
+        self, school: School, lead_provider: LeadProvider, started_on: dt.date, *, mentee=None, known=None
     ) -> SchoolPeriod:
-        """SC6 (a second school when `trn` is an existing mentor's)."""
-        full_name, new_trn = (name, trn) if trn else self.name_and_trn()
+        """SC6; at a second school when `known` is a mentor registered already (found by TRN and date of birth)."""
+        if known is not None:
+            full_name, trn, date_of_birth = known.full_name, known.trn, known.date_of_birth
+        else:
+            (full_name, trn), date_of_birth = self.name_and_trn(), self.date_of_birth()
         with self.acting(started_on, "register_mentor") as now:
             return school_actions.register_mentor(
                 school=school,
                 full_name=full_name,
-                trn=new_trn,
+                trn=trn,
+                date_of_birth=date_of_birth,
                 email=self.email(full_name, school),
                 started_on=started_on,
                 mentee=mentee,
@@ -322,8 +331,7 @@ class Cases:
             lead_provider,
             start + dt.timedelta(days=2),
             mentee=provider_led,
-            trn=first.participant.trn,
-            name=first.participant.full_name,
+            known=first.participant,
         )
         # P9/V5: invisible to the provider until it confirms a partnership with the school.
         self.ect(schools.named_only, lead_provider, start)
