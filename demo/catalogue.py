@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Q
 
+from config import clock
 from declarations import funding
 from declarations.models import ClawbackStatus, Declaration, PaymentStatus
 from demo.generator.records import case_school_ids
@@ -297,6 +298,8 @@ def _finished_induction(lead_provider, schools, today) -> Iterator[Entry]:
     enrolment = (
         _enrolments(lead_provider, schools, ParticipantType.ECT)
         .filter(Exists(finished), training_period__withdrawn_at__isnull=True, training_period__deferred_at__isnull=True)
+        # Not in a closed cohort, where change of schedule is refused for that reason too (S10).
+        .exclude(training_period__partnership__cohort__payments_frozen_at__lte=clock.start_of_london_day(today))
         .first()
     )
     if enrolment is None:
