@@ -27,7 +27,7 @@ from config import changes, clock
 from declarations import evidence, funding, submission, voiding
 from declarations.models import ClawbackStatus, Declaration, PaymentStatus
 from demo.generator.records import case_school_api_id, slug
-from demo.generator.reference import FIRST_NAMES, LAST_NAMES, SCHOOL_KINDS, SCHOOL_PLACES
+from demo.generator.reference import APPROPRIATE_BODIES, FIRST_NAMES, LAST_NAMES, SCHOOL_KINDS, SCHOOL_PLACES
 from participants.models import (
     COURSE_IDENTIFIERS,
     InductionOutcome,
@@ -38,6 +38,7 @@ from participants.models import (
 )
 from schedules.models import Cohort, Milestone
 from schools.models import (
+    AppropriateBody,
     LeadProvider,
     LeadProviderDeliveryPartnership,
     School,
@@ -123,6 +124,9 @@ class Cases:
 
     def build(self, lead_providers: list[LeadProvider]) -> None:
         taken = set(School.objects.values_list("urn", flat=True))
+        # The hubs the bulk put on the appropriate bodies' reference list; each school's ECTs name one.
+        self.bodies = list(AppropriateBody.objects.filter(name__in=APPROPRIATE_BODIES).order_by("name"))
+        self.body_of: dict[int, AppropriateBody] = {}
         ineligible = self.school(taken, eligible=False)
         self.ineligible_school(ineligible)
         for lead_provider in lead_providers:
@@ -136,12 +140,13 @@ class Cases:
             pass
         taken.add(urn)
         self.schools += 1
+        body = self.rng.choice(self.bodies)
         kinds, weights = zip(*SCHOOL_KINDS, strict=True)
         name = f"{self.rng.choice(SCHOOL_PLACES)} {self.rng.choices(kinds, weights)[0]}"
         tutor = f"{self.rng.choice(FIRST_NAMES)} {self.rng.choice(LAST_NAMES)}"
         # Schools come from the register of schools, not from any service here.
         with self.acting(dt.date(2021, 6, 1), "add_school") as now, changes.unit_of_work(now=now):
-            return School.objects.create(
+            school = School.objects.create(
                 api_id=case_school_api_id(urn),
                 urn=urn,
                 name=name,
@@ -151,6 +156,8 @@ class Cases:
                 created_at=now,
                 updated_at=now,
             )
+        self.body_of[school.pk] = body
+        return school
 
     def partner_with(self, lead_provider: LeadProvider, school: School, cohort: Cohort) -> None:
         """P1 through the API's service, a month into the cohort (or yesterday, early in a cohort)."""
@@ -197,7 +204,7 @@ class Cases:
         """SC1–SC5: registered provider-led with `lead_provider`, or school-led without one."""
         full_name, trn = self.name_and_trn()
         with self.acting(registered_on or started_on, "register_ect") as now:
-            return school_actions.register_ect(
+            school_period = school_actions.register_ect(
                 school=school,
                 full_name=full_name,
                 trn=trn,
@@ -208,6 +215,11 @@ class Cases:
                 programme_type=ProgrammeType.PROVIDER_LED if lead_provider else ProgrammeType.SCHOOL_LED,
                 lead_provider=lead_provider,
                 now=now,
+            )
+        # The school then names the ECT's appropriate body, as the portal asks next.
+        with self.acting(registered_on or started_on, "change_appropriate_body") as now:
+            return school_actions.change_appropriate_body(
+                school_period=school_period, appropriate_body=self.body_of[school.pk], now=now
             )
 
     def mentor(
@@ -232,7 +244,8 @@ class Cases:
             )
 
     def induction(self, participant: Participant, started_on: dt.date, finished_on=None, outcome=None) -> None:
-        """Recorded by support staff for the appropriate body (O9), on its last known day."""
+        """Recorded by support staff for the ECT's appropriate body (O9), on its last known day."""
+        named = SchoolPeriod.objects.filter(participant=participant, appropriate_body__isnull=False).first()
         with self.acting(
             finished_on + dt.timedelta(days=1) if outcome else started_on, "record_induction_period"
         ) as now:
@@ -241,7 +254,7 @@ class Cases:
                 started_on=started_on,
                 finished_on=finished_on,
                 outcome=outcome,
-                appropriate_body_name="Northgate Teaching School Hub",
+                appropriate_body_name=named.appropriate_body.name if named else "",
                 now=now,
             )
 
