@@ -9,4 +9,4 @@ class CoreConfig(AppConfig):
     verbose_name = "Audit and API access"
 
     def ready(self):
-        from config import changes  # noqa: F401  (connects the change-tracking signals)
+        from config import changes, lookups  # noqa: F401  (connects the change-tracking signals; `__any`)

@@ -14,4 +14,5 @@ def format_datetime(value: dt.datetime | None) -> str | None:
     """C4/O13: RFC 3339 in UTC, whole seconds, with a Z."""
     if value is None:
         return None
-    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # isoformat: several times as fast as strftime on a large page, and always four digits of year.
+    return value.astimezone(dt.UTC).replace(microsecond=0, tzinfo=None).isoformat() + "Z"

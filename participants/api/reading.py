@@ -121,7 +121,7 @@ def records(
     ids = list(page.slice(ids_query) if page is not None else ids_query)
     if not ids:
         return []
-    rows = {row["id"]: row for row in participant_rows(Participant.objects.filter(id__in=ids))}
+    rows = {row["id"]: row for row in participant_rows(Participant.objects.filter(id__any=ids))}
     return records_of(lead_provider, [rows[pk] for pk in ids], today=today)
 
 
@@ -210,18 +210,18 @@ def _related(lead_provider: LeadProvider, ids: list[int], *, today: dt.date) -> 
 
     on_pointers = ProviderEnrolment.objects.filter(
         lead_provider=lead_provider,
-        participant_id__in=ids,
+        participant_id__any=ids,
         training_period__partnership__school_id=OuterRef("school_id"),
         training_period__partnership__cohort_id=OuterRef("cohort_id"),
     )
     union = branch(
-        ProviderEnrolment.objects.filter(lead_provider=lead_provider, participant_id__in=ids),
+        ProviderEnrolment.objects.filter(lead_provider=lead_provider, participant_id__any=ids),
         "enrolment",
         F("participant_id"),
         **_ENROLMENT_VALUES,
     ).union(
         branch(
-            InductionPeriod.objects.filter(participant_id__in=ids),
+            InductionPeriod.objects.filter(participant_id__any=ids),
             "induction",
             F("participant_id"),
             started_on="started_on",
@@ -229,7 +229,7 @@ def _related(lead_provider: LeadProvider, ids: list[int], *, today: dt.date) -> 
             outcome="outcome",
         ),
         branch(
-            SchoolPeriod.objects.filter(participant_id__in=ids),
+            SchoolPeriod.objects.filter(participant_id__any=ids),
             "school_period",
             F("participant_id"),
             id="id",
@@ -240,7 +240,7 @@ def _related(lead_provider: LeadProvider, ids: list[int], *, today: dt.date) -> 
             working_pattern="working_pattern",
         ),
         branch(
-            Mentorship.objects.filter(ect_school_period__participant_id__in=ids).filter(
+            Mentorship.objects.filter(ect_school_period__participant_id__any=ids).filter(
                 Mentorship.q_not_ended_before(today)
             ),
             "mentorship",
@@ -260,7 +260,7 @@ def _related(lead_provider: LeadProvider, ids: list[int], *, today: dt.date) -> 
             sparsity_uplift="sparsity_uplift",
         ),
         branch(
-            ParticipantIdChange.objects.filter(participant_id__in=ids),
+            ParticipantIdChange.objects.filter(participant_id__any=ids),
             "id_change",
             F("participant_id"),
             id="id",
