@@ -1,13 +1,15 @@
 """Q3, the sync guarantee: a provider polling with `updated_since` = the time it sent its previous request
 never misses a committed change, however long the writing transactions stay open.
 
-Real threads, real connections, real transactions: writers change participants and partnerships and keep
-their transactions open for random lengths (before and after the moment they stamp), while a provider
-polls the list endpoints the way the API docs tell it to. Every change committed must be in some poll.
+Real threads, real connections, real transactions: writers (actions, and the nightly job's batches) change
+participants and partnerships and keep their transactions open for random lengths (before and after the
+moment they stamp), while a provider polls the list endpoints the way the API docs tell it to. Every change
+committed must be in some poll.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import threading
 import time
@@ -16,7 +18,8 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
-from config import changes
+from config import changes, clock
+from participants import daily_statuses
 from participants.models import Participant
 from schools.models import LeadProviderDeliveryPartnership, Partnership
 from tests import factories
@@ -28,6 +31,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 WRITERS = 4
 PARTICIPANTS = 48
 RACE_SECONDS = 8
+NIGHTLY_PARTICIPANTS = 24
 LONGEST_TRANSACTION = 0.4  # seconds a writer keeps its transaction open before it stamps
 LONGEST_COMMIT = 0.08  # seconds between stamping and committing
 
@@ -143,3 +147,40 @@ def test_Q3_polling_with_updated_since_from_the_previous_request_misses_no_commi
     assert stale == {"participants": 0, "partnerships": 0}, (
         f"out of date in the provider's copy after {race.commits} commits"
     )
+
+
+def test_Q3_O1_the_nightly_job_s_batches_are_seen_however_long_each_takes_to_commit(lead_provider, api, monkeypatch):
+    """The nightly job writes outside any unit of work; each batch still stamps as it commits."""
+    tomorrow = clock.london_date(timezone.now()) + dt.timedelta(days=1)
+    for _ in range(NIGHTLY_PARTICIPANTS):
+        trained_participant(lead_provider, started_on=tomorrow)  # joining today, active tomorrow
+    race = Race()
+    since = _poll(api, None, race)
+
+    rng = random.Random(1)
+    monkeypatch.setattr(daily_statuses, "_after_batch", lambda: time.sleep(rng.uniform(0, 2 * LONGEST_TRANSACTION)))
+
+    def nightly():
+        try:
+            daily_statuses.record_date_driven_statuses(through=tomorrow, now=timezone.now(), batch_size=4)
+        except BaseException as error:  # noqa: BLE001 - reported by the test
+            race.errors.append(error)
+        finally:
+            connection.close()
+
+    job = threading.Thread(target=nightly)
+    job.start()
+    polls = 0
+    while job.is_alive():
+        since = _poll(api, since, race)
+        polls += 1
+        time.sleep(random.uniform(0.02, 0.15))
+    job.join()
+    _poll(api, since, race)
+
+    assert not race.errors, race.errors
+    assert polls > 4, polls
+    truth = _lists(api, None)["participants"]
+    # Each participant's updated_at moved when its batch committed; a batch a poll missed leaves the old one.
+    stale = sum(1 for api_id, attributes in truth.items() if race.copy["participants"].get(api_id) != attributes)
+    assert (len(truth), stale) == (NIGHTLY_PARTICIPANTS, 0)
