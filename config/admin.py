@@ -75,6 +75,10 @@ class ReasonFields(forms.Form):
         label="Ticket reference (optional)", max_length=100, required=False, help_text="For example SUP-12345."
     )
 
+    def answers(self) -> dict:
+        """The cleaned answers other than the reason and ticket: what the page's service takes."""
+        return {name: value for name, value in self.cleaned_data.items() if name not in REASON_FIELDS}
+
 
 REASON_FIELDS = ("reason", "ticket")
 

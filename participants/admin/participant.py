@@ -17,6 +17,7 @@ from config.admin import SupportModelAdmin, as_uuid
 from declarations import funding
 from participants import eligibility
 from participants.admin.history import participant_history
+from participants.admin.periods import InductionLinks
 from participants.admin.support import SupportActions
 from participants.models import InductionPeriod, Participant, ParticipantIdChange, ProviderEnrolment, SchoolPeriod
 
@@ -43,14 +44,19 @@ class SchoolPeriodInline(admin.TabularInline):
         return super().get_queryset(request).select_related("school")
 
 
-class InductionPeriodInline(admin.TabularInline):
-    """Corrections only: a new period is recorded through the service, which also applies F14."""
+class InductionPeriodInline(InductionLinks, admin.TabularInline):
+    """Read-only: periods are recorded, finished and corrected on guarded pages, through the service (O9, F13–F15)."""
 
     model = InductionPeriod
     fields = ("appropriate_body_name", "started_on", "finished_on", "outcome")
+    readonly_fields = fields
     extra = 0
+    can_delete = False
 
     def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from config import changes, clock
 from config.admin import ReasonFields, as_uuid, call_service, reason_of, require
 from config.validation import ValidationFailed
+from participants.admin.guarded import guarded_change, long_date
 from participants.admin.history import participant_history
 from participants.models import InductionOutcome, Participant
 from training.support import deletion, induction, merging
@@ -29,12 +30,14 @@ class SupportActions:
         require(request, "participants.change_participant")
         source = self._participant(request, object_id)
         form = MergeForm(request.POST or None)
+        confirming = request.method == "POST" and request.POST.get("confirmed") == "yes"
+        reason_form = ReasonFields(request.POST if confirming else None)
         plan = None
         if request.method == "POST" and form.is_valid():
             destination = form.cleaned_data["destination"]
-            if request.POST.get("confirmed") == "yes":
+            if confirming and reason_form.is_valid():
                 now = clock.now()
-                with changes.recording(action="merge_participants", now=now):
+                with changes.recording(**reason_of(reason_form), action="merge_participants", now=now):
                     merged = call_service(
                         form, lambda: merging.merge_participants(source=source, destination=destination, now=now)
                     )
@@ -56,6 +59,7 @@ class SupportActions:
                 **self._page(source, f"Merge {source.full_name} into another participant"),
                 "form": form,
                 "plan": plan,
+                "reason_form": reason_form,
             },
         )
 
@@ -64,26 +68,26 @@ class SupportActions:
     def record_induction_view(self, request, object_id):
         require(request, "participants.add_inductionperiod")
         participant = self._participant(request, object_id)
-        form = InductionPeriodForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            now = clock.now()
-            with changes.recording(action="record_induction_period", now=now):
-                recorded = call_service(
-                    form,
-                    lambda: induction.record_induction_period(participant=participant, now=now, **form.cleaned_data),
-                )
-            if recorded is not None:
-                self.message_user(request, "The induction period was recorded.", messages.SUCCESS)
-                return HttpResponseRedirect(reverse("admin:participants_participant_history", args=[participant.pk]))
-        return TemplateResponse(
+        recorded = [
+            (f"From {long_date(period.started_on)}", induction_summary(period))
+            for period in participant.induction_periods.order_by("started_on")
+        ]
+        return guarded_change(
+            self,
             request,
-            "admin/participants/participant/record_induction.html",
-            {
-                **self.admin_site.each_context(request),
-                **self._page(participant, f"Record an induction period for {participant.full_name}"),
-                "form": form,
-                "induction_periods": participant.induction_periods.order_by("started_on"),
-            },
+            participant=participant,
+            form=InductionPeriodForm(request.POST or None),
+            title=f"Record an induction period for {participant.full_name}",
+            current=recorded or [("Induction periods", "None recorded")],
+            effect=(
+                "Providers see the induction dates of the periods recorded here. A period covering today makes an "
+                "ECT eligible for funding from today, and their submitted declarations eligible."
+            ),
+            form_heading="New induction period",
+            submit="Record induction period",
+            action="record_induction_period",
+            run=lambda now, **answers: induction.record_induction_period(participant=participant, now=now, **answers),
+            done="The induction period was recorded.",
         )
 
     # --- delete a participant who never started ------------------------------------------------------------------
@@ -151,9 +155,15 @@ class MergeForm(forms.Form):
         return found
 
 
-class InductionPeriodForm(forms.Form):
+class InductionPeriodForm(ReasonFields):
     appropriate_body_name = forms.CharField(label="Appropriate body", required=False, max_length=200)
     # Dates are optional here so that the service, not the form, says what is missing.
     started_on = forms.DateField(label="Start date", required=False, help_text="For example 2025-09-01")
-    finished_on = forms.DateField(label="End date", required=False)
+    finished_on = forms.DateField(label="End date", required=False, help_text="For example 2026-07-31")
     outcome = forms.ChoiceField(choices=[("", "No outcome yet"), *InductionOutcome.choices], required=False)
+
+
+def induction_summary(period) -> str:
+    outcome = period.get_outcome_display().lower() if period.outcome else "no outcome yet"
+    body = f", {period.appropriate_body_name}" if period.appropriate_body_name else ""
+    return f"{long_date(period.started_on)} to {long_date(period.finished_on)}: {outcome}{body}"

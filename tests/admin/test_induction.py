@@ -11,13 +11,20 @@ from participants.models import InductionPeriod, Participant, ParticipantType
 from tests import factories
 from tests.admin.pages import REASON, admin_url, text
 from tests.builders import trained_participant
+from tests.test_admin_smoke import posted_back
 
 UTC = dt.UTC
 RECORDED_AT = dt.datetime(2026, 1, 15, 15, 0, tzinfo=UTC)
 
 
 def record(client, participant, **fields):
-    data = {"appropriate_body_name": "North Teaching School Hub", "started_on": "", "finished_on": "", "outcome": ""}
+    data = {
+        "appropriate_body_name": "North Teaching School Hub",
+        "started_on": "",
+        "finished_on": "",
+        "outcome": "",
+        **REASON,
+    }
     data.update({name: str(value) for name, value in fields.items()})
     with clock.travel_to(RECORDED_AT):
         return client.post(admin_url(Participant, "record_induction", participant.pk), data)
@@ -91,19 +98,18 @@ def test_F15_induction_dates_follow_the_recorded_periods(editor, api, ect):
     assert enrolment["most_recent_induction_period_end_date"] == "2025-12-31"
 
 
+def correct(client, period, **fields):
+    data = {"appropriate_body_name": period.appropriate_body_name, "started_on": str(period.started_on), **REASON}
+    data.update({name: str(value) for name, value in fields.items()})
+    with clock.travel_to(RECORDED_AT):
+        return client.post(admin_url(InductionPeriod, "correct", period.pk), data)
+
+
 def test_F13_eligibility_never_reverts_when_induction_is_later_corrected_to_end_with_a_fail(editor, api, ect):
     record(editor, ect, started_on=dt.date(2025, 9, 1))
     period = InductionPeriod.objects.get(participant=ect)
-    url = admin_url(InductionPeriod, "change", period.pk)
-    form = {
-        "appropriate_body_name": "North",
-        "started_on": "2025-09-01",
-        "finished_on": "2026-01-10",
-        "outcome": "fail",
-        **REASON,
-    }
 
-    assert editor.post(url, form).status_code == 302
+    assert correct(editor, period, finished_on=dt.date(2026, 1, 10), outcome="fail").status_code == 302
 
     ect.refresh_from_db()
     assert ect.ect_eligible_on == dt.date(2026, 1, 15)
@@ -182,3 +188,106 @@ def test_O9_a_merged_away_participant_gets_no_induction_period(editor, lead_prov
 
     assert "merged into another record" in text(response)
     assert not InductionPeriod.objects.exists()
+
+
+# --- the outcome of an open induction, and corrections: one guarded page, the same rules ----------------------------
+
+
+@pytest.fixture
+def open_induction(editor, ect):
+    record(editor, ect, started_on=dt.date(2025, 9, 1))
+    return InductionPeriod.objects.get(participant=ect)
+
+
+def test_O9_F15_recording_the_outcome_finishes_an_open_induction_and_providers_see_its_end_date(
+    editor, api, ect, open_induction
+):
+    page = editor.get(admin_url(InductionPeriod, "correct", open_induction.pk))
+    assert "Record the outcome" in text(page)
+    assert "1 September 2025 to no end date: no outcome yet" in text(page)
+
+    response = correct(editor, open_induction, finished_on=dt.date(2026, 1, 14), outcome="pass")
+
+    assert response.status_code == 302
+    open_induction.refresh_from_db()
+    assert (open_induction.finished_on, open_induction.outcome) == (dt.date(2026, 1, 14), "pass")
+    enrolment = attributes(api, ect)
+    assert enrolment["induction_end_date"] == "2026-01-14"
+    assert enrolment["most_recent_induction_period_end_date"] == "2026-01-14"
+    event = AuditEvent.objects.get(model="participants.InductionPeriod", event="updated")
+    assert (event.action, event.reason, event.actor_label) == ("finish_induction_period", REASON["reason"], "editor")
+
+
+@pytest.mark.parametrize(
+    "fields, field, message",
+    [
+        (
+            {"finished_on": "2026-07-31", "outcome": "pass"},
+            "outcome",
+            "An outcome can only be recorded once the induction period has ended",
+        ),
+        ({"outcome": "pass"}, "outcome", "Enter the date the induction period ended to record its outcome"),
+        ({"finished_on": "2025-08-01"}, "finished_on", "The end date must be on or after the start date"),
+        ({"started_on": ""}, "started_on", "Enter the date the induction period started"),
+    ],
+)
+def test_O9_an_outcome_or_correction_that_does_not_make_sense_is_refused_by_its_field_and_changes_nothing(
+    editor, api, ect, open_induction, fields, field, message
+):
+    response = correct(editor, open_induction, **fields)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {field: [message]}
+    open_induction.refresh_from_db()
+    assert (open_induction.finished_on, open_induction.outcome) == (None, None)
+    assert attributes(api, ect)["induction_end_date"] is None
+
+
+def test_O9_a_correction_that_would_overlap_another_induction_period_is_refused(editor, ect):
+    record(editor, ect, started_on=dt.date(2024, 9, 1), finished_on=dt.date(2024, 12, 31), outcome="fail")
+    record(editor, ect, started_on=dt.date(2025, 9, 1))
+    first = InductionPeriod.objects.get(participant=ect, started_on=dt.date(2024, 9, 1))
+
+    response = correct(editor, first, finished_on=dt.date(2025, 10, 1), outcome="fail")
+
+    assert response.context["form"].errors == {
+        "started_on": ["This overlaps their induction period from 1 September 2025 to no end date"]
+    }
+    first.refresh_from_db()
+    assert first.finished_on == dt.date(2024, 12, 31)
+
+
+def test_O9_a_correction_needs_a_reason(editor, open_induction):
+    url = admin_url(InductionPeriod, "correct", open_induction.pk)
+    data = {"started_on": "2025-09-01", "finished_on": "2026-01-10", "outcome": "pass"}
+
+    response = editor.post(url, data)
+
+    assert response.context["form"].errors == {"reason": ["Enter the reason for this change"]}
+    open_induction.refresh_from_db()
+    assert open_induction.outcome is None
+
+
+def test_O9_the_induction_rows_and_the_raw_induction_page_are_read_only_and_link_to_the_guarded_page(
+    editor, api, ect, open_induction
+):
+    raw = admin_url(InductionPeriod, "change", open_induction.pk)
+    side_door = {"started_on": "2025-09-01", "finished_on": "2026-07-31", "outcome": "pass", **REASON}
+
+    assert editor.post(raw, side_door).status_code == 403
+    participant_url = admin_url(Participant, "change", ect.pk)
+    participant_page = editor.get(participant_url)
+    assert admin_url(InductionPeriod, "correct", open_induction.pk) in participant_page.content.decode()
+    inline_side_door = {f"induction_periods-0-{name}": value for name, value in side_door.items()}
+    assert editor.post(participant_url, {**posted_back(participant_page), **inline_side_door}).status_code == 302
+    open_induction.refresh_from_db()
+    assert open_induction.outcome is None
+    assert attributes(api, ect)["induction_end_date"] is None
+
+
+def test_O9_a_reader_gets_no_link_and_a_403_from_the_guarded_page(reader, open_induction):
+    participant_page = reader.get(admin_url(Participant, "change", open_induction.participant.pk))
+    correct_url = admin_url(InductionPeriod, "correct", open_induction.pk)
+
+    assert correct_url not in participant_page.content.decode()
+    assert reader.get(correct_url).status_code == 403

@@ -9,7 +9,7 @@ from config.models import AuditEvent
 from declarations.models import Declaration, PaymentStatus
 from participants.models import InductionPeriod, Participant, ParticipantIdChange, ParticipantType, SchoolPeriod
 from tests import factories
-from tests.admin.pages import admin_url, text
+from tests.admin.pages import REASON, admin_url, text
 from tests.builders import trained_participant
 
 UTC = dt.UTC
@@ -26,7 +26,7 @@ def preview(client, duplicate, survivor):
 
 def confirm(client, duplicate, survivor):
     with clock.travel_to(MERGED_AT):
-        return client.post(merge_url(duplicate), {"destination": str(survivor.api_id), "confirmed": "yes"})
+        return client.post(merge_url(duplicate), {"destination": str(survivor.api_id), "confirmed": "yes", **REASON})
 
 
 @pytest.fixture
@@ -301,3 +301,24 @@ def test_F13_D31_the_first_eligibility_of_either_record_carries_to_the_survivor_
     submitted.refresh_from_db()
     assert survivor.mentor_eligible_on == dt.date(2025, 9, 1)
     assert submitted.payment_status == PaymentStatus.ELIGIBLE
+
+
+def test_ID1_a_merge_needs_a_reason_and_without_one_changes_nothing(editor, teacher_twice):
+    survivor, duplicate, _ = teacher_twice
+    data = {"destination": str(survivor.api_id), "confirmed": "yes"}
+
+    response = editor.post(merge_url(duplicate), data)
+
+    assert response.status_code == 200
+    assert response.context["reason_form"].errors == {"reason": ["Enter the reason for this change"]}
+    duplicate.refresh_from_db()
+    assert duplicate.retired_into is None
+
+
+def test_ID1_the_merge_keeps_its_reason_with_its_audit_events(editor, teacher_twice):
+    survivor, duplicate, _ = teacher_twice
+
+    confirm(editor, duplicate, survivor)
+
+    events = AuditEvent.objects.filter(action="merge_participants")
+    assert events and {(e.reason, e.ticket) for e in events} == {(REASON["reason"], REASON["ticket"])}

@@ -1,4 +1,5 @@
-"""Support staff record an induction period for an appropriate body (O9): start, optional end and outcome.
+"""Support staff record an induction period for an appropriate body (O9): start, optional end and outcome; later
+they record its outcome when it ends, or correct it, by the same rules.
 
 Providers see the induction dates derived from these periods (F15). Recording one that covers today makes an ECT
 eligible for funding from today (F14), which in turn makes their submitted declarations eligible (D31); nothing
@@ -15,7 +16,7 @@ from participants import eligibility, locking
 from participants.models import InductionOutcome, InductionPeriod, Participant, ParticipantType, SchoolPeriod
 from training.eligibility import become_eligible
 
-MERGED_AWAY = "This participant was merged into another record. Record the induction period there."
+MERGED_AWAY = "This participant was merged into another record. Record induction periods there."
 ENTER_START = "Enter the date the induction period started"
 END_BEFORE_START = "The end date must be on or after the start date"
 OUTCOME_UNKNOWN = "Choose an outcome: passed or failed"
@@ -40,13 +41,7 @@ def record_induction_period(
     today = clock.london_date(now)
     with changes.unit_of_work(now=now):
         [participant] = locking.lock(participant)
-        checks = Checks()
-        _participant_is_current(checks, participant)
-        _dates_are_in_order(checks, started_on, finished_on)
-        _outcome_follows_the_end(checks, outcome, finished_on, today=today)
-        if not checks.failed("started_on") and not checks.failed("finished_on"):
-            _does_not_overlap(checks, participant, started_on, finished_on)
-        checks.raise_if_any()
+        _check(participant, started_on, finished_on, outcome, today=today)
         induction_period = InductionPeriod.objects.create(
             participant=participant,
             appropriate_body_name=(appropriate_body_name or "").strip(),
@@ -57,6 +52,43 @@ def record_induction_period(
         )
         _mark_ect_eligible_if_in_induction(participant, now=now)
     return induction_period
+
+
+def correct_induction_period(
+    *,
+    induction_period: InductionPeriod,
+    started_on: dt.date | None,
+    finished_on: dt.date | None = None,
+    outcome: str | None = None,
+    appropriate_body_name: str = "",
+    now: dt.datetime,
+) -> InductionPeriod:
+    """Finish an open induction period with its outcome, or correct one already recorded, by the same rules.
+
+    Providers see the new dates at once (F15). A first-eligible date already set stays as it is (F13), whatever
+    the outcome: only recording a new period can set it (F14).
+    """
+    today = clock.london_date(now)
+    with changes.unit_of_work(now=now):
+        [participant] = locking.lock(induction_period.participant)
+        induction_period = InductionPeriod.objects.get(pk=induction_period.pk)
+        _check(participant, started_on, finished_on, outcome, today=today, correcting=induction_period)
+        induction_period.appropriate_body_name = (appropriate_body_name or "").strip()
+        induction_period.started_on = started_on
+        induction_period.finished_on = finished_on
+        induction_period.outcome = outcome or None
+        induction_period.save()
+    return induction_period
+
+
+def _check(participant, started_on, finished_on, outcome, *, today: dt.date, correcting=None) -> None:
+    checks = Checks()
+    _participant_is_current(checks, participant)
+    _dates_are_in_order(checks, started_on, finished_on)
+    _outcome_follows_the_end(checks, outcome, finished_on, today=today)
+    if not checks.failed("started_on") and not checks.failed("finished_on"):
+        _does_not_overlap(checks, participant, started_on, finished_on, correcting=correcting)
+    checks.raise_if_any()
 
 
 def _participant_is_current(checks: Checks, participant: Participant) -> None:
@@ -84,9 +116,12 @@ def _outcome_follows_the_end(checks: Checks, outcome, finished_on, *, today: dt.
     )
 
 
-def _does_not_overlap(checks: Checks, participant: Participant, started_on, finished_on) -> None:
+def _does_not_overlap(checks: Checks, participant: Participant, started_on, finished_on, *, correcting=None) -> None:
     recording = InductionPeriod(started_on=started_on, finished_on=finished_on)
-    for existing in participant.induction_periods.order_by("started_on"):
+    others = participant.induction_periods.order_by("started_on")
+    if correcting is not None:
+        others = others.exclude(pk=correcting.pk)
+    for existing in others:
         if recording.period.overlaps(existing.period):
             end = _day(existing.finished_on) if existing.finished_on else "no end date"
             checks.fail("started_on", OVERLAPS.format(start=_day(existing.started_on), end=end))
