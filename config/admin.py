@@ -119,6 +119,15 @@ def with_constraint_messages(form, refused: constraints.Refusal | None = None):
     return type(form.__name__, (ConstraintMessages, form), {"refused_by_database": refused})
 
 
+class LabelledByColumn:
+    """A tabular inline row's inputs are named after their columns: Django gives them no label of their own."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("aria-label", str(field.label))
+
+
 class SupportModelAdmin(admin.ModelAdmin):
     """A model admin whose add and change pages ask for the reason, and record it with every change they save.
 
@@ -140,6 +149,8 @@ class SupportModelAdmin(admin.ModelAdmin):
         for inline in inlines:
             inline.form = with_constraint_messages(inline.form)
             inline.can_delete = False  # an inline row's delete box is a raw delete too
+            if isinstance(inline, admin.TabularInline):
+                inline.form = type(inline.form.__name__, (LabelledByColumn, inline.form), {})
         return inlines
 
     def get_fieldsets(self, request, obj=None):

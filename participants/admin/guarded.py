@@ -51,13 +51,17 @@ def guarded_change(
     action: str,
     run: Callable[..., object],
     done: str,
+    fields: dict[str, str] | None = None,
 ):
-    """Render the page, or make the change: `run(now=..., **answers)` calls the service; `done` is said after it."""
+    """Render the page, or make the change: `run(now=..., **answers)` calls the service; `done` is said after it.
+
+    `fields` maps a service's attribute to the form field its refusals show next to, where their names differ.
+    """
     participant_url = reverse("admin:participants_participant_change", args=[participant.pk])
     if request.method == "POST" and form.is_valid():
         now = clock.now()
         with changes.recording(**reason_of(form), action=action, now=now):
-            changed = call_service(form, lambda: run(now=now, **form.answers()) or True)
+            changed = call_service(form, lambda: run(now=now, **form.answers()) or True, fields=fields)
         if changed is not None:
             model_admin.message_user(request, done, messages.SUCCESS)
             return HttpResponseRedirect(participant_url)

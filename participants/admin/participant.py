@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -17,14 +18,16 @@ from config.admin import SupportModelAdmin, as_uuid
 from declarations import funding
 from participants import eligibility
 from participants.admin.history import participant_history
-from participants.admin.periods import InductionLinks
+from participants.admin.periods import InductionLinks, SchoolPeriodLinks
 from participants.admin.support import SupportActions
 from participants.models import InductionPeriod, Participant, ParticipantIdChange, ProviderEnrolment, SchoolPeriod
 
 TRN = re.compile(r"^\d{7}$")
 
 
-class SchoolPeriodInline(admin.TabularInline):
+class SchoolPeriodInline(SchoolPeriodLinks, admin.TabularInline):
+    """Email and working pattern are corrected here; the school registers periods and they end on a guarded page."""
+
     model = SchoolPeriod
     fields = (
         "school",
@@ -36,9 +39,13 @@ class SchoolPeriodInline(admin.TabularInline):
         "started_on",
         "finished_on",
     )
-    raw_id_fields = ("school",)
+    readonly_fields = ("school", "participant_type", "started_on", "finished_on")
     extra = 0
+    can_delete = False
     show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("school")
@@ -94,6 +101,24 @@ class MergedAwayFilter(admin.SimpleListFilter):
         return queryset
 
 
+REMOVE_TRN_UNCONFIRMED = "To remove their TRN, also tick “Yes, remove their TRN”"
+
+
+class ParticipantForm(forms.ModelForm):
+    remove_trn = forms.BooleanField(
+        label="Yes, remove their TRN",
+        required=False,
+        help_text="Only when the TRN was recorded in error: providers then see no TRN for them.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        removing = self.initial.get("trn") and not cleaned.get("trn") and "trn" not in self.errors
+        if removing and not cleaned.get("remove_trn"):
+            self.add_error("trn", REMOVE_TRN_UNCONFIRMED)
+        return cleaned
+
+
 @admin.register(Participant)
 class ParticipantAdmin(SupportActions, SupportModelAdmin):
     list_display = ("full_name", "trn", "api_id", "merged_into", "created_at", "api_updated_at")
@@ -102,8 +127,9 @@ class ParticipantAdmin(SupportActions, SupportModelAdmin):
     search_fields = ("full_name", "^trn")
     show_full_result_count = False
     change_form_template = "admin/participants/participant/change_form.html"
+    form = ParticipantForm
     fieldsets = (
-        (None, {"fields": ("full_name", "trn", "date_of_birth", "api_id", "retired_into")}),
+        (None, {"fields": ("full_name", "trn", "remove_trn", "date_of_birth", "api_id", "retired_into")}),
         ("Training records", {"fields": ("ect_training_record_id", "mentor_training_record_id")}),
         (
             "Funding",
@@ -135,6 +161,12 @@ class ParticipantAdmin(SupportActions, SupportModelAdmin):
     @admin.display(description="merged into", ordering="retired_into__full_name")
     def merged_into(self, obj):
         return obj.retired_into or ""
+
+    def has_change_permission(self, request, obj=None):
+        # A merged-away record is the trail of its merge: it changes no more, and nothing is added to it.
+        if obj is not None and obj.retired_into_id is not None:
+            return False
+        return super().has_change_permission(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
         fixed = eligibility.fixed_fields(obj) if obj is not None else []

@@ -9,7 +9,11 @@ from django.test import Client
 
 from config.admin import EDITING_GROUP, PAYMENTS_GROUP, READ_ONLY_GROUP
 from declarations.models import Declaration
+from tests.admin.browser import open_admin
 from tests.builders import trained_participant
+
+# The portal's Chromium and live server, for the admin's own browser tests (tests/admin/browser.py).
+from tests.portal.conftest import chromium, live_server  # noqa: F401
 
 
 @pytest.fixture(autouse=True)
@@ -64,3 +68,12 @@ def declarations(lead_provider, today):
         )
 
     return declared
+
+
+@pytest.fixture
+def editor_in_chromium(chromium, live_server, settings, editor):  # noqa: F811 (the fixtures imported above)
+    """The editing group's support user, in a browser on the sandbox date; every page must load cleanly."""
+    context, page, problems = open_admin(chromium, live_server, settings, editor)
+    yield page
+    context.close()
+    assert problems == []
