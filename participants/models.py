@@ -398,7 +398,10 @@ class ProviderListing(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["lead_provider", "participant"], name="one_listing_per_provider"),
+            explained(
+                models.UniqueConstraint(fields=["lead_provider", "participant"], name="one_listing_per_provider"),
+                message="A provider lists each participant once.",
+            ),
         ]
         indexes = [
             # A page in either sort, with any filter, is an index-only scan of one of these.

@@ -1,14 +1,17 @@
 """A database constraint never reaches support staff as a server error: it is a form error in plain words, by its field."""
 
+import datetime as dt
+
 import pytest
 
 from config import constraints
 from config.models import AuditEvent
 from participants.models import Participant, ParticipantType, SchoolPeriod
 from tests import factories
-from tests.admin.pages import admin_url, text
+from tests.admin.pages import REASON, admin_url, text
 from tests.builders import trained_participant
 from tests.test_admin_smoke import posted_back
+from training.support import induction
 
 pytestmark = pytest.mark.django_db
 
@@ -72,3 +75,19 @@ def test_the_same_constraint_caught_by_the_form_is_shown_the_same_way(editor):
     assert response.context["adminform"].form.errors == {
         "working_pattern": ["Only ECTs have a working pattern. Leave it blank for a mentor."]
     }
+
+
+def test_an_overlap_only_the_database_catches_on_a_guarded_page_is_a_form_error_by_its_field(editor, monkeypatch):
+    participant, _ = trained_participant(factories.LeadProviderFactory())
+    factories.InductionPeriodFactory(participant=participant, started_on=dt.date(2025, 9, 1), finished_on=None)
+    # As when another support agent records a period between this page's checks and its save.
+    monkeypatch.setattr(induction, "_does_not_overlap", lambda *args, **kwargs: None)
+    data = {"started_on": "2025-10-01", "finished_on": "", "outcome": "", "appropriate_body_name": "", **REASON}
+
+    response = editor.post(admin_url(Participant, "record_induction", participant.pk), data)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "started_on": ["These dates overlap another of their induction periods."]
+    }
+    assert participant.induction_periods.count() == 1
