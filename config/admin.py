@@ -125,7 +125,9 @@ class LabelledByColumn:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            field.widget.attrs.setdefault("aria-label", str(field.label))
+            # A related field's select sits inside the admin's wrapper, which renders only the select's own attrs.
+            widget = getattr(field.widget, "widget", field.widget)
+            widget.attrs.setdefault("aria-label", str(field.label))
 
 
 class SupportModelAdmin(admin.ModelAdmin):
