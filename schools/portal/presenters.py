@@ -52,25 +52,35 @@ def school_status(school_period: SchoolPeriod, today: dt.date) -> str:
 
 
 def status_text(code: str, school_period: SchoolPeriod) -> str:
+    """Where they are with the school: words about the school only, never about training, so the two
+    statuses the portal shows cannot contradict each other."""
     if code == ParticipantStatus.JOINING:
         return f"Joining on {long_date(school_period.started_on)}"
     if code == ParticipantStatus.LEAVING:
         return f"Leaving on {long_date(school_period.finished_on)}"
     if code == ParticipantStatus.LEFT:
-        return "Left"
-    return "Active"
+        return f"Left on {long_date(school_period.finished_on)}"
+    return "At your school"
 
 
-def training_note(training) -> str:
-    """What a lead provider has recorded about the training, when it is not simply going ahead."""
-    if training is None or training.programme_type != ProgrammeType.PROVIDER_LED:
-        return ""
+def training_status(training, school_code: str, today: dt.date) -> tuple[str, str]:
+    """Provider-led training as its lead provider has recorded it, and its GOV.UK tag colour.
+
+    Nothing for school-led training or someone who has left (their training here is over either way)."""
+    if (
+        training is None
+        or training.programme_type != ProgrammeType.PROVIDER_LED
+        or school_code == ParticipantStatus.LEFT
+    ):
+        return "", ""
     recorded = status.training_status(deferred_at=training.deferred_at, withdrawn_at=training.withdrawn_at)
-    if recorded == status.DEFERRED:
-        return "Training paused by the lead provider"
     if recorded == status.WITHDRAWN:
-        return "Withdrawn from training by the lead provider"
-    return ""
+        return "Withdrawn by the lead provider", "govuk-tag--red"
+    if recorded == status.DEFERRED:
+        return "Paused by the lead provider", "govuk-tag--yellow"
+    if training.started_on > today:
+        return f"Starts on {long_date(training.started_on)}", "govuk-tag--blue"
+    return "In training", "govuk-tag--green"
 
 
 @dataclass(frozen=True)
@@ -93,7 +103,8 @@ class ParticipantSummary:
     status_code: str
     status: str
     status_tag_class: str
-    training_note: str
+    training_status: str
+    training_status_tag_class: str
 
     @property
     def pk(self):
@@ -134,6 +145,7 @@ def summarise(school_period: SchoolPeriod, today: dt.date) -> ParticipantSummary
         ]
     )
     code = school_status(school_period, today)
+    training_words, training_tag = training_status(training, code, today)
     provider_led = training is not None and training.programme_type == ProgrammeType.PROVIDER_LED
     return ParticipantSummary(
         school_period=school_period,
@@ -158,26 +170,37 @@ def summarise(school_period: SchoolPeriod, today: dt.date) -> ParticipantSummary
         status_code=code,
         status=status_text(code, school_period),
         status_tag_class=_TAG_CLASSES[code],
-        training_note=training_note(training),
+        training_status=training_words,
+        training_status_tag_class=training_tag,
     )
 
 
 @dataclass(frozen=True)
 class ParticipantLists:
-    ects: list[ParticipantSummary]
-    mentors: list[ParticipantSummary]
+    here: list[ParticipantSummary]  # at the school, joining or leaving
     left: list[ParticipantSummary]
 
 
 def participant_lists(school_periods, today: dt.date) -> ParticipantLists:
-    """Current, joining and leaving ECTs and mentors, and (apart) those who have left."""
+    """The ECTs and mentors at the school (joining and leaving too), and apart those who have left."""
     summaries = [summarise(period, today) for period in school_periods]
-    here = [s for s in summaries if not s.has_left]
     return ParticipantLists(
-        ects=[s for s in here if s.is_ect],
-        mentors=[s for s in here if not s.is_ect],
+        here=[s for s in summaries if not s.has_left],
         left=[s for s in summaries if s.has_left],
     )
+
+
+def matching(people: list[ParticipantSummary], search: str) -> list[ParticipantSummary]:
+    """Those whose name, email address or TRN contains what was searched for (ignoring case and spaces
+    around it)."""
+    wanted = search.strip().casefold()
+    if not wanted:
+        return people
+    return [
+        person
+        for person in people
+        if wanted in person.name.casefold() or wanted in person.email.casefold() or wanted in person.trn
+    ]
 
 
 def choice_text(choice: SchoolCohortChoice | None) -> str:

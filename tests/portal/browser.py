@@ -69,6 +69,11 @@ def fill_date(page, legend: str, day: dt.date) -> None:
     group.get_by_label("Year").fill(str(day.year))
 
 
+def card(page, name: str):
+    """The participants list's summary card for this person."""
+    return page.locator(".govuk-summary-card").filter(has=page.get_by_role("heading", name=name, exact=True))
+
+
 def continue_and_confirm(page, confirm_label: str) -> None:
     """Answer the question, check the answers page for accessibility, confirm, and land on the panel."""
     page.get_by_role("button", name="Continue").click()

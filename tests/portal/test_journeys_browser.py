@@ -13,7 +13,7 @@ from config.models import AuditEvent
 from participants.models import Participant, ParticipantType, ProgrammeType, SchoolPeriod
 from schools.models import LeadProviderDeliveryPartnership, Partnership, SchoolCohortChoice
 from tests import builders, factories
-from tests.portal.browser import assert_accessible, continue_and_confirm, enrolment, fill_date, seen_by, sign_in
+from tests.portal.browser import assert_accessible, card, continue_and_confirm, enrolment, fill_date, seen_by, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -103,17 +103,17 @@ def test_signing_in_and_the_list_show_each_person_with_provider_partner_programm
     sign_in(page, tutor.email)
     expect(page.get_by_role("heading", name="Your ECTs and mentors")).to_be_visible()
     assert_accessible(page)
-    ects = page.get_by_role("table", name="Early career teachers (ECTs)")
-    alex_row = ects.get_by_role("row").filter(has_text="Alex Carter")
-    for text in ("Provider-led", lead_provider.name, delivery_partner.name, "Morgan Lee", "Active"):
-        expect(alex_row).to_contain_text(text)
-    expect(ects.get_by_role("row").filter(has_text="Jo Joining")).to_contain_text("Joining on 20 April 2026")
-    expect(ects.get_by_role("row").filter(has_text="Lee Leaving")).to_contain_text("Leaving on 31 March 2026")
-    mentors = page.get_by_role("table", name="Mentors")
-    expect(mentors.get_by_role("row").filter(has_text="Morgan Lee")).to_contain_text("Alex Carter")
-    expect(ects).not_to_contain_text("Sam Left")
-    page.get_by_text("ECTs and mentors who have left (1)").click()
-    expect(page.get_by_text("Sam Left (ECT), left on 19 December 2025")).to_be_visible()
+    alex_card = card(page, "Alex Carter")
+    for text in ("ECT", "Provider-led", lead_provider.name, delivery_partner.name, "Morgan Lee", "At your school"):
+        expect(alex_card).to_contain_text(text)
+    expect(alex_card.locator(".govuk-tag")).to_have_text(["At your school", "In training"])
+    expect(card(page, "Jo Joining")).to_contain_text("Joining on 20 April 2026")
+    expect(card(page, "Lee Leaving")).to_contain_text("Leaving on 31 March 2026")
+    expect(card(page, "Morgan Lee")).to_contain_text("Mentor")
+    expect(card(page, "Morgan Lee")).to_contain_text("Alex Carter")
+    expect(card(page, "Sam Left")).to_have_count(0)
+    page.get_by_role("link", name="View ECTs and mentors who have left (1)").click()
+    expect(card(page, "Sam Left")).to_contain_text("Left on 19 December 2025")
     assert_accessible(page)
 
 
@@ -185,7 +185,7 @@ def test_registering_a_mentor_adds_them_to_the_schools_mentors(browser_page, sch
     assert mentor.participant_type == ParticipantType.MENTOR and mentor.school == school_with_partners
     assert audited(tutor, "register_mentor")
     page.goto("/school/")
-    expect(page.get_by_role("table", name="Mentors")).to_contain_text("Robin Ellis")
+    expect(card(page, "Robin Ellis")).to_contain_text("Mentor")
 
 
 def test_changing_name_and_email_reaches_the_lead_provider(browser_page, tutor, alex, lead_provider):

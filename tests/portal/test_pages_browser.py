@@ -141,7 +141,7 @@ def test_the_cookies_page_lists_every_cookie_the_service_sets(browser_page, scho
     assert set_by_the_service, "the journey should have set cookies"
 
     page.get_by_role("contentinfo").get_by_role("link", name="Cookies").click()
-    listed = set(page.get_by_role("table", name="Cookies this service sets").locator("tbody th").all_inner_texts())
+    listed = set(page.locator(".govuk-summary-card__title").all_inner_texts())
     assert listed == set_by_the_service
 
 

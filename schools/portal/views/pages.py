@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
 from config import clock
@@ -18,11 +19,31 @@ def home(request):
     return render(request, "portal/home.html", {"schools": schools})
 
 
+# Summary cards per page: enough to scan, few enough to read on a phone.
+PEOPLE_PER_PAGE = 20
+LEFT = "left"
+
+
 @login_required
 def participant_list(request, urn):
+    """The school's ECTs and mentors as GOV.UK summary cards, searchable and paginated; those who have left
+    are listed apart (?show=left)."""
     school = selectors.school_of(request.user, urn)
     lists = presenters.participant_lists(selectors.participants_at(school), clock.today())
-    return render(request, "portal/participants.html", {"school": school, "lists": lists})
+    showing_left = request.GET.get("show") == LEFT
+    search = request.GET.get("q", "").strip()[:200]
+    found = presenters.matching(lists.left if showing_left else lists.here, search)
+    page = Paginator(found, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "school": school,
+        "lists": lists,
+        "showing_left": showing_left,
+        "search": search,
+        "page": page,
+        "page_links": list(page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)),
+        "ellipsis": Paginator.ELLIPSIS,
+    }
+    return render(request, "portal/participants.html", context)
 
 
 @login_required
