@@ -135,7 +135,7 @@ def test_a_post_without_the_csrf_token_is_refused(school, tutor, our_ect):
     assert client.post(reverse("portal:sign-out")).status_code == 403
 
 
-def test_every_portal_form_carries_a_csrf_token(signed_in, school, our_ect):
+def test_every_portal_form_that_posts_carries_a_csrf_token_and_none_that_gets_does(signed_in, school, our_ect):
     pages = [
         reverse("portal:register-ect", kwargs={"urn": school.urn}),
         reverse("portal:change-name", kwargs={"urn": school.urn, "pk": our_ect.pk}),
@@ -143,7 +143,13 @@ def test_every_portal_form_carries_a_csrf_token(signed_in, school, our_ect):
     ]
     for url in pages:
         page = signed_in.get(url).content.decode()
-        assert page.count("<form") == page.count('name="csrfmiddlewaretoken"') > 0, url
+        assert page.count('<form method="post"') == page.count('name="csrfmiddlewaretoken"') > 0, url
+        # A GET form (the list's search) would put the token in the address, and so in logs and history.
+        assert page.count("<form") == page.count('<form method="post"') + page.count('<form method="get"'), url
+    assert (
+        'name="csrfmiddlewaretoken"'
+        not in signed_in.get(pages[-1]).content.decode().split('method="get"')[1].split("</form>")[0]
+    )
 
 
 # --- Signing in ---------------------------------------------------------------------------------

@@ -268,3 +268,20 @@ def test_changing_an_answer_shows_the_current_one(browser_page, school, tutor, a
     page.get_by_role("button", name="They are staying at your school").click()
     assert the_h1(page) == "Are they staying at your school?"
     assert_accessible(page)
+
+
+def test_changing_a_cohort_choice_starts_from_it_and_asks_the_question_as_the_heading(
+    browser_page, school, tutor, alex
+):
+    from schools.models import SchoolCohortChoice
+
+    page = browser_page
+    SchoolCohortChoice.objects.create(school=school, cohort_id=2025, induction_programme_choice="school_led")
+    sign_in(page, tutor.email)
+    navigation(page).get_by_role("link", name="Training choices").click()
+    page.get_by_role("link", name="Confirm your choice for the 2025 cohort").click()
+    question = "How will your ECTs starting in the 2025 cohort be trained?"
+    assert the_h1(page) == question
+    expect(page.get_by_role("group", name=re.compile(f"{re.escape(question)}$"))).to_be_visible()
+    expect(page.get_by_role("radio", name="School-led")).to_be_checked()
+    assert_accessible(page)

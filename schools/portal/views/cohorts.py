@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
+from participants.models import ProgrammeType
 from schools.portal import audience, forms, presenters, selectors
 from schools.portal.views.journeys import Journey, choice_label
 from training import school_actions
@@ -53,6 +54,17 @@ class CohortChoice(Journey):
 
     def form_kwargs(self):
         return {"can_keep": self.previous() is not None}
+
+    def current_choice(self):
+        """This cohort's choice already confirmed, if any: changing it starts from it."""
+        choice = selectors.cohort_choices(self.school).get(self.subject.year)
+        return choice if choice is not None and choice.induction_programme_choice in ProgrammeType.values else None
+
+    def initial(self):
+        current = self.current_choice()
+        if current is None:
+            return {}
+        return {"programme_type": current.induction_programme_choice, "lead_provider": current.lead_provider_id}
 
     def context(self):
         previous = self.previous()
@@ -121,7 +133,11 @@ class CohortDeliveryPartner(CohortChoice):
         return {"cohort": self.subject}
 
     def initial(self):
-        return {"lead_provider": self.request.GET.get("lead_provider")}
+        lead_provider = self.request.GET.get("lead_provider")
+        current = self.current_choice()
+        if current is not None and current.delivery_partner_id and str(current.lead_provider_id) == lead_provider:
+            return {"lead_provider": lead_provider, "delivery_partner": str(current.delivery_partner_id)}
+        return {"lead_provider": lead_provider}
 
     def context(self):
         return {}
