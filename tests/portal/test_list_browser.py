@@ -131,8 +131,12 @@ def test_the_list_reflows_at_320_px_without_scrolling_sideways(
     try:
         sign_in(page, tutor.email)
         expect(page.get_by_role("heading", name="Your ECTs and mentors")).to_be_visible()
+        page.wait_for_load_state("load")
         measured = {"list": page.evaluate(MEASURE_WIDTH)}
-        page.get_by_role("link", name="Early Career Teacher Number 01 Featherstonehaugh-Cholmondeley").click()
+        name = "Early Career Teacher Number 01 Featherstonehaugh-Cholmondeley"
+        page.get_by_role("link", name=name).click()
+        expect(page.get_by_role("heading", level=1, name=name)).to_be_visible()
+        page.wait_for_load_state("load")
         measured["participant"] = page.evaluate(MEASURE_WIDTH)
         page.goto("/school/cookies/")
         measured["cookies"] = page.evaluate(MEASURE_WIDTH)
