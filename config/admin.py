@@ -302,7 +302,8 @@ class AuditEventAdmin(ReadOnlyAdmin):
         if value is not None:
             # An api id is kept in an event's changes only as a deleted participant's tombstone.
             return queryset.filter(changes__api_id__0=str(value)), False
-        if term.isdigit():
-            # A number is a participant's (or any object's) database id: uses the GIN index.
+        if term.isascii() and term.isdigit() and len(term) <= 18:
+            # A number is a participant's (or any object's) database id: uses the GIN index. Other scripts' digits
+            # and numbers too long for an id are searched as text.
             return queryset.filter(Q(participant_ids__contains=[int(term)]) | Q(object_id=term)), False
         return super().get_search_results(request, queryset, search_term)

@@ -224,6 +224,13 @@ def test_training_periods_are_found_by_the_participants_trn(client, superuser):
     assert search(client, TrainingPeriod, str(ada.ect_training_record_id)) == [training]
 
 
+@pytest.mark.parametrize("term", ["²", "٢٠٢٥", "9" * 30])
+def test_an_audit_search_for_digits_that_are_no_id_finds_nothing_rather_than_failing(client, superuser, term):
+    trained_participant(factories.LeadProviderFactory())
+
+    assert search(client, AuditEvent, term) == []
+
+
 def test_audit_events_are_found_by_participant(client, superuser):
     ada, _ = trained_participant(factories.LeadProviderFactory())
     trained_participant(factories.LeadProviderFactory())
