@@ -198,6 +198,7 @@ def test_a_one_question_page_asks_its_question_once_as_the_page_heading(browser_
         ("Change email address", "What is their email address?", "textbox"),
         ("Change mentor", "Who will mentor them?", "group"),
         ("Change lead provider", "Which lead provider will train them?", "group"),
+        ("Change training programme", "How will they be trained?", "group"),
     ]:
         page.goto(participant_page)
         page.get_by_role("link", name=change_link).click()

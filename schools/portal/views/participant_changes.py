@@ -274,7 +274,7 @@ class SwitchProgramme(ParticipantJourney):
     participant_type = ParticipantType.ECT
     form_class = forms.ProgrammeForm
     template = "portal/questions/programme.html"
-    title = "Change their training programme"
+    title = "How will they be trained?"
     confirm_label = "Confirm training programme"
 
     def initial(self):
