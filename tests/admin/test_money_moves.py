@@ -7,8 +7,9 @@ import pytest
 
 from config.models import AuditEvent
 from declarations.models import ClawbackStatus, Declaration, PaymentStatus
+from participants.models import Participant
 from schedules.models import Cohort
-from tests.admin.pages import REASON, flashed, text
+from tests.admin.pages import REASON, admin_url, flashed, text
 from tests.admin.test_payments_and_cohorts import MOVED_AT, run_action
 
 
@@ -133,3 +134,13 @@ def test_the_payments_group_sees_the_money_actions(payer):
     page = payer.get("/admin/declarations/declaration/")
     options = [choice[0] for choice in page.context["action_form"].fields["action"].choices]
     assert options == ["", "move_to_payable", "move_to_paid", "void", "complete_clawback"]
+
+
+def test_the_participants_history_page_shows_why_their_declaration_was_voided(payer, declarations):
+    declaration = declarations(PaymentStatus.ELIGIBLE)
+    participant = Participant.objects.get(school_periods__training_periods__declarations=declaration)
+
+    run_action(payer, Declaration, "void", [declaration], confirmed=True)
+    history = text(payer.get(admin_url(Participant, "history", participant.pk)))
+
+    assert REASON["reason"] in history and REASON["ticket"] in history
