@@ -1,4 +1,4 @@
-"""Records written only by the system: id changes from merges, provider enrolments, nightly status runs."""
+"""Records written only by the system: id changes from merges, provider enrolments and listings, nightly status runs."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from django.contrib import admin
 
 from config.admin import IdentifierSearchMixin, ReadOnlyAdmin
 from participants.admin.search import PARTICIPANT_SEARCH, PARTICIPANT_UUIDS
-from participants.models import DailyStatusRun, ParticipantIdChange, ProviderEnrolment
+from participants.models import DailyStatusRun, ParticipantIdChange, ProviderEnrolment, ProviderListing
 
 
 @admin.register(ParticipantIdChange)
@@ -35,3 +35,15 @@ class ProviderEnrolmentAdmin(IdentifierSearchMixin, ReadOnlyAdmin):
 @admin.register(DailyStatusRun)
 class DailyStatusRunAdmin(ReadOnlyAdmin):
     list_display = ("day", "completed_at", "changed")
+
+
+@admin.register(ProviderListing)
+class ProviderListingAdmin(IdentifierSearchMixin, ReadOnlyAdmin):
+    """Derived by participants.enrolments for the providers' lists (V3); editing it would be overwritten."""
+
+    list_display = ("participant", "lead_provider", "cohorts", "api_updated_at")
+    list_select_related = ("participant", "lead_provider")
+    list_filter = ("lead_provider",)
+    search_fields = PARTICIPANT_SEARCH
+    uuid_search_fields = PARTICIPANT_UUIDS
+    show_full_result_count = False
