@@ -238,7 +238,7 @@ def test_SC6_a_mentor_registered_from_a_later_date_mentoring_only_here_leaves_th
     assert_accessible(page)
 
 
-def test_SC6_a_mentor_who_also_mentors_elsewhere_keeps_their_other_school_and_no_provider_sees_them_as_a_mentor(
+def test_SC6_a_mentor_who_also_mentors_elsewhere_keeps_their_other_school_and_no_provider_trains_them(
     browser_page, partnered_school, other_school, tutor, alex, lead_provider, other_lead_provider
 ):
     """Registered for Alex (provider-led with Ambition Institute): mentors elsewhere too, so SC6 gives them no
