@@ -186,6 +186,11 @@ class SupportModelAdmin(admin.ModelAdmin):
                 # Its transaction is rolled back: show the same form again, with the refusal as its error.
                 request.refused_by_database = constraints.refusal(error)
                 return super().changeform_view(request, object_id, form_url, extra_context)
+            except ValidationFailed as failure:
+                # A service the save goes through refused what the form's checks passed (another change came first).
+                field, message = failure.errors[0]
+                request.refused_by_database = constraints.Refusal(field, message)
+                return super().changeform_view(request, object_id, form_url, extra_context)
 
 
 def require(request, permission: str) -> None:

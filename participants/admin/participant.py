@@ -19,6 +19,7 @@ from declarations import funding
 from participants import eligibility
 from participants.admin.history import participant_history
 from participants.admin.periods import InductionLinks, SchoolPeriodLinks
+from participants.admin.school_period_details import SchoolPeriodDetailsForm, save_through_actions
 from participants.admin.support import SupportActions
 from participants.models import InductionPeriod, Participant, ParticipantIdChange, ProviderEnrolment, SchoolPeriod
 
@@ -26,9 +27,11 @@ TRN = re.compile(r"^\d{7}$")
 
 
 class SchoolPeriodInline(SchoolPeriodLinks, admin.TabularInline):
-    """Email and working pattern are corrected here; the school registers periods and they end on a guarded page."""
+    """Email, working pattern and appropriate body are corrected here, through the school's actions (see
+    school_period_details); the school registers periods and they end on a guarded page."""
 
     model = SchoolPeriod
+    form = SchoolPeriodDetailsForm
     fields = (
         "school",
         "participant_type",
@@ -39,7 +42,8 @@ class SchoolPeriodInline(SchoolPeriodLinks, admin.TabularInline):
         "started_on",
         "finished_on",
     )
-    readonly_fields = ("school", "participant_type", "started_on", "finished_on")
+    # Mentoring only here is answered at registration, where it has its effect (SC6); nothing changes it afterwards.
+    readonly_fields = ("school", "participant_type", "mentoring_only_here", "started_on", "finished_on")
     extra = 0
     can_delete = False
     show_change_link = True
@@ -180,6 +184,15 @@ class ParticipantAdmin(SupportActions, SupportModelAdmin):
             for participant_type, field in eligibility.FIRST_ELIGIBLE_ON.items():
                 if field in form.changed_data and getattr(obj, field) is not None:
                     funding.make_submitted_eligible(participant_id=obj.pk, participant_type=participant_type, now=now)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not SchoolPeriod:
+            return super().save_formset(request, form, formset, change)
+        save_through_actions(formset.forms, now=clock.now())
+        # What formset.save() would have noted, for the admin's own log message.
+        formset.new_objects, formset.deleted_objects = [], []
+        formset.changed_objects = [(each.instance, each.changed_data) for each in formset.forms if each.has_changed()]
+        return None
 
     def get_actions(self, request):
         # A participant is deleted only through the deletion service, one at a time, after its checks.

@@ -11,9 +11,11 @@ from django import forms
 from django.contrib import admin
 from django.urls import path
 
+from config import clock
 from config.admin import IdentifierSearchMixin, ReasonFields, SupportModelAdmin, require
 from participants import status
 from participants.admin.guarded import found, guarded_change, long_date, page_link
+from participants.admin.school_period_details import SchoolPeriodDetailsForm, save_through_actions
 from participants.admin.search import PARTICIPANT_SEARCH, PARTICIPANT_UUIDS
 from participants.admin.support import InductionPeriodForm, induction_summary
 from participants.models import InductionPeriod, Mentorship, SchoolPeriod, TrainingPeriod
@@ -229,12 +231,25 @@ class SchoolPeriodAdmin(SchoolPeriodLinks, IdentifierSearchMixin, SupportModelAd
         "appropriate_body",
         "mentoring_only_here",
     )
-    # New school periods come from the school's registration; dates change on the guarded page.
-    readonly_fields = ("participant", "school", "participant_type", "started_on", "finished_on", "created_at")
+    # New school periods come from the school's registration; dates change on the guarded page; mentoring only here
+    # is answered at registration, where it has its effect (SC6). The rest is saved through the school's actions.
+    readonly_fields = (
+        "participant",
+        "school",
+        "participant_type",
+        "started_on",
+        "finished_on",
+        "mentoring_only_here",
+        "created_at",
+    )
+    form = SchoolPeriodDetailsForm
     inlines = (TrainingPeriodInline, MentorshipInline, MenteeInline)
 
     def has_add_permission(self, request):
         return False
+
+    def save_model(self, request, obj, form, change):
+        save_through_actions([form], now=clock.now())
 
     def get_urls(self):
         return [

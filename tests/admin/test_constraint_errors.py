@@ -6,11 +6,13 @@ import pytest
 
 from config import constraints
 from config.models import AuditEvent
+from participants.admin import school_period_details
 from participants.models import Participant, ParticipantType, SchoolPeriod
 from tests import factories
 from tests.admin.pages import REASON, admin_url, text
 from tests.builders import trained_participant
 from tests.test_admin_smoke import posted_back
+from training.school_actions.change_induction_details import NOT_AN_ECT
 from training.support import induction
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +54,12 @@ def test_a_constraint_only_the_database_catches_is_a_form_error_by_its_field_and
     data = {**posted_back(editor.get(url)), "working_pattern": "full_time", "email": "new@school.example"}
     # As when another change lands between the form's checks and its save: only the database can refuse.
     monkeypatch.setattr(SchoolPeriod, "validate_constraints", lambda self, exclude=None: None)
+
+    def unchecked(*, school_period, working_pattern, now):
+        school_period.working_pattern = working_pattern
+        school_period.save()
+
+    monkeypatch.setitem(school_period_details.ACTIONS, "working_pattern", (lambda **_: [], unchecked))
     events = AuditEvent.objects.count()
 
     response = editor.post(url, data)
@@ -65,16 +73,14 @@ def test_a_constraint_only_the_database_catches_is_a_form_error_by_its_field_and
     assert AuditEvent.objects.count() == events
 
 
-def test_the_same_constraint_caught_by_the_form_is_shown_the_same_way(editor):
+def test_F20_a_mentors_working_pattern_is_refused_next_to_the_field_by_the_school_actions_rule(editor):
     mentor, _ = trained_participant(factories.LeadProviderFactory(), participant_type=ParticipantType.MENTOR)
     school_period = mentor.school_periods.get()
     url = admin_url(SchoolPeriod, "change", school_period.pk)
 
     response = editor.post(url, {**posted_back(editor.get(url)), "working_pattern": "full_time"})
 
-    assert response.context["adminform"].form.errors == {
-        "working_pattern": ["Only ECTs have a working pattern. Leave it blank for a mentor."]
-    }
+    assert response.context["adminform"].form.errors == {"working_pattern": [NOT_AN_ECT]}
 
 
 def test_an_overlap_only_the_database_catches_on_a_guarded_page_is_a_form_error_by_its_field(editor, monkeypatch):
