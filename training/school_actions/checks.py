@@ -7,6 +7,7 @@ first failure and later rules never see input an earlier one rejected.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -117,6 +118,21 @@ def identity_rules(teacher, date_of_birth, *, school):
 def known_at_another_school(participant, school) -> bool:
     """Whether the participant is, was or will be at any school other than this one."""
     return SchoolPeriod.objects.filter(participant=participant).exclude(school=school).exists()
+
+
+def person_rules(checks, *, teacher, school, full_name, trn, date_of_birth, email, started_on, today, already_here):
+    """Who is being registered, asked alike for an ECT and a mentor: their name, TRN (not `already_here`, the
+    registering action's own rule), date of birth (matching the teacher a TRN finds: the identity rule) and email."""
+    checks.first("full_name", name_rules(full_name))
+    checks.first("trn", itertools.chain(trn_rules(trn), already_here))
+    checks.first(
+        "date_of_birth",
+        itertools.chain(
+            date_of_birth_rules(date_of_birth, on=started_on, today=today),
+            identity_rules(teacher, date_of_birth, school=school),
+        ),
+    )
+    checks.first("email", email_rules(email, school=school, participant=teacher, today=today))
 
 
 def email_rules(email, *, school, participant, today: dt.date):

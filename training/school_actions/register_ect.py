@@ -26,14 +26,10 @@ from training.school_actions.checks import (
     SELECT_PROGRAMME,
     cleaned_email,
     cleaned_name,
-    date_of_birth_rules,
-    email_rules,
-    identity_rules,
     is_date,
     lead_provider_rules,
-    name_rules,
+    person_rules,
     start_rules,
-    trn_rules,
 )
 from training.school_actions.report_leaving import finish
 
@@ -140,16 +136,18 @@ def _rules(
     today,
 ) -> Checks:
     checks = Checks()
-    checks.first("full_name", name_rules(full_name))
-    checks.first("trn", itertools.chain(trn_rules(trn), _not_already_here(teacher, school, started_on)))
-    checks.first(
-        "date_of_birth",
-        itertools.chain(
-            date_of_birth_rules(date_of_birth, on=started_on, today=today),
-            identity_rules(teacher, date_of_birth, school=school),
-        ),
+    person_rules(
+        checks,
+        teacher=teacher,
+        school=school,
+        full_name=full_name,
+        trn=trn,
+        date_of_birth=date_of_birth,
+        email=email,
+        started_on=started_on,
+        today=today,
+        already_here=_not_already_here(teacher, school, started_on),
     )
-    checks.first("email", email_rules(email, school=school, participant=teacher, today=today))
     checks.first(
         "started_on",
         itertools.chain(start_rules(started_on, today=today), _not_before_earlier_school(teacher, school, started_on)),
