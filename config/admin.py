@@ -22,7 +22,7 @@ from django.template.response import TemplateResponse
 from config import changes, constraints
 from config.admin_sign_in import SupportSignInForm
 from config.models import AuditEvent
-from config.validation import ValidationFailed
+from config.validation import ValidationFailed, database_id
 
 READ_ONLY_GROUP = "Support (read only)"
 EDITING_GROUP = "Support (editing)"
@@ -307,8 +307,9 @@ class AuditEventAdmin(ReadOnlyAdmin):
         if value is not None:
             # An api id is kept in an event's changes only as a deleted participant's tombstone.
             return queryset.filter(changes__api_id__0=str(value)), False
-        if term.isascii() and term.isdigit() and len(term) <= 18:
+        object_id = database_id(term)
+        if object_id is not None:
             # A number is a participant's (or any object's) database id: uses the GIN index. Other scripts' digits
             # and numbers too long for an id are searched as text.
-            return queryset.filter(Q(participant_ids__contains=[int(term)]) | Q(object_id=term)), False
+            return queryset.filter(Q(participant_ids__contains=[object_id]) | Q(object_id=term)), False
         return super().get_search_results(request, queryset, search_term)

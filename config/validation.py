@@ -6,6 +6,8 @@ import re
 
 # ASCII digits only: `str.isdigit`, `int()` and `\d` also take other scripts' digits ("٢٠٢٥", "²").
 _YEAR = re.compile(r"[0-9]{4}")
+# A database id: a bigint has at most 19 digits; 18 keeps every such number in range.
+_ID = re.compile(r"[0-9]{1,18}")
 
 
 class ValidationFailed(Exception):
@@ -36,6 +38,11 @@ class Checks:
     def raise_if_any(self) -> None:
         if self.errors:
             raise ValidationFailed(self.errors)
+
+
+def database_id(value) -> int | None:
+    """A row's id typed or posted as text: ASCII digits that fit a bigint; None for anything else."""
+    return int(value) if isinstance(value, str) and _ID.fullmatch(value) else None
 
 
 def year(value) -> int | None:

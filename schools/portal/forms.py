@@ -14,6 +14,7 @@ import re
 from django import forms
 from django.contrib.auth import forms as auth_forms
 
+from config.validation import database_id
 from participants.models import ProgrammeType, WorkingPattern
 from schools.models import AppropriateBody, LeadProvider
 from training.school_actions.checks import lead_provider_applies, lead_provider_rules
@@ -348,7 +349,8 @@ class CohortDeliveryPartnerForm(forms.Form):
     def __init__(self, *args, cohort, **kwargs):
         super().__init__(*args, **kwargs)
         chosen = self.data.get("lead_provider") if self.is_bound else self.initial.get("lead_provider")
-        lead_provider = LeadProvider.objects.filter(pk=chosen).first() if str(chosen or "").isdigit() else None
+        chosen_id = database_id(str(chosen or ""))
+        lead_provider = LeadProvider.objects.filter(pk=chosen_id).first() if chosen_id is not None else None
         self.lead_provider = lead_provider
         self.partners = {
             str(partner.pk): partner

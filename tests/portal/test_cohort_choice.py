@@ -59,6 +59,20 @@ def test_P11_a_delivery_partner_of_another_provider_is_refused_on_its_question_p
     assert not SchoolCohortChoice.objects.filter(school=school, cohort_id=2026).exists()
 
 
+@pytest.mark.parametrize("posted", ["²", "٢", "9" * 30])
+def test_P11_a_lead_provider_that_names_no_row_is_a_question_page_error_not_a_server_error(
+    signed_in, school, partners, posted
+):
+    ours, _ = partners
+    question, _ = urls(school, "cohort-delivery-partner")
+
+    response = signed_in.post(question, {"lead_provider": posted, "delivery_partner": str(ours.pk)})
+
+    assert response.status_code == 200
+    assert "Select a delivery partner, or that it is not known yet" in response.content.decode()
+    assert not SchoolCohortChoice.objects.filter(school=school, cohort_id=2026).exists()
+
+
 def test_P11_the_chosen_delivery_partner_is_recorded(signed_in, school, lead_provider, partners):
     ours, _ = partners
     question, check = urls(school, "cohort-delivery-partner")
