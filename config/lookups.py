@@ -6,7 +6,22 @@ building, binding and parsing those placeholders took longer than the query itse
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Field, ForeignObject, Lookup
+
+
+class IdArray:
+    """Integer ids for `__any`, written once as a PostgreSQL array literal and shared by every branch that
+    reads them: a plain list is walked value by value by the ORM (resolving, then preparing each) and
+    dumped again for each placeholder, which for a page of 3,000 ids in seven branches cost more than
+    building the page's documents."""
+
+    __slots__ = ("values", "literal")
+
+    def __init__(self, values: Iterable[int]):
+        self.values = [int(value) for value in values]
+        self.literal = "{" + ",".join(map(str, self.values)) + "}"
 
 
 @Field.register_lookup
@@ -16,8 +31,12 @@ class AnyOf(Lookup):
     prepare_rhs = False
 
     def get_prep_lookup(self):
+        if isinstance(self.rhs, IdArray):
+            return self.rhs
         return [self.lhs.output_field.get_prep_value(value) for value in self.rhs]
 
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
+        if isinstance(self.rhs, IdArray):
+            return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, self.rhs.literal]
         return f"{lhs} = ANY(%s)", [*lhs_params, list(self.rhs)]

@@ -9,14 +9,14 @@ for everything else about them. Rows come back as plain values and are shaped by
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from dataclasses import dataclass, field
 
 import orjson
-from django.db.models import Exists, F, OuterRef, TextField, Value
-from django.db.models.functions import Cast, JSONObject
+from django.db.models import Exists, F, OuterRef, Subquery, TextField, Value
+from django.db.models.functions import Cast, Coalesce, JSONObject
 
 from config.api.lookup import visible_or_none
+from config.lookups import IdArray
 from participants.models import (
     InductionPeriod,
     Mentorship,
@@ -80,7 +80,6 @@ _ENROLMENT_VALUES = {
     "withdrawal_reason": "training_period__withdrawal_reason",
     "school_period_id": "training_period__school_period_id",
     "email": "training_period__school_period__email",
-    "school_id": "training_period__partnership__school_id",
     "school_urn": "training_period__partnership__school__urn",
     "delivery_partner_id": "training_period__partnership__delivery_partner__api_id",
     "cohort": "training_period__partnership__cohort_id",
@@ -108,9 +107,8 @@ def records(
     """Load everything the representation needs for a page of the provider's listings (`listings`).
 
     The page of ids comes from the listings' index (its cost does not depend on the other participants in
-    the database), then a fixed set of queries keyed by the page's ids (participants, their enrolments with
-    this provider, induction periods, school periods, current mentorships, uplift rows, ID changes), so the
-    cost grows with the page's rows but the number of queries never does.
+    the database), then one query keyed by the page's ids (`records_of`), so the cost grows with the
+    page's rows but the number of queries never does.
     """
     # The listing's own id is not the participant's: the participant's id breaks ties.
     by = [
@@ -119,26 +117,21 @@ def records(
     ]
     ids_query = listed.order_by(*by).values_list("participant_id", flat=True)
     ids = list(page.slice(ids_query) if page is not None else ids_query)
+    return records_of(lead_provider, ids, today=today)
+
+
+def records_of(lead_provider: LeadProvider, ids: list[int], *, today: dt.date) -> list[ParticipantRecord]:
+    """The records of these participants (ids the provider sees), in their order.
+
+    One query whatever the number of ids: the participants, their enrolments with this provider and
+    everything else the representation needs (see `_related`).
+    """
     if not ids:
         return []
-    rows = {row["id"]: row for row in participant_rows(Participant.objects.filter(id__any=ids))}
-    return records_of(lead_provider, [rows[pk] for pk in ids], today=today)
-
-
-def participant_rows(queryset):
-    return queryset.values(*PARTICIPANT_FIELDS)
-
-
-def records_of(lead_provider: LeadProvider, rows: list[dict], *, today: dt.date) -> list[ParticipantRecord]:
-    """The records of participant rows already loaded (`participant_rows`), in their order.
-
-    One more query whatever the number of rows: their enrolments with this provider and everything else
-    the representation needs (see `_related`).
-    """
-    result = [ParticipantRecord(row) for row in rows]
+    related = _related(lead_provider, IdArray(ids), today=today)
+    rows = {owner: found[0] for owner, found in related["participant"].items()}
+    result = [ParticipantRecord(rows[pk]) for pk in ids]
     by_id = {record.row["id"]: record for record in result}
-    ids = list(by_id)
-    related = _related(lead_provider, ids, today=today)
     enrolments = sorted(
         (enrolment for found in related["enrolment"].values() for enrolment in found),
         key=lambda e: (e["participant_id"], e["participant_type"]),
@@ -159,17 +152,13 @@ def records_of(lead_provider: LeadProvider, rows: list[dict], *, today: dt.date)
     # F4: the earliest mentorship of the training's school period that is current or still to come.
     mentorships = [mentorship for found in related["mentorship"].values() for mentorship in found]
     mentor_of = _first_by(mentorships, lambda m: m["ect_school_period_id"], lambda m: (m["started_on"], m["id"]))
-    uplifts = {(row["school_id"], row["cohort_id"]): row for found in related["uplift"].values() for row in found}
     for enrolment in enrolments:
         participant_id = enrolment["participant_id"]
         mentorship = mentor_of.get(enrolment["school_period_id"])
-        uplift = uplifts.get((enrolment["school_id"], enrolment["cohort"]), {})
         first = earliest.get((participant_id, enrolment["participant_type"]))
         latest = latest_ect.get(participant_id)
         enrolment.update(
             mentor_id=mentorship["mentor_api_id"] if mentorship else None,
-            school_pupil_premium_uplift=uplift.get("pupil_premium_uplift", False),
-            school_sparsity_uplift=uplift.get("sparsity_uplift", False),
             first_created_at=first["created_at"] if first else None,
             latest_working_pattern=latest["working_pattern"] if latest else None,
         )
@@ -180,46 +169,56 @@ def records_of(lead_provider: LeadProvider, rows: list[dict], *, today: dt.date)
     return result
 
 
-# What each kind of related row carries, and how its JSON values become Python ones again.
-_DATE, _MOMENT, _UUID = dt.date.fromisoformat, dt.datetime.fromisoformat, uuid.UUID
+# How each kind of row's JSON values become Python ones again. UUIDs stay as the canonical text PostgreSQL
+# writes (what the documents show), rather than being parsed only to be written back.
+_DATE, _MOMENT = dt.date.fromisoformat, dt.datetime.fromisoformat
 _RELATED_TYPES = {
-    "enrolment": {
-        "started_on": _DATE,
-        "finished_on": _DATE,
-        "deferred_at": _MOMENT,
-        "withdrawn_at": _MOMENT,
-        "delivery_partner_id": _UUID,
+    "participant": {
+        "api_updated_at": _MOMENT,
+        "ect_eligible_on": _DATE,
+        "ect_exempt_on": _DATE,
+        "mentor_eligible_on": _DATE,
+        "mentor_funding_end_date": _DATE,
     },
+    "enrolment": {"started_on": _DATE, "finished_on": _DATE, "deferred_at": _MOMENT, "withdrawn_at": _MOMENT},
     "induction": {"started_on": _DATE, "finished_on": _DATE},
     "school_period": {"started_on": _DATE, "created_at": _MOMENT},
-    "mentorship": {"started_on": _DATE, "mentor_api_id": _UUID},
-    "uplift": {},
-    "id_change": {"from_participant_id": _UUID, "to_participant_id": _UUID, "changed_at": _MOMENT},
+    "mentorship": {"started_on": _DATE},
+    "id_change": {"changed_at": _MOMENT},
 }
 
 
-def _related(lead_provider: LeadProvider, ids: list[int], *, today: dt.date) -> dict[str, dict[int, list[dict]]]:
-    """Enrolments with this provider, induction periods, school periods, current mentorships, uplift rows
-    and ID changes of these participants, as {kind: {owner: [row]}}: one UNION ALL of set-based reads keyed by the ids, each row's
-    values in a JSON object (so the branches share one shape)."""
+def _related(lead_provider: LeadProvider, ids: IdArray, *, today: dt.date) -> dict[str, dict[int, list[dict]]]:
+    """These participants, with their enrolments with this provider, induction periods, school periods,
+    current mentorships and ID changes, as {kind: {owner: [row]}}: one UNION ALL of set-based
+    reads keyed by the ids, each row's values in a JSON object (so the branches share one shape)."""
 
     def branch(queryset, kind, owner, **values):
-        # As text, decoded with orjson below: the ORM's JSON decoding is the slow part of a large page.
-        # Unordered: a model's default ordering would sort every branch for nothing.
-        return queryset.order_by().values(kind=Value(kind), owner=owner, data=Cast(JSONObject(**values), TextField()))
+        # As text, decoded with orjson below: the database driver's parsing of dates and timestamps, and the
+        # ORM's of JSON, are the slow part of a large page. Unordered: a model's default ordering would sort
+        # every branch for nothing.
+        return (
+            queryset.order_by()
+            .annotate(kind=Value(kind), owner=owner, data=Cast(JSONObject(**values), TextField()))
+            .values_list("kind", "owner", "data")
+        )
 
-    on_pointers = ProviderEnrolment.objects.filter(
-        lead_provider=lead_provider,
-        participant_id__any=ids,
-        training_period__partnership__school_id=OuterRef("school_id"),
-        training_period__partnership__cohort_id=OuterRef("cohort_id"),
+    # The school's uplifts in the training's cohort (F9, F10), looked up along each enrolment's pointer.
+    uplifts = SchoolFundingEligibility.objects.filter(
+        school_id=OuterRef("training_period__partnership__school_id"),
+        cohort_id=OuterRef("training_period__partnership__cohort_id"),
     )
     union = branch(
-        ProviderEnrolment.objects.filter(lead_provider=lead_provider, participant_id__any=ids),
-        "enrolment",
-        F("participant_id"),
-        **_ENROLMENT_VALUES,
+        Participant.objects.filter(id__any=ids), "participant", F("id"), **{name: name for name in PARTICIPANT_FIELDS}
     ).union(
+        branch(
+            ProviderEnrolment.objects.filter(lead_provider=lead_provider, participant_id__any=ids),
+            "enrolment",
+            F("participant_id"),
+            **_ENROLMENT_VALUES,
+            school_pupil_premium_uplift=Coalesce(Subquery(uplifts.values("pupil_premium_uplift")), False),
+            school_sparsity_uplift=Coalesce(Subquery(uplifts.values("sparsity_uplift")), False),
+        ),
         branch(
             InductionPeriod.objects.filter(participant_id__any=ids),
             "induction",
@@ -251,15 +250,6 @@ def _related(lead_provider: LeadProvider, ids: list[int], *, today: dt.date) -> 
             mentor_api_id="mentor_school_period__participant__api_id",
         ),
         branch(
-            SchoolFundingEligibility.objects.filter(Exists(on_pointers)),
-            "uplift",
-            F("school_id"),
-            school_id="school_id",
-            cohort_id="cohort_id",
-            pupil_premium_uplift="pupil_premium_uplift",
-            sparsity_uplift="sparsity_uplift",
-        ),
-        branch(
             ParticipantIdChange.objects.filter(participant_id__any=ids),
             "id_change",
             F("participant_id"),
@@ -272,12 +262,12 @@ def _related(lead_provider: LeadProvider, ids: list[int], *, today: dt.date) -> 
         all=True,
     )
     found = {kind: {} for kind in _RELATED_TYPES}
-    for row in union:
-        data, types = orjson.loads(row["data"]), _RELATED_TYPES[row["kind"]]
-        for name, parse in types.items():
+    for kind, owner, text in union:
+        data = orjson.loads(text)
+        for name, parse in _RELATED_TYPES[kind].items():
             if data[name] is not None:
                 data[name] = parse(data[name])
-        found[row["kind"]].setdefault(row["owner"], []).append(data)
+        found[kind].setdefault(owner, []).append(data)
     return found
 
 

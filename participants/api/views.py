@@ -69,8 +69,8 @@ class ParticipantDetail(LeadProviderView):
 def find_visible(lead_provider, participant_id: str, *, today):
     """The participant as this provider sees it, or a 404 (C9); a merged-away id names its survivor (O8)."""
     try:
-        row = get_visible_or_404(
-            reading.participant_rows(reading.visible_participants(lead_provider)), api_id=participant_id
+        pk = get_visible_or_404(
+            reading.visible_participants(lead_provider).values_list("pk", flat=True), api_id=participant_id
         )
     except NotFound:
         survivor = reading.surviving_participant_of(participant_id, lead_provider)
@@ -79,4 +79,4 @@ def find_visible(lead_provider, participant_id: str, *, today):
                 f"This participant ID was retired when duplicate records were merged. Use participant ID {survivor} instead."
             ) from None
         raise
-    return reading.records_of(lead_provider, [row], today=today)[0]
+    return reading.records_of(lead_provider, [pk], today=today)[0]
