@@ -190,7 +190,8 @@ DEFERRABLE_SQL = """
      ORDER BY pa.id LIMIT %(n)s
 """
 
-# ECTs with this provider, active, with no declaration yet on their training: each can declare `started`.
+# ECTs with this provider, active, with no declaration yet on their training and a day inside the `started`
+# milestone's window: each can declare `started` on that day.
 DECLARABLE_SQL = """
     SELECT pa.api_id, GREATEST(m.start_date, tp.started_on) FROM participants_providerenrolment e
       JOIN participants_trainingperiod tp ON tp.id = e.training_period_id
@@ -198,6 +199,7 @@ DECLARABLE_SQL = """
       JOIN schedules_milestone m ON m.schedule_id = tp.schedule_id AND m.declaration_type = 'started'
      WHERE e.lead_provider_id = %(lp)s AND e.participant_type = 'ect' AND tp.deferred_at IS NULL
        AND tp.withdrawn_at IS NULL AND tp.started_on <= %(today)s AND m.start_date <= %(today)s
+       AND (m.deadline IS NULL OR GREATEST(m.start_date, tp.started_on) <= m.deadline)
        AND NOT EXISTS (SELECT 1 FROM declarations_declaration d WHERE d.training_period_id = tp.id)
      ORDER BY pa.id DESC LIMIT %(n)s
 """
@@ -308,13 +310,12 @@ def main():
 
 
 def _run(args):
-    import django
-
-    django.setup()
+    # The process starts as a production worker does (config.wsgi), so it runs in the same state.
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
 
+    import config.wsgi  # noqa: F401
     from config import clock
     from demo import generator
     from participants.models import ProviderEnrolment
