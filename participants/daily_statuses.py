@@ -102,6 +102,10 @@ def _stale_ids(*, since: dt.date | None, through: dt.date) -> list[int]:
 def _record_batch(enrolment_ids: list[int], *, today: dt.date, now: dt.datetime) -> int:
     """One transaction: either the whole batch is recorded (statuses, api_updated_at, audit) or none of it."""
     with transaction.atomic(), connection.cursor() as cursor:
+        # A batch finds a few thousand rows by id in tables that stay in memory. At the server's default cost of a
+        # random page (one from disk), the planner scanned and hashed whole tables for each batch instead, which
+        # took several times as long (scripts/bench_daily_statuses.py).
+        cursor.execute("SET LOCAL random_page_cost = 1.1")
         # Lock first and read the inputs afterwards, so a concurrent edit of a training period
         # (which re-records the status itself) is either seen here or waits for this batch. Each
         # participant is locked before its enrolments, in participant order, as actions lock them

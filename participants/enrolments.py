@@ -152,13 +152,16 @@ def statuses(rows, *, today: dt.date):
 def record_statuses(cursor, updates: list[tuple[int, str]]) -> None:
     if not updates:
         return
+    ids = [u[0] for u in updates]
+    # `= ANY` too, so that the rows are found by their index: joined to the arrays alone, the planner hashed the
+    # whole table for each of the nightly job's batches.
     cursor.execute(
         """
         UPDATE participants_providerenrolment e SET recorded_status = u.status
-          FROM unnest(%s::bigint[], %s::text[]) AS u(id, status)
-         WHERE e.id = u.id
+          FROM unnest(%(ids)s::bigint[], %(statuses)s::text[]) AS u(id, status)
+         WHERE e.id = ANY(%(ids)s::bigint[]) AND e.id = u.id
         """,
-        [[u[0] for u in updates], [u[1] for u in updates]],
+        {"ids": ids, "statuses": [u[1] for u in updates]},
     )
 
 

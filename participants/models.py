@@ -86,10 +86,10 @@ class Participant(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [
-            models.Index(fields=["api_updated_at", "id"], name="participant_api_updated_idx"),
-            models.Index(fields=["created_at", "id"], name="participant_created_idx"),
-        ]
+        # No index holds `api_updated_at`, and the table is stored half full (migration 0007), so that moving it
+        # (every change providers see, and the nightly job's 100,000 at a time) rewrites the row in its own page
+        # without touching any index. Lists filter and sort on `ProviderListing`'s copy.
+        indexes = [models.Index(fields=["created_at", "id"], name="participant_created_idx")]
         constraints = [
             explained(
                 models.CheckConstraint(
@@ -353,6 +353,7 @@ class ProviderEnrolment(models.Model):
     lead_provider = models.ForeignKey("schools.LeadProvider", on_delete=models.CASCADE, related_name="+")
     participant_type = models.CharField(max_length=10, choices=ParticipantType.choices)
     training_period = models.ForeignKey(TrainingPeriod, on_delete=models.CASCADE, related_name="+")
+    # In no index, in a table stored half full (migration 0007): recording a status rewrites the row in its page.
     recorded_status = models.CharField(max_length=10, choices=ParticipantStatus.choices, null=True)
 
     class Meta:
@@ -383,11 +384,12 @@ class ProviderListing(models.Model):
     follow the participant's row through a statement-level trigger (migration 0004), however it is updated.
     """
 
-    # The indexes below lead with the provider; the participant's own index serves refreshes and the trigger.
+    # The indexes below lead with the provider; the unique one leads with the participant, for refreshes and the
+    # trigger. No more than these: each is written again whenever the participant's `api_updated_at` moves.
     lead_provider = models.ForeignKey(
         "schools.LeadProvider", on_delete=models.CASCADE, related_name="+", db_index=False
     )
-    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+", db_index=False)
     created_at = models.DateTimeField()
     api_updated_at = models.DateTimeField()
     cohorts = ArrayField(models.IntegerField())
@@ -399,7 +401,7 @@ class ProviderListing(models.Model):
     class Meta:
         constraints = [
             explained(
-                models.UniqueConstraint(fields=["lead_provider", "participant"], name="one_listing_per_provider"),
+                models.UniqueConstraint(fields=["participant", "lead_provider"], name="one_listing_per_provider"),
                 message="A provider lists each participant once.",
             ),
         ]
