@@ -1,5 +1,6 @@
 """Shared API plumbing: rate limiting (O7), error envelopes (C9, C10, C13, O12) and /healthcheck."""
 
+import datetime as dt
 import uuid
 
 import pytest
@@ -153,3 +154,17 @@ def test_C2_authentication_comes_before_the_time_travel_header(sandbox, client, 
     response = client.get("/api/v3/participants", **headers)
     assert response.status_code == 401
     assert response.json() == {"error": "HTTP Token: Access denied"}
+
+
+def test_a_tokens_last_use_is_written_at_most_once_a_minute_not_on_every_request(sandbox, api, monkeypatch):
+    from django.utils import timezone
+
+    from schools.models import ApiToken
+
+    start = timezone.now()
+    seen = []
+    for seconds in (0, 30, 59, 60, 61, 125):
+        monkeypatch.setattr("config.clock.real_now", lambda seconds=seconds: start + dt.timedelta(seconds=seconds))
+        assert api.get("/api/v3/participants").status_code == 200
+        seen.append((ApiToken.objects.values_list("last_used_at", flat=True).get() - start).total_seconds())
+    assert seen == [0, 0, 0, 60, 60, 125]
