@@ -72,13 +72,93 @@ _LISTINGS = """
 """
 
 
+def _unfunded_listings(*, named: bool) -> str:
+    """CTEs that bring `UnfundedMentorListing` (who is an unfunded mentor of which provider) up to date, after
+    `latest`: for the named participants and the mentors of their ECT periods, or for everyone.
+
+    A mentor's enrolments with a provider are those `latest` has just derived for a named participant, and the
+    stored ones for anyone else (the mentors of a named ECT).
+    """
+    if not named:
+        return """
+        unfunded AS (
+            SELECT DISTINCT p.lead_provider_id, msp.participant_id
+              FROM participants_mentorship m
+              JOIN participants_schoolperiod msp ON msp.id = m.mentor_school_period_id
+              JOIN participants_trainingperiod tp ON tp.school_period_id = m.ect_school_period_id
+              JOIN schools_partnership p ON p.id = tp.partnership_id
+              JOIN participants_participant pa ON pa.id = msp.participant_id
+             WHERE pa.retired_into_id IS NULL
+               AND NOT EXISTS (
+                   SELECT 1 FROM latest l WHERE l.participant_id = msp.participant_id
+                      AND l.lead_provider_id = p.lead_provider_id AND l.participant_type = 'mentor')
+        ),
+        unfunded_listed AS (
+            INSERT INTO participants_unfundedmentorlisting AS ul (lead_provider_id, participant_id, created_at, api_updated_at)
+            SELECT u.lead_provider_id, u.participant_id, pa.created_at, pa.api_updated_at
+              FROM unfunded u JOIN participants_participant pa ON pa.id = u.participant_id
+                ON CONFLICT (participant_id, lead_provider_id) DO UPDATE
+               SET created_at = EXCLUDED.created_at, api_updated_at = EXCLUDED.api_updated_at
+             WHERE (ul.created_at, ul.api_updated_at) IS DISTINCT FROM (EXCLUDED.created_at, EXCLUDED.api_updated_at)
+        ),
+        unfunded_unlisted AS (
+            DELETE FROM participants_unfundedmentorlisting ul
+             WHERE NOT EXISTS (
+                   SELECT 1 FROM unfunded u WHERE u.participant_id = ul.participant_id AND u.lead_provider_id = ul.lead_provider_id)
+        ),
+        """
+    return """
+        affected AS (
+            SELECT unnest(%(ids)s::bigint[]) AS id
+            UNION
+            SELECT msp.participant_id FROM participants_schoolperiod esp
+              JOIN participants_mentorship m ON m.ect_school_period_id = esp.id
+              JOIN participants_schoolperiod msp ON msp.id = m.mentor_school_period_id
+             WHERE esp.participant_id = ANY(%(ids)s)
+        ),
+        unfunded AS (
+            SELECT DISTINCT p.lead_provider_id, msp.participant_id
+              FROM participants_mentorship m
+              JOIN participants_schoolperiod msp ON msp.id = m.mentor_school_period_id
+              JOIN participants_trainingperiod tp ON tp.school_period_id = m.ect_school_period_id
+              JOIN schools_partnership p ON p.id = tp.partnership_id
+              JOIN participants_participant pa ON pa.id = msp.participant_id
+             WHERE msp.participant_id IN (SELECT id FROM affected) AND pa.retired_into_id IS NULL
+               AND NOT EXISTS (
+                   SELECT 1 FROM latest l WHERE l.participant_id = msp.participant_id
+                      AND l.lead_provider_id = p.lead_provider_id AND l.participant_type = 'mentor')
+               AND NOT EXISTS (
+                   SELECT 1 FROM participants_providerenrolment e WHERE e.participant_id = msp.participant_id
+                      AND e.lead_provider_id = p.lead_provider_id AND e.participant_type = 'mentor'
+                      AND NOT e.participant_id = ANY(%(ids)s))
+        ),
+        unfunded_listed AS (
+            INSERT INTO participants_unfundedmentorlisting AS ul (lead_provider_id, participant_id, created_at, api_updated_at)
+            SELECT u.lead_provider_id, u.participant_id, pa.created_at,
+                   CASE WHEN u.participant_id = ANY(%(ids)s) THEN COALESCE(%(at)s::timestamptz, pa.api_updated_at)
+                        ELSE pa.api_updated_at END
+              FROM unfunded u JOIN participants_participant pa ON pa.id = u.participant_id
+                ON CONFLICT (participant_id, lead_provider_id) DO UPDATE
+               SET created_at = EXCLUDED.created_at, api_updated_at = EXCLUDED.api_updated_at
+             WHERE (ul.created_at, ul.api_updated_at) IS DISTINCT FROM (EXCLUDED.created_at, EXCLUDED.api_updated_at)
+        ),
+        unfunded_unlisted AS (
+            DELETE FROM participants_unfundedmentorlisting ul
+             WHERE ul.participant_id IN (SELECT id FROM affected)
+               AND NOT EXISTS (
+                   SELECT 1 FROM unfunded u WHERE u.participant_id = ul.participant_id AND u.lead_provider_id = ul.lead_provider_id)
+        ),
+        """
+
+
 def refresh(
     participant_ids: Iterable[int] | None, *, today: dt.date, api_updated_at: dt.datetime | None = None
 ) -> None:
     """Recompute pointers for these participants (all when None) and record their current status.
 
-    One statement recomputes the pointers and returns their status inputs (with `api_updated_at`, it also
-    moves these participants' `api_updated_at` to it); a second records the statuses that changed.
+    One statement recomputes the pointers, the listings and the unfunded mentors they imply, and returns the
+    pointers' status inputs (with `api_updated_at`, it also moves these participants' `api_updated_at` to it);
+    a second records the statuses that changed.
     """
     ids = None if participant_ids is None else sorted(set(participant_ids))
     if ids == []:
@@ -103,6 +183,7 @@ def refresh(
                           AND l.participant_type = e.participant_type)
             ),
             {_LISTINGS},
+            {_unfunded_listings(named=ids is not None)}
             upserted AS (
                 INSERT INTO participants_providerenrolment
                        (participant_id, lead_provider_id, participant_type, training_period_id, recorded_status)

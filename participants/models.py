@@ -423,6 +423,39 @@ class ProviderListing(models.Model):
         return f"{self.participant_id} listed for {self.lead_provider_id}"
 
 
+class UnfundedMentorListing(models.Model):
+    """A mentor of one of a provider's ECTs whom that provider does not train (GET /unfunded-mentors): anyone who
+    has mentored, at any time, an ECT at a school period with training in one of the provider's partnerships,
+    and has no mentor enrolment with the provider (V2), unless merged away.
+
+    Derived with the enrolments, by `participants.enrolments.refresh`, for the participants it refreshes and the
+    mentors of their ECT periods; `created_at` and `api_updated_at` follow the participant's row through the
+    trigger that moves `ProviderListing`'s (migration 0008). A page is then one index scan, at any page.
+    """
+
+    lead_provider = models.ForeignKey(
+        "schools.LeadProvider", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+", db_index=False)
+    created_at = models.DateTimeField()
+    api_updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            explained(
+                models.UniqueConstraint(fields=["participant", "lead_provider"], name="one_unfunded_listing"),
+                message="A provider lists each unfunded mentor once.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["lead_provider", "created_at", "participant"], name="unfunded_created_idx"),
+            models.Index(fields=["lead_provider", "api_updated_at", "participant"], name="unfunded_updated_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.participant_id}, unfunded mentor for {self.lead_provider_id}"
+
+
 class DailyStatusRun(models.Model):
     """A London date whose date-driven status changes have been recorded (O1). Lets the job catch up."""
 

@@ -40,6 +40,14 @@ def one_of_everything():
     factories.MentorshipFactory(
         ect_school_period=training.school_period, mentor_school_period=mentor.school_periods.get()
     )
+    # A mentor no provider trains, of another ECT: an unfunded mentor.
+    _, other_ect = trained_participant(lead_provider, school=training.school_period.school)
+    factories.MentorshipFactory(
+        ect_school_period=other_ect.school_period,
+        mentor_school_period=factories.SchoolPeriodFactory(
+            school=training.school_period.school, participant_type=ParticipantType.MENTOR
+        ),
+    )
     factories.InductionPeriodFactory(participant=ect)
     ParticipantIdChange.objects.create(
         participant=ect, from_participant_id=factories.ParticipantFactory().api_id, to_participant_id=ect.api_id

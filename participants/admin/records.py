@@ -1,4 +1,5 @@
-"""Records written only by the system: id changes from merges, provider enrolments and listings, nightly status runs."""
+"""Records written only by the system: id changes from merges, provider enrolments and listings (of participants
+and of unfunded mentors), nightly status runs."""
 
 from __future__ import annotations
 
@@ -6,7 +7,13 @@ from django.contrib import admin
 
 from config.admin import IdentifierSearchMixin, ReadOnlyAdmin
 from participants.admin.search import PARTICIPANT_SEARCH, PARTICIPANT_UUIDS
-from participants.models import DailyStatusRun, ParticipantIdChange, ProviderEnrolment, ProviderListing
+from participants.models import (
+    DailyStatusRun,
+    ParticipantIdChange,
+    ProviderEnrolment,
+    ProviderListing,
+    UnfundedMentorListing,
+)
 
 
 @admin.register(ParticipantIdChange)
@@ -42,6 +49,18 @@ class ProviderListingAdmin(IdentifierSearchMixin, ReadOnlyAdmin):
     """Derived by participants.enrolments for the providers' lists (V3); editing it would be overwritten."""
 
     list_display = ("participant", "lead_provider", "cohorts", "api_updated_at")
+    list_select_related = ("participant", "lead_provider")
+    list_filter = ("lead_provider",)
+    search_fields = PARTICIPANT_SEARCH
+    uuid_search_fields = PARTICIPANT_UUIDS
+    show_full_result_count = False
+
+
+@admin.register(UnfundedMentorListing)
+class UnfundedMentorListingAdmin(IdentifierSearchMixin, ReadOnlyAdmin):
+    """Derived by participants.enrolments for the providers' unfunded mentors; editing it would be overwritten."""
+
+    list_display = ("participant", "lead_provider", "api_updated_at")
     list_select_related = ("participant", "lead_provider")
     list_filter = ("lead_provider",)
     search_fields = PARTICIPANT_SEARCH

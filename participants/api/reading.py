@@ -16,6 +16,7 @@ from django.db.models import Exists, F, OuterRef, Subquery, TextField, Value
 from django.db.models.functions import Cast, Coalesce, JSONObject
 
 from config.api.lookup import visible_or_none
+from config.api.pagination import on_column
 from config.lookups import IdArray
 from participants.models import (
     InductionPeriod,
@@ -110,12 +111,9 @@ def records(
     the database), then one query keyed by the page's ids (`records_of`), so the cost grows with the
     page's rows but the number of queries never does.
     """
-    # The listing's own id is not the participant's: the participant's id breaks ties.
-    by = [
-        ("-" if key.startswith("-") else "") + ("participant_id" if key.lstrip("-") == "id" else key.lstrip("-"))
-        for key in ordering
-    ]
-    ids_query = listed.order_by(*by).values_list("participant_id", flat=True)
+    ids_query = listed.order_by(*on_column(list(ordering), id_column="participant_id")).values_list(
+        "participant_id", flat=True
+    )
     ids = list(page.slice(ids_query) if page is not None else ids_query)
     return records_of(lead_provider, ids, today=today)
 

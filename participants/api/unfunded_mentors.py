@@ -1,12 +1,12 @@
 """GET /api/v3/unfunded-mentors and /{id}: mentors of a provider's ECTs whom that provider does not train.
 
 With these, the `mentor_id` on an ECT's enrolment (F4) always names either a participant the provider
-trains as a mentor or an unfunded mentor. One query per request whatever the page size.
+trains as a mentor or an unfunded mentor. Two queries per page whatever its size or number.
 """
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -14,10 +14,11 @@ from rest_framework.response import Response
 from config.api import schema
 from config.api.formatting import format_datetime
 from config.api.lookup import get_visible_or_404
-from config.api.pagination import ordering_from, page_from, page_of
+from config.api.pagination import on_column, ordering_from, page_from
 from config.api.views import LeadProviderView
+from config.lookups import IdArray
 from participants.api.filters import UpdatedSinceFilterSet
-from participants.models import Mentorship, Participant, ParticipantType, ProviderEnrolment, SchoolPeriod
+from participants.models import Participant, ParticipantType, SchoolPeriod, UnfundedMentorListing
 
 SORT_COLUMNS = {"created_at": "created_at", "updated_at": "api_updated_at"}
 UNFUNDED_MENTORS_FILTER = schema.filter_parameter({"updated_since": schema.UPDATED_SINCE})
@@ -27,18 +28,17 @@ UNFUNDED_MENTORS_FILTER = schema.filter_parameter({"updated_since": schema.UPDAT
 
 
 def unfunded_mentors(lead_provider):
-    """Anyone who has mentored an ECT at a school period with this provider's partnered training, at any
-    time, and who has no mentor training with this provider (no mentor enrolment, V2)."""
-    mentored_our_ect = Mentorship.objects.filter(
-        mentor_school_period__participant=OuterRef("pk"),
-        ect_school_period__training_periods__partnership__lead_provider=lead_provider,
-    )
-    trained_by_us = ProviderEnrolment.objects.filter(
-        participant=OuterRef("pk"), lead_provider=lead_provider, participant_type=ParticipantType.MENTOR
-    )
-    return Participant.objects.filter(retired_into__isnull=True).filter(
-        Exists(mentored_our_ect), ~Exists(trained_by_us)
-    )
+    """The provider's unfunded mentors (`UnfundedMentorListing`, where the rule lives), filtered and sorted from
+    one index."""
+    return UnfundedMentorListing.objects.filter(lead_provider=lead_provider)
+
+
+def page_rows(listed, *, ordering, page) -> list[dict]:
+    """The page's mentors: their ids from the listings' index, then one query for what their documents show."""
+    ordered = listed.order_by(*on_column(ordering, id_column="participant_id"))
+    ids = list(page.slice(ordered.values_list("participant_id", flat=True)))
+    found = {row["id"]: row for row in rows(Participant.objects.filter(id__any=IdArray(ids)))}
+    return [found[pk] for pk in ids]
 
 
 def rows(queryset):
@@ -46,7 +46,7 @@ def rows(queryset):
         participant=OuterRef("pk"), participant_type=ParticipantType.MENTOR
     ).order_by("-started_on", "-id")
     return queryset.annotate(email=Subquery(latest_mentor_period.values("email")[:1])).values(
-        "api_id", "full_name", "email", "trn", "created_at", "api_updated_at"
+        "id", "api_id", "full_name", "email", "trn", "created_at", "api_updated_at"
     )
 
 
@@ -105,10 +105,10 @@ class UnfundedMentorList(LeadProviderView):
         },
     )
     def get(self, request):
-        queryset = self.filtered(UpdatedSinceFilterSet, unfunded_mentors(self.lead_provider)).qs
+        listed = self.filtered(UpdatedSinceFilterSet, unfunded_mentors(self.lead_provider)).qs
         page = page_from(request.query_params)
         ordering = ordering_from(request.query_params, columns=SORT_COLUMNS)
-        found = rows(page_of(page, queryset.order_by(*ordering)))
+        found = page_rows(listed, ordering=ordering, page=page)
         return Response({"data": [unfunded_mentor_document(row) for row in found]})
 
 
@@ -126,5 +126,6 @@ class UnfundedMentorDetail(LeadProviderView):
         },
     )
     def get(self, request, id):
-        row = get_visible_or_404(rows(unfunded_mentors(self.lead_provider)), api_id=id)
+        listed = unfunded_mentors(self.lead_provider).values("participant_id")
+        row = get_visible_or_404(rows(Participant.objects.filter(pk__in=listed)), api_id=id)
         return Response({"data": unfunded_mentor_document(row)})

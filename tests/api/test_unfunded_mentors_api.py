@@ -5,13 +5,17 @@ import uuid
 
 import pytest
 from django.db import connection
+from django.db.models import Exists, OuterRef, Subquery
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from openapi_core import OpenAPI
 
-from participants.models import Participant, ParticipantType
+from config import changes
+from participants.models import Mentorship, Participant, ParticipantType, ProviderEnrolment, UnfundedMentorListing
 from tests import factories
 from tests.api.openapi import served_document, validate
-from tests.builders import trained_participant
+from tests.builders import partnership, trained_participant
+from training.support.merging import merge_participants
 
 UTC = dt.UTC
 MENTOR = ParticipantType.MENTOR
@@ -230,3 +234,92 @@ def test_unfunded_mentor_responses_validate_against_the_served_document(api, lea
         api.get("/api/v3/unfunded-mentors", {"filter[updated_since]": "x"}),
     ]:
         validate(openapi, response)
+
+
+# --- the derived listings stay equal to the rule, whichever change comes first --------------------------------------
+
+
+def _by_the_rule(lead_provider) -> set[int]:
+    """Who is an unfunded mentor of the provider, worked out from scratch: anyone who has mentored an ECT at a
+    school period with training in the provider's partnerships, with no mentor enrolment of theirs, not merged away."""
+    mentored_our_ect = Mentorship.objects.filter(
+        mentor_school_period__participant=OuterRef("pk"),
+        ect_school_period__training_periods__partnership__lead_provider=lead_provider,
+    )
+    trained_by_them = ProviderEnrolment.objects.filter(
+        participant=OuterRef("pk"), lead_provider=lead_provider, participant_type=MENTOR
+    )
+    return set(
+        Participant.objects.filter(
+            retired_into__isnull=True, pk__in=Subquery(mentored_our_ect.values("mentor_school_period__participant"))
+        )
+        .exclude(Exists(trained_by_them))
+        .values_list("pk", flat=True)
+    )
+
+
+def _listed(lead_provider) -> set[int]:
+    return set(
+        UnfundedMentorListing.objects.filter(lead_provider=lead_provider).values_list("participant_id", flat=True)
+    )
+
+
+def test_unfunded_mentor_listings_follow_every_change_that_can_make_or_unmake_one(
+    lead_provider, other_lead_provider, today
+):
+    school = factories.SchoolFactory()
+    theirs = partnership(other_lead_provider, school=school)
+    _, ect = trained_participant(lead_provider, school=school)
+    mentor_period = mentor_at(school)
+    mentor = mentor_period.participant
+
+    def listed_as_the_rule_says(expected_ours, expected_theirs):
+        assert (_listed(lead_provider), _listed(other_lead_provider)) == (
+            _by_the_rule(lead_provider),
+            _by_the_rule(other_lead_provider),
+        )
+        assert (_listed(lead_provider), _listed(other_lead_provider)) == (expected_ours, expected_theirs)
+
+    listed_as_the_rule_says(set(), set())
+    mentors(ect, mentor_period)  # the mentor, not the ECT, is unfunded
+    listed_as_the_rule_says({mentor.pk}, set())
+
+    # The ECT's training moves to the other provider: a change to the ECT alone moves its mentor.
+    with changes.recording(now=timezone.now()):
+        ect.partnership, ect.lead_provider = theirs, other_lead_provider
+        ect.save()
+    listed_as_the_rule_says(set(), {mentor.pk})
+
+    # The other provider comes to train the mentor, then stops.
+    with changes.recording(now=timezone.now()):
+        mentor_training = factories.TrainingPeriodFactory(
+            school_period=mentor_period,
+            partnership=theirs,
+            lead_provider=other_lead_provider,
+            schedule=factories.schedule("ecf-standard-september", 2025),
+        )
+    listed_as_the_rule_says(set(), set())
+    with changes.recording(now=timezone.now()):
+        mentor_training.delete()
+    listed_as_the_rule_says(set(), {mentor.pk})
+
+    # Its sort keys follow the participant's row, however that is written.
+    moment = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    Participant.objects.filter(pk=mentor.pk).update(api_updated_at=moment)
+    assert UnfundedMentorListing.objects.get(participant=mentor).api_updated_at == moment
+
+    # No mentorship, no unfunded mentor.
+    with changes.recording(now=timezone.now()):
+        Mentorship.objects.get(mentor_school_period=mentor_period).delete()
+    listed_as_the_rule_says(set(), set())
+
+
+def test_a_merged_away_mentor_is_no_longer_an_unfunded_mentor(lead_provider, today):
+    _, ect = trained_participant(lead_provider)
+    mentor_period = mentor_at(ect.school_period.school)
+    mentors(ect, mentor_period)
+    survivor = factories.ParticipantFactory()
+
+    merge_participants(source=mentor_period.participant, destination=survivor, now=timezone.now())
+
+    assert _listed(lead_provider) == _by_the_rule(lead_provider) == {survivor.pk}
