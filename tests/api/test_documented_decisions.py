@@ -60,6 +60,8 @@ def test_O1_SC7_a_participant_is_leaving_on_the_reported_leaving_date_and_left_f
     [
         "Once it has been voided, the same request creates a new declaration.",
         "`leaving` up to and including that date, and `left` from the next day.",
+        # Held by tests/api/test_updated_since_sync.py.
+        "so you never miss a change committed after your previous request.",
     ],
 )
 def test_the_served_documentation_states_the_decisions(decision):
