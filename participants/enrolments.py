@@ -79,35 +79,7 @@ def _unfunded_listings(*, named: bool) -> str:
     A mentor's enrolments with a provider are those `latest` has just derived for a named participant, and the
     stored ones for anyone else (the mentors of a named ECT).
     """
-    if not named:
-        return """
-        unfunded AS (
-            SELECT DISTINCT p.lead_provider_id, msp.participant_id
-              FROM participants_mentorship m
-              JOIN participants_schoolperiod msp ON msp.id = m.mentor_school_period_id
-              JOIN participants_trainingperiod tp ON tp.school_period_id = m.ect_school_period_id
-              JOIN schools_partnership p ON p.id = tp.partnership_id
-              JOIN participants_participant pa ON pa.id = msp.participant_id
-             WHERE pa.retired_into_id IS NULL
-               AND NOT EXISTS (
-                   SELECT 1 FROM latest l WHERE l.participant_id = msp.participant_id
-                      AND l.lead_provider_id = p.lead_provider_id AND l.participant_type = 'mentor')
-        ),
-        unfunded_listed AS (
-            INSERT INTO participants_unfundedmentorlisting AS ul (lead_provider_id, participant_id, created_at, api_updated_at)
-            SELECT u.lead_provider_id, u.participant_id, pa.created_at, pa.api_updated_at
-              FROM unfunded u JOIN participants_participant pa ON pa.id = u.participant_id
-                ON CONFLICT (participant_id, lead_provider_id) DO UPDATE
-               SET created_at = EXCLUDED.created_at, api_updated_at = EXCLUDED.api_updated_at
-             WHERE (ul.created_at, ul.api_updated_at) IS DISTINCT FROM (EXCLUDED.created_at, EXCLUDED.api_updated_at)
-        ),
-        unfunded_unlisted AS (
-            DELETE FROM participants_unfundedmentorlisting ul
-             WHERE NOT EXISTS (
-                   SELECT 1 FROM unfunded u WHERE u.participant_id = ul.participant_id AND u.lead_provider_id = ul.lead_provider_id)
-        ),
-        """
-    return """
+    affected = """
         affected AS (
             SELECT unnest(%(ids)s::bigint[]) AS id
             UNION
@@ -115,7 +87,17 @@ def _unfunded_listings(*, named: bool) -> str:
               JOIN participants_mentorship m ON m.ect_school_period_id = esp.id
               JOIN participants_schoolperiod msp ON msp.id = m.mentor_school_period_id
              WHERE esp.participant_id = ANY(%(ids)s)
-        ),
+        ),"""
+    stored_enrolment = """
+               AND NOT EXISTS (
+                   SELECT 1 FROM participants_providerenrolment e WHERE e.participant_id = msp.participant_id
+                      AND e.lead_provider_id = p.lead_provider_id AND e.participant_type = 'mentor'
+                      AND NOT e.participant_id = ANY(%(ids)s))"""
+    moment = """CASE WHEN u.participant_id = ANY(%(ids)s) THEN COALESCE(%(at)s::timestamptz, pa.api_updated_at)
+                        ELSE pa.api_updated_at END"""
+    of_affected = "{alias}.participant_id IN (SELECT id FROM affected)" if named else "TRUE"
+    return f"""
+        {affected if named else ""}
         unfunded AS (
             SELECT DISTINCT p.lead_provider_id, msp.participant_id
               FROM participants_mentorship m
@@ -123,20 +105,15 @@ def _unfunded_listings(*, named: bool) -> str:
               JOIN participants_trainingperiod tp ON tp.school_period_id = m.ect_school_period_id
               JOIN schools_partnership p ON p.id = tp.partnership_id
               JOIN participants_participant pa ON pa.id = msp.participant_id
-             WHERE msp.participant_id IN (SELECT id FROM affected) AND pa.retired_into_id IS NULL
+             WHERE {of_affected.format(alias="msp")} AND pa.retired_into_id IS NULL
                AND NOT EXISTS (
                    SELECT 1 FROM latest l WHERE l.participant_id = msp.participant_id
                       AND l.lead_provider_id = p.lead_provider_id AND l.participant_type = 'mentor')
-               AND NOT EXISTS (
-                   SELECT 1 FROM participants_providerenrolment e WHERE e.participant_id = msp.participant_id
-                      AND e.lead_provider_id = p.lead_provider_id AND e.participant_type = 'mentor'
-                      AND NOT e.participant_id = ANY(%(ids)s))
+               {stored_enrolment if named else ""}
         ),
         unfunded_listed AS (
             INSERT INTO participants_unfundedmentorlisting AS ul (lead_provider_id, participant_id, created_at, api_updated_at)
-            SELECT u.lead_provider_id, u.participant_id, pa.created_at,
-                   CASE WHEN u.participant_id = ANY(%(ids)s) THEN COALESCE(%(at)s::timestamptz, pa.api_updated_at)
-                        ELSE pa.api_updated_at END
+            SELECT u.lead_provider_id, u.participant_id, pa.created_at, {moment if named else "pa.api_updated_at"}
               FROM unfunded u JOIN participants_participant pa ON pa.id = u.participant_id
                 ON CONFLICT (participant_id, lead_provider_id) DO UPDATE
                SET created_at = EXCLUDED.created_at, api_updated_at = EXCLUDED.api_updated_at
@@ -144,7 +121,7 @@ def _unfunded_listings(*, named: bool) -> str:
         ),
         unfunded_unlisted AS (
             DELETE FROM participants_unfundedmentorlisting ul
-             WHERE ul.participant_id IN (SELECT id FROM affected)
+             WHERE {of_affected.format(alias="ul")}
                AND NOT EXISTS (
                    SELECT 1 FROM unfunded u WHERE u.participant_id = ul.participant_id AND u.lead_provider_id = ul.lead_provider_id)
         ),
