@@ -17,11 +17,10 @@ class IdArray:
     dumped again for each placeholder, which for a page of 3,000 ids in seven branches cost more than
     building the page's documents."""
 
-    __slots__ = ("values", "literal")
+    __slots__ = ("literal",)
 
     def __init__(self, values: Iterable[int]):
-        self.values = [int(value) for value in values]
-        self.literal = "{" + ",".join(map(str, self.values)) + "}"
+        self.literal = "{" + ",".join(str(int(value)) for value in values) + "}"
 
 
 @Field.register_lookup

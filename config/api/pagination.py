@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from config.api.errors import BadRequest
@@ -65,7 +66,7 @@ def ordering_from(query_params, *, columns: dict[str, str], default: str = "crea
     return ordering + ["-id" if last_descending else "id"]
 
 
-def on_column(ordering: list[str], *, id_column: str) -> list[str]:
+def on_column(ordering: Sequence[str], *, id_column: str) -> list[str]:
     """`ordering_from`'s ordering for rows that carry the resource's id in another column (a provider's
     listings carry the participant's): the tie-breaker is that column."""
     return [key.replace("id", id_column) if key.lstrip("-") == "id" else key for key in ordering]

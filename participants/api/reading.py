@@ -1,8 +1,8 @@
 """Reads for GET /api/v3/participants: which participants a provider sees, and what it sees of them.
 
 The queries declare everything the representation needs, so a page costs the same number of
-queries whatever its size: one for the participants, one for their enrolments with the provider, one
-for everything else about them. Rows come back as plain values and are shaped by
+queries whatever its size: one for the page's ids (from the provider's listings), one for the participants
+and everything about them. Rows come back as plain values and are shaped by
 `participants.api.representation`.
 """
 
@@ -111,7 +111,7 @@ def records(
     the database), then one query keyed by the page's ids (`records_of`), so the cost grows with the
     page's rows but the number of queries never does.
     """
-    ids_query = listed.order_by(*on_column(list(ordering), id_column="participant_id")).values_list(
+    ids_query = listed.order_by(*on_column(ordering, id_column="participant_id")).values_list(
         "participant_id", flat=True
     )
     ids = list(page.slice(ids_query) if page is not None else ids_query)
