@@ -99,12 +99,9 @@ CASES = (
 )
 
 
-case_schools = case_school_ids
-
-
 def entries(*, today: dt.date) -> list[Entry]:
     """The catalogue, case by case in the order of CASES, provider by provider in name order."""
-    schools = case_schools()
+    schools = case_school_ids()
     providers = list(LeadProvider.objects.order_by("name"))
     found: list[Entry] = []
     for finder in FINDERS:

@@ -12,8 +12,8 @@ from django.db.models import Count
 from config import clock
 from config.models import AuditEvent
 from declarations.models import Declaration
-from demo import catalogue, generator
-from demo.generator import school_api_id
+from demo import generator
+from demo.generator import case_school_ids, school_api_id
 from participants import enrolments, status
 from participants.models import (
     InductionOutcome,
@@ -376,7 +376,7 @@ def test_O1_the_nightly_job_has_a_status_change_to_record_on_each_of_the_next_se
 
 
 def test_the_sandbox_cases_are_told_through_the_services_so_their_history_is_audited(demo):
-    people = Participant.objects.filter(school_periods__school__in=catalogue.case_schools()).distinct()
+    people = Participant.objects.filter(school_periods__school__in=case_school_ids()).distinct()
     assert people.count() > 100
     registered = set(
         AuditEvent.objects.filter(model="participants.Participant", event="created").values_list("object_id", "action")

@@ -24,16 +24,23 @@ def case_school_api_id(urn: str) -> uuid.UUID:
     return uuid.uuid5(NAMESPACE, f"case-school:{urn}")
 
 
-def case_school_ids() -> list[int]:
-    from schools.models import School
-
-    return [
-        pk for pk, urn, api_id in School.objects.values_list("pk", "urn", "api_id") if api_id == case_school_api_id(urn)
-    ]
-
-
 def is_demo_school(urn: str, api_id: uuid.UUID) -> bool:
     return api_id in (school_api_id(urn), case_school_api_id(urn))
+
+
+def case_school_ids() -> list[int]:
+    return _school_ids(lambda urn, api_id: api_id == case_school_api_id(urn))
+
+
+def demo_school_ids() -> list[int]:
+    """Every school a demo run built: the bulk's and the sandbox cases'."""
+    return _school_ids(is_demo_school)
+
+
+def _school_ids(matches) -> list[int]:
+    from schools.models import School
+
+    return [pk for pk, urn, api_id in School.objects.values_list("pk", "urn", "api_id") if matches(urn, api_id)]
 
 
 def school_count(participants: int) -> int:

@@ -6,7 +6,7 @@ from django.db import connection, models, transaction
 
 from config.models import AuditEvent
 from declarations.models import Declaration
-from demo.generator.records import is_demo_school
+from demo.generator.records import demo_school_ids, is_demo_school
 from participants.models import (
     InductionPeriod,
     Mentorship,
@@ -41,9 +41,7 @@ class DemoDataInUse(Exception):
 def remove() -> int:
     """Delete the demo schools and everything at them; returns how many participants went."""
     with transaction.atomic():
-        school_ids = [
-            pk for pk, urn, api_id in School.objects.values_list("pk", "urn", "api_id") if is_demo_school(urn, api_id)
-        ]
+        school_ids = demo_school_ids()
         if not school_ids:
             return 0
         participant_ids = _ids(_DEMO_PARTICIPANTS, [school_ids])

@@ -9,7 +9,7 @@ from django.db.models import Count
 
 from config import clock
 from config.admin import EDITING_GROUP
-from demo import catalogue
+from demo.generator.records import case_school_ids
 from schools import tokens
 from schools.models import LeadProvider, School, SchoolMembership
 
@@ -39,7 +39,7 @@ class Command(BaseCommand):
         # The schools with the most people, so the portal has something to show.
         busiest = list(School.objects.annotate(people=Count("school_periods")).order_by("-people", "urn")[:schools])
         # And the schools of the sandbox cases, so the catalogue's schools open in the portal too.
-        cases = list(School.objects.filter(pk__in=catalogue.case_schools()).order_by("urn"))
+        cases = list(School.objects.filter(pk__in=case_school_ids()).order_by("urn"))
         if busiest or cases:
             school_user, password = self.user(school_email, staff=False)
             for school in busiest + cases:
