@@ -297,9 +297,8 @@ def test_SC6_the_mentoring_only_here_answer_is_stored_on_the_mentors_school_peri
     assert event.changes["mentoring_only_here"] == [None, only_here]
 
 
-def test_SC6_a_mentor_starting_later_is_joining_for_the_provider_and_stays_at_their_other_school_if_also_mentoring_there(
-    api, other_api, lead_provider, school, ect
-):
+def registered_from_april_while_mentoring_elsewhere(school, ect, *, only_here):
+    """(their school period elsewhere, their new one here): a mentor at another school, registered here later."""
     elsewhere = built(
         factories.SchoolPeriodFactory, participant_type=ParticipantType.MENTOR, participant__date_of_birth=BORN
     )
@@ -307,9 +306,16 @@ def test_SC6_a_mentor_starting_later_is_joining_for_the_provider_and_stays_at_th
         register_mentor,
         **mentor_details(school, trn=elsewhere.participant.trn),
         started_on=dt.date(2026, 4, 20),
-        mentoring_only_here=False,
+        mentoring_only_here=only_here,
         mentee=ect,
     )
+    return elsewhere, mentor
+
+
+def test_SC6_a_mentor_starting_later_is_joining_for_the_provider_and_stays_at_their_other_school_if_also_mentoring_there(
+    api, other_api, lead_provider, school, ect
+):
+    elsewhere, mentor = registered_from_april_while_mentoring_elsewhere(school, ect, only_here=False)
     assert mentor.started_on == dt.date(2026, 4, 20)
     assert SchoolPeriod.objects.get(pk=elsewhere.pk).finished_on is None
     # SC6: not trained while they also mentor at another school, so no provider sees them as a mentor.
@@ -320,16 +326,7 @@ def test_SC6_a_mentor_starting_later_is_joining_for_the_provider_and_stays_at_th
 def test_SC6_a_mentor_mentoring_only_here_from_a_later_date_leaves_their_other_school_the_day_before_and_is_joining(
     api, other_api, lead_provider, school, ect
 ):
-    elsewhere = built(
-        factories.SchoolPeriodFactory, participant_type=ParticipantType.MENTOR, participant__date_of_birth=BORN
-    )
-    mentor = as_school(
-        register_mentor,
-        **mentor_details(school, trn=elsewhere.participant.trn),
-        started_on=dt.date(2026, 4, 20),
-        mentoring_only_here=True,
-        mentee=ect,
-    )
+    elsewhere, mentor = registered_from_april_while_mentoring_elsewhere(school, ect, only_here=True)
     assert SchoolPeriod.objects.get(pk=elsewhere.pk).finished_on == dt.date(2026, 4, 19)
     response = api.get(f"/api/v3/participants/{mentor.participant.api_id}")
     assert response.status_code == 200, response.content
