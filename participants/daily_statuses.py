@@ -154,7 +154,6 @@ def _audit(
                 reason, ticket)
         SELECT %(now)s, %(actor_kind)s, %(actor_id)s, %(actor_label)s, %(action)s, 'updated', %(model)s, u.id::text,
                ARRAY[u.participant_id], jsonb_build_object('recorded_status', jsonb_build_array(u.old, u.new)), '', ''
-
           FROM unnest(%(ids)s::bigint[], %(participant_ids)s::bigint[], %(old)s::text[], %(new)s::text[])
                AS u(id, participant_id, old, new)
         """,
