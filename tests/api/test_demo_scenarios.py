@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from demo import catalogue
+from schedules.models import Cohort
 from schools.models import LeadProvider, LeadProviderDeliveryPartnership
 from tests.conftest import ProviderClient
 from training import partnerships
@@ -72,7 +73,7 @@ def check_declaration(api, entry, today):
 
 
 def check_ineligible_school(api, entry, today):
-    cohort = str(today.year if today.month >= 6 else today.year - 1)
+    cohort = str(Cohort.year_containing(today))
     assert api.get(f"/api/v3/schools/{entry.school_id}", {"filter[cohort]": cohort}).status_code == 404
     delivery_partner = (
         LeadProviderDeliveryPartnership.objects.filter(lead_provider=api.lead_provider, cohort_id=int(cohort))
