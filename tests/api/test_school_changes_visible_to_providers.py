@@ -9,12 +9,12 @@ import itertools
 
 import pytest
 
-from config import changes, clock
-from config.changes import Actor
+from config import clock
 from config.models import AuditEvent
 from participants.models import Participant, ParticipantType
 from schools.models import LeadProviderDeliveryPartnership, SchoolCohortChoice
 from tests import factories
+from tests.api.acting_school import BUILT, NOW, SINCE_TODAY, TODAY, UTC, as_school, built
 from tests.builders import partnership, trained_participant
 from training.school_actions import (
     assign_mentor,
@@ -28,13 +28,7 @@ from training.school_actions import (
     update_name,
 )
 
-UTC = dt.UTC
-BUILT = dt.datetime(2026, 1, 14, 9, 0, tzinfo=UTC)
-NOW = dt.datetime(2026, 1, 15, 12, 0, tzinfo=UTC)  # the `today` fixture's moment
-TODAY = dt.date(2026, 1, 15)
-SINCE_TODAY = "2026-01-15T00:00:00Z"
 BORN_ON = dt.date(1991, 2, 3)
-SCHOOL_USER = Actor("school_user", "42", "tutor@school.example")
 
 _trns = itertools.count(3000000)
 
@@ -42,17 +36,6 @@ _trns = itertools.count(3000000)
 @pytest.fixture(autouse=True)
 def _on_a_fixed_day(today):
     """Requests and services run on TODAY."""
-
-
-def built(make, *args, **kwargs):
-    """Data from before today's school action, so `updated_since` tells the action's changes apart."""
-    with clock.travel_to(BUILT):
-        return make(*args, **kwargs)
-
-
-def as_school(service, at=NOW, **arguments):
-    with changes.recording(actor=SCHOOL_USER, action=service.__name__, now=at):
-        return service(now=at, **arguments)
 
 
 def register(school, lead_provider=None, at=NOW, **overrides):

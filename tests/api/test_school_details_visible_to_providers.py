@@ -8,13 +8,12 @@ import itertools
 
 import pytest
 
-from config import changes, clock
-from config.changes import Actor
 from config.models import AuditEvent
 from config.validation import ValidationFailed
 from participants.models import ParticipantType, SchoolPeriod
 from schools.models import AppropriateBody, SchoolCohortChoice
 from tests import factories
+from tests.api.acting_school import SINCE_TODAY, TODAY, as_school, built
 from tests.builders import partnership, trained_participant
 from training.school_actions import (
     change_appropriate_body,
@@ -24,13 +23,6 @@ from training.school_actions import (
 )
 from training.school_actions.register_ect import suggested_training
 
-UTC = dt.UTC
-BUILT = dt.datetime(2026, 1, 14, 9, 0, tzinfo=UTC)
-NOW = dt.datetime(2026, 1, 15, 12, 0, tzinfo=UTC)  # the `today` fixture's moment
-TODAY = dt.date(2026, 1, 15)
-SINCE_TODAY = "2026-01-15T00:00:00Z"
-SCHOOL_USER = Actor("school_user", "42", "tutor@school.example")
-
 _trns = itertools.count(4000000)
 BORN = dt.date(1985, 6, 1)
 
@@ -38,16 +30,6 @@ BORN = dt.date(1985, 6, 1)
 @pytest.fixture(autouse=True)
 def _on_a_fixed_day(today):
     """Requests and services run on TODAY."""
-
-
-def built(make, *args, **kwargs):
-    with clock.travel_to(BUILT):
-        return make(*args, **kwargs)
-
-
-def as_school(service, **arguments):
-    with changes.recording(actor=SCHOOL_USER, action=service.__name__, now=NOW):
-        return service(now=NOW, **arguments)
 
 
 def refusals(service, **arguments) -> list[tuple[str, str]]:
