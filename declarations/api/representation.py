@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 from config.api.formatting import format_datetime
-from declarations.models import Declaration, PaymentStatus
+from declarations.models import PaymentStatus, state_of
 from participants.models import COURSE_IDENTIFIERS
-
-
-def state(payment_status: str, clawback_status: str) -> str:
-    return Declaration(payment_status=payment_status, clawback_status=clawback_status).state
 
 
 def declaration_document(row: dict) -> dict:
@@ -20,7 +16,7 @@ def declaration_document(row: dict) -> dict:
             "declaration_type": row["declaration_type"],
             "declaration_date": format_datetime(row["declaration_date"]),
             "course_identifier": COURSE_IDENTIFIERS[row["participant_type"]],
-            "state": state(row["payment_status"], row["clawback_status"]),
+            "state": state_of(row["payment_status"], row["clawback_status"]),
             "updated_at": format_datetime(row["api_updated_at"]),
             "created_at": format_datetime(row["created_at"]),
             "delivery_partner_id": str(row["delivery_partner_api_id"]),
