@@ -352,19 +352,32 @@ class ChangeLeadProvider(ParticipantJourney):
         return "Lead provider changed", f"{provider} will train {self.subject.participant.full_name}."
 
 
-class ChangeWorkingPattern(ParticipantJourney):
+class InductionDetailJourney(ParticipantJourney):
+    """A change to one of an ECT's induction details (`detail`, a SchoolPeriod field the form asks for)."""
+
+    participant_type = ParticipantType.ECT
+    field_names = {"participant": None}
+    detail = ""
+
+    def initial(self):
+        return {self.detail: getattr(self.subject, self.detail)}
+
+    def subject_rules(self):
+        return an_ect_still_here_rules(self.subject, self.today)
+
+    def arguments(self, form):
+        return {"school_period": self.subject, self.detail: form.cleaned_data[self.detail]}
+
+
+class ChangeWorkingPattern(InductionDetailJourney):
     slug = "change-working-pattern"
     url = "participants/<int:pk>/working-pattern/"
     action = "change_working_pattern"
-    participant_type = ParticipantType.ECT
+    detail = "working_pattern"
     form_class = forms.WorkingPatternForm
     template = "portal/questions/working_pattern.html"
     title = "Do they work full time or part time?"
     confirm_label = "Confirm working pattern"
-    field_names = {"participant": None}
-
-    def initial(self):
-        return {"working_pattern": self.subject.working_pattern}
 
     def summary_rows(self, form):
         return [("Working pattern", choice_label(form, "working_pattern"), "working_pattern")]
@@ -372,29 +385,23 @@ class ChangeWorkingPattern(ParticipantJourney):
     service = school_actions.change_working_pattern
     service_check = school_actions.check_change_working_pattern
 
-    def subject_rules(self):
-        return an_ect_still_here_rules(self.subject, self.today)
-
-    def arguments(self, form):
-        return {"school_period": self.subject, "working_pattern": form.cleaned_data["working_pattern"]}
-
     def confirmation(self, form, result):
         pattern = choice_label(form, "working_pattern").lower()
         return "Working pattern changed", f"{self.subject.participant.full_name} works {pattern}."
 
 
-class ChangeAppropriateBody(ParticipantJourney):
+class ChangeAppropriateBody(InductionDetailJourney):
     slug = "change-appropriate-body"
     url = "participants/<int:pk>/appropriate-body/"
     action = "change_appropriate_body"
-    participant_type = ParticipantType.ECT
+    detail = "appropriate_body"
     form_class = forms.AppropriateBodyForm
     template = "portal/questions/appropriate_body.html"
     title = "Which appropriate body will quality assure their induction?"
     confirm_label = "Confirm appropriate body"
-    field_names = {"participant": None}
 
     def initial(self):
+        # The form's choice is the body's id; the field itself would load the body.
         return {"appropriate_body": self.subject.appropriate_body_id}
 
     def summary_rows(self, form):
@@ -402,12 +409,6 @@ class ChangeAppropriateBody(ParticipantJourney):
 
     service = school_actions.change_appropriate_body
     service_check = school_actions.check_change_appropriate_body
-
-    def subject_rules(self):
-        return an_ect_still_here_rules(self.subject, self.today)
-
-    def arguments(self, form):
-        return {"school_period": self.subject, "appropriate_body": form.cleaned_data["appropriate_body"]}
 
     def confirmation(self, form, result):
         body = form.cleaned_data["appropriate_body"].name
