@@ -40,10 +40,7 @@ def change_working_pattern(*, school_period, working_pattern, now) -> SchoolPeri
 
 def check_change_working_pattern(*, school_period, working_pattern, now) -> list[tuple[str, str]]:
     """change_working_pattern's rules for this answer, changing nothing (a question page asks before confirming)."""
-    school_period = steps.fresh(school_period)
-    return _rules(
-        school_period, "working_pattern", working_pattern, working_pattern_rules, clock.london_date(now)
-    ).errors
+    return _check(school_period, "working_pattern", working_pattern, working_pattern_rules, now=now)
 
 
 def change_appropriate_body(*, school_period, appropriate_body, now) -> SchoolPeriod:
@@ -52,10 +49,7 @@ def change_appropriate_body(*, school_period, appropriate_body, now) -> SchoolPe
 
 def check_change_appropriate_body(*, school_period, appropriate_body, now) -> list[tuple[str, str]]:
     """change_appropriate_body's rules for this answer, changing nothing."""
-    school_period = steps.fresh(school_period)
-    return _rules(
-        school_period, "appropriate_body", appropriate_body, appropriate_body_rules, clock.london_date(now)
-    ).errors
+    return _check(school_period, "appropriate_body", appropriate_body, appropriate_body_rules, now=now)
 
 
 def _rules(school_period, attribute, value, value_rules, today) -> Checks:
@@ -64,6 +58,10 @@ def _rules(school_period, attribute, value, value_rules, today) -> Checks:
     if not checks.failed():
         checks.first(attribute, value_rules(value))
     return checks
+
+
+def _check(school_period, attribute, value, value_rules, *, now) -> list[tuple[str, str]]:
+    return _rules(steps.fresh(school_period), attribute, value, value_rules, clock.london_date(now)).errors
 
 
 def _change(school_period, attribute, value, value_rules, *, now) -> SchoolPeriod:
