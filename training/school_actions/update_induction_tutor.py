@@ -21,7 +21,7 @@ ENTER_TUTOR_EMAIL = "Enter the induction tutor's email address"
 TUTOR_EMAIL_TOO_LONG = "Email address must be 254 characters or fewer"
 
 NAME_MAX_LENGTH = School._meta.get_field("induction_tutor_name").max_length
-EMAIL_MAX_LENGTH = 254
+EMAIL_MAX_LENGTH = School._meta.get_field("induction_tutor_email").max_length
 
 
 def tutor_name_rules(full_name):
