@@ -377,14 +377,20 @@ class CohortDeliveryPartnerForm(forms.Form):
         return f"The delivery partners working with {self.lead_provider.name} in this cohort. They confirm which one."
 
 
-class SignInForm(forms.Form):
-    email = forms.EmailField(
+def _account_email_field(**error_messages):
+    """The email address an account signs in with, as the sign-in and password reset pages ask for it."""
+    return forms.EmailField(
         max_length=254,
         error_messages={
             "required": "Enter your email address",
             "invalid": "Enter an email address in the correct format, like name@example.com",
+            **error_messages,
         },
     )
+
+
+class SignInForm(forms.Form):
+    email = _account_email_field()
     password = forms.CharField(strip=False, max_length=4096, error_messages={"required": "Enter your password"})
 
 
@@ -448,11 +454,4 @@ class NewPasswordForm(forms.Form):
 class PasswordResetForm(auth_forms.PasswordResetForm):
     """Django's reset form (it emails a link to active users with this address), with GOV.UK messages."""
 
-    email = forms.EmailField(
-        max_length=254,
-        error_messages={
-            "required": "Enter your email address",
-            "invalid": "Enter an email address in the correct format, like name@example.com",
-            "max_length": "Email address must be 254 characters or fewer",
-        },
-    )
+    email = _account_email_field(max_length="Email address must be 254 characters or fewer")
