@@ -166,3 +166,13 @@ def test_a_cohort_choice_says_whether_the_provider_sees_a_partnership(signed_in,
     assert "Ambition Institute has no partnership with your school for the 2025 cohort yet." in page
     page = confirm(signed_in, "cohort-choice", {"urn": school.urn, "year": 2025}, {"programme_type": "school_led"})
     assert "Lead providers do not see this choice." in page
+
+
+def test_SC7a_the_confirmation_of_a_name_change_names_them_by_their_new_name(signed_in, school):
+    period = builders.factories.SchoolPeriodFactory(school=school, started_on=dt.date(2025, 9, 1))
+    old_name = period.participant.full_name
+
+    page = confirm(signed_in, "change-name", {"urn": school.urn, "pk": period.pk}, {"full_name": "Amara Okafor"})
+
+    assert "No lead provider sees this change: Amara Okafor has no training with a lead provider here." in page
+    assert old_name not in page

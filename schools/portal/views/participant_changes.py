@@ -39,9 +39,13 @@ class ParticipantJourney(Journey):
     def next_url(self, result):
         return participant_url(self.school, self.subject)
 
-    def next_label(self):
-        # The change may have been to their name.
+    def submit(self, form, now):
+        result = super().submit(form, now)
+        # The change may have been to their name, which the confirmation names them by.
         self.subject.participant.refresh_from_db(fields=["full_name"])
+        return result
+
+    def next_label(self):
         return f"Back to {self.subject.participant.full_name}"
 
     def audience(self, result):
