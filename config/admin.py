@@ -266,8 +266,8 @@ def confirmed_action(model_admin, request, queryset, *, title: str, question: st
     return None
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """For rows that are written by the system and only ever looked at."""
+class ShownOnly:
+    """Mixed into a model admin or inline whose rows are only looked at there: none added, changed or deleted."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -277,6 +277,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(ShownOnly, admin.ModelAdmin):
+    """For rows that are written by the system and only ever looked at."""
 
 
 class EventFilter(admin.SimpleListFilter):

@@ -13,7 +13,7 @@ from django import forms
 from django.contrib import admin
 
 from config import changes, clock
-from config.admin import ReadOnlyAdmin, RefusedActionsMixin, SupportModelAdmin, confirmed_action
+from config.admin import ReadOnlyAdmin, RefusedActionsMixin, ShownOnly, SupportModelAdmin, confirmed_action
 from schedules import cohorts as cohort_service
 from schedules.models import Cohort, Milestone, Schedule
 
@@ -90,19 +90,10 @@ class CohortAdmin(RefusedActionsMixin, SupportModelAdmin):
         )
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(ShownOnly, admin.TabularInline):
     model = Milestone
     fields = ("declaration_type", "start_date", "deadline")
     extra = 0
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Schedule)

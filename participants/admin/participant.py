@@ -18,7 +18,7 @@ from config.admin import SupportModelAdmin, as_uuid
 from declarations import funding
 from participants import eligibility
 from participants.admin.history import participant_history
-from participants.admin.periods import InductionLinks, SchoolPeriodLinks
+from participants.admin.periods import InductionLinks, ReadOnlyRows, SchoolPeriodLinks
 from participants.admin.school_period_details import SchoolPeriodDetailsForm, save_through_actions
 from participants.admin.support import SupportActions
 from participants.models import InductionPeriod, Participant, ParticipantIdChange, ProviderEnrolment, SchoolPeriod
@@ -55,36 +55,20 @@ class SchoolPeriodInline(SchoolPeriodLinks, admin.TabularInline):
         return super().get_queryset(request).select_related("school")
 
 
-class InductionPeriodInline(InductionLinks, admin.TabularInline):
+class InductionPeriodInline(InductionLinks, ReadOnlyRows, admin.TabularInline):
     """Read-only: periods are recorded, finished and corrected on guarded pages, through the service (O9, F13–F15)."""
 
     model = InductionPeriod
     fields = ("appropriate_body_name", "started_on", "finished_on", "outcome")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
-class ProviderEnrolmentInline(admin.TabularInline):
+class ProviderEnrolmentInline(ReadOnlyRows, admin.TabularInline):
     """What each lead provider currently sees (V2); derived, so shown but never edited."""
 
     model = ProviderEnrolment
     fields = ("lead_provider", "participant_type", "training_period", "recorded_status")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("lead_provider", "training_period")

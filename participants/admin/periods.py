@@ -12,7 +12,7 @@ from django.contrib import admin
 from django.urls import path
 
 from config import clock
-from config.admin import IdentifierSearchMixin, ReasonFields, SupportModelAdmin, require
+from config.admin import IdentifierSearchMixin, ReasonFields, ShownOnly, SupportModelAdmin, require
 from participants import status
 from participants.admin.guarded import found, guarded_change, long_date, page_link
 from participants.admin.school_period_details import SchoolPeriodDetailsForm, save_through_actions
@@ -42,27 +42,11 @@ class GuardedLinks:
         return (*super().get_readonly_fields(request, obj), *(name for _, name in self.guarded_links))
 
 
-class ReadOnlyRows:
+class ReadOnlyRows(ShownOnly):
     """Inline rows shown, never added, changed or deleted in place."""
 
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyRecord:
-    """A change page that only shows the record: its changes are made on guarded pages."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 # --- training periods: partnership and schedule ----------------------------------------------------------------------
@@ -292,7 +276,7 @@ class SchoolPeriodAdmin(SchoolPeriodLinks, IdentifierSearchMixin, SupportModelAd
 
 
 @admin.register(TrainingPeriod)
-class TrainingPeriodAdmin(TrainingLinks, ReadOnlyRecord, IdentifierSearchMixin, SupportModelAdmin):
+class TrainingPeriodAdmin(TrainingLinks, ShownOnly, IdentifierSearchMixin, SupportModelAdmin):
     """Read-only: providers defer, withdraw and resume; a partnership or schedule changes on its guarded page."""
 
     list_display = (
@@ -400,7 +384,7 @@ class TrainingPeriodAdmin(TrainingLinks, ReadOnlyRecord, IdentifierSearchMixin, 
 
 
 @admin.register(Mentorship)
-class MentorshipAdmin(MentorshipLinks, ReadOnlyRecord, IdentifierSearchMixin, SupportModelAdmin):
+class MentorshipAdmin(MentorshipLinks, ShownOnly, IdentifierSearchMixin, SupportModelAdmin):
     """Read-only: schools assign mentors; support corrects a mentorship's dates on its guarded page."""
 
     list_display = ("ect", "mentor", "started_on", "finished_on")
@@ -479,7 +463,7 @@ class InductionLinks(GuardedLinks):
 
 
 @admin.register(InductionPeriod)
-class InductionPeriodAdmin(InductionLinks, ReadOnlyRecord, IdentifierSearchMixin, SupportModelAdmin):
+class InductionPeriodAdmin(InductionLinks, ShownOnly, IdentifierSearchMixin, SupportModelAdmin):
     """Read-only here: new periods are recorded from the participant's page, outcomes and corrections on their
     own page, each through the service (O9, F13–F15)."""
 
