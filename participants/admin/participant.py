@@ -178,12 +178,6 @@ class ParticipantAdmin(SupportActions, SupportModelAdmin):
         formset.changed_objects = [(each.instance, each.changed_data) for each in formset.forms if each.has_changed()]
         return None
 
-    def get_actions(self, request):
-        # A participant is deleted only through the deletion service, one at a time, after its checks.
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
-
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
         if TRN.match(term):
