@@ -13,6 +13,7 @@ from config.validation import Checks
 from participants import locking
 from participants.models import Mentorship, SchoolPeriod
 from training.school_actions.assign_mentor import DIFFERENT_SCHOOL, OWN_MENTOR
+from training.school_actions.checks import long_date
 
 MERGED_AWAY = "This participant was merged into another record. Change their mentorships there."
 ENTER_START = "Enter the date mentoring started"
@@ -90,9 +91,5 @@ def _one_mentor_at_a_time(checks: Checks, mentorship: Mentorship, started_on, fi
             checks.fail("started_on", OVERLAPS.format(mentor=mentor, dates=_dates(other)))
 
 
-def _day(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 def _dates(period) -> str:
-    return f"{_day(period.started_on)} to {_day(period.finished_on) if period.finished_on else 'no end date'}"
+    return f"{long_date(period.started_on)} to {long_date(period.finished_on) if period.finished_on else 'no end date'}"
