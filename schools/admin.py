@@ -114,7 +114,7 @@ class SchoolCohortChoiceAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SchoolMembership)
-class SchoolMembershipAdmin(RefusedActionsMixin, SupportModelAdmin):
+class SchoolMembershipAdmin(StampedFromTheClock, RefusedActionsMixin, SupportModelAdmin):
     """Portal access, audited: added with a reason, removed with the confirmed action (schools.memberships), and never
     moved to another user or school by editing (remove it and add the right one)."""
 
@@ -132,7 +132,6 @@ class SchoolMembershipAdmin(RefusedActionsMixin, SupportModelAdmin):
         return request.user.has_perm("schools.delete_schoolmembership")
 
     def save_model(self, request, obj, form, change):
-        obj.created_at = request.now
         with changes.recording(action="give_portal_access", now=request.now):
             super().save_model(request, obj, form, change)
 
