@@ -155,7 +155,8 @@ class SchoolMembershipAdmin(StampedFromTheClock, RefusedActionsMixin, SupportMod
 
 @admin.register(AppropriateBody)
 class AppropriateBodyAdmin(StampedFromTheClock, SupportModelAdmin):
-    """The reference list schools choose their ECTs' appropriate body from; one in use cannot be deleted."""
+    """The reference list schools choose their ECTs' appropriate body from. None is deleted here (SupportModelAdmin);
+    one in use could not be deleted at all (PROTECT)."""
 
     list_display = ("name", "created_at")
     search_fields = ("name",)
