@@ -14,6 +14,21 @@ def admin_url(model, view, *args):
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
 
 
+def school_form(school, **changes) -> dict:
+    """The school's change page posted as it is, with the reason, but for `changes`."""
+    return {
+        "name": school.name,
+        "urn": school.urn,
+        "induction_tutor_name": school.induction_tutor_name,
+        "induction_tutor_email": school.induction_tutor_email,
+        "eligible_for_training": "on",
+        "funding_eligibilities-TOTAL_FORMS": "0",
+        "funding_eligibilities-INITIAL_FORMS": "0",
+        **REASON,
+        **changes,
+    }
+
+
 def text(response) -> str:
     """The page as words, without markup, so assertions read like what support staff see."""
     html = response.content.decode()

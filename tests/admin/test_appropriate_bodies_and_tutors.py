@@ -7,21 +7,7 @@ from django.utils.html import escape
 from config.models import AuditEvent
 from schools.models import AppropriateBody, School
 from tests import factories
-from tests.admin.pages import REASON, admin_url
-
-
-def school_form(school, **changes):
-    return {
-        "name": school.name,
-        "urn": school.urn,
-        "induction_tutor_name": school.induction_tutor_name,
-        "induction_tutor_email": school.induction_tutor_email,
-        "eligible_for_training": "on",
-        "funding_eligibilities-TOTAL_FORMS": "0",
-        "funding_eligibilities-INITIAL_FORMS": "0",
-        **REASON,
-        **changes,
-    }
+from tests.admin.pages import REASON, admin_url, school_form
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from config import clock
 from schools import tokens
 from schools.models import ApiToken, DeliveryPartner, LeadProvider, LeadProviderDeliveryPartnership, School
 from tests import factories
-from tests.admin.pages import REASON, admin_url
+from tests.admin.pages import REASON, admin_url, school_form
 
 UTC = dt.UTC
 CREATED = dt.datetime(2025, 6, 1, 9, 0, tzinfo=UTC)
@@ -27,16 +27,7 @@ def sandbox(settings):
 
 def test_TT1_a_school_changed_in_the_admin_is_stamped_with_the_travelled_moment(editor, sandbox):
     school = factories.SchoolFactory(created_at=CREATED, updated_at=CREATED)
-    form = {
-        "name": "Renamed school",
-        "urn": school.urn,
-        "induction_tutor_name": school.induction_tutor_name,
-        "induction_tutor_email": school.induction_tutor_email,
-        "eligible_for_training": "on",
-        "funding_eligibilities-TOTAL_FORMS": "0",
-        "funding_eligibilities-INITIAL_FORMS": "0",
-        **REASON,
-    }
+    form = school_form(school, name="Renamed school")
 
     response = editor.post(admin_url(School, "change", school.pk), form, HTTP_X_WITH_SERVER_DATE=TRAVELLED)
 
