@@ -306,6 +306,13 @@ def stamp_at_commit(rows, field_name: str) -> None:
         unit._stamp()
 
 
+def move_at_commit(rows, field_name: str, *, now: dt.datetime) -> None:
+    """`field_name` of these rows (a queryset) becomes `now` at once, which locks them, then the moment this
+    unit commits (`stamp_at_commit`)."""
+    rows.update(**{field_name: now})
+    stamp_at_commit(rows, field_name)
+
+
 def _moment_sql(now: dt.datetime) -> tuple[str, list]:
     """CTEs ending in `moment(at)`: the shared stamping lock, held until this transaction ends, then the moment
     to stamp with, read from the database's clock after the lock is granted (one clock however many processes

@@ -43,5 +43,4 @@ def _move_updated_at(changes_: list[changes.Change]) -> None:
     if schools:
         moved.append(Partnership.objects.filter(school_id__in=schools))
     for rows in moved:
-        rows.update(updated_at=now)
-        changes.stamp_at_commit(rows, "updated_at")
+        changes.move_at_commit(rows, "updated_at", now=now)

@@ -110,8 +110,7 @@ def change_delivery_partner(*, partnership: Partnership, delivery_partner_id, no
         changes.stamp_at_commit([partnership], "updated_at")
         # P4: declarations show the partnership's current state even though their own delivery partner is frozen.
         declarations = Declaration.objects.filter(training_period__partnership=partnership)
-        declarations.update(api_updated_at=now)
-        changes.stamp_at_commit(declarations, "api_updated_at")
+        changes.move_at_commit(declarations, "api_updated_at", now=now)
     return partnership
 
 

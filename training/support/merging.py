@@ -189,8 +189,7 @@ def _move_school_periods(source: Participant, destination: Participant, *, now: 
     api_updated_at.touch(list(mentees), now=now)
     # Declarations on the moved training now name the destination as their participant (D32).
     declarations = Declaration.objects.filter(training_period__school_period__in=[sp.pk for sp in moving])
-    declarations.update(api_updated_at=now)
-    changes.stamp_at_commit(declarations, "api_updated_at")
+    changes.move_at_commit(declarations, "api_updated_at", now=now)
 
 
 def _move_induction_periods(source: Participant, destination: Participant) -> None:
