@@ -6,7 +6,7 @@ PYTHON3 ?= python3
 VENV ?= .venv
 PYTHON := $(VENV)/bin/python
 PIP_INSTALL := $(PYTHON) -m pip install --disable-pip-version-check --no-input --require-hashes
-RUN_INSTALLED := $(VENV)/.installed-run
+RUN_INSTALLED := $(VENV)/.installed-local
 TEST_INSTALLED := $(VENV)/.installed-test
 ASSETS := frontend/build/portal.css
 
@@ -30,9 +30,10 @@ system-run system-test: system-%:
 $(VENV)/pyvenv.cfg:
 	$(PYTHON3) -m venv $(VENV)
 
-# `make run` installs only what it runs; `make test` adds the test tools. Reinstalls when a lock changes.
-$(RUN_INSTALLED): requirements/run.txt $(VENV)/pyvenv.cfg
-	$(PIP_INSTALL) -r requirements/run.txt
+# `make run` installs what production runs plus the embedded services; `make test` adds the test tools.
+# Reinstalls when a lock changes.
+$(RUN_INSTALLED): requirements/local.txt $(VENV)/pyvenv.cfg
+	$(PIP_INSTALL) -r requirements/local.txt
 	touch $@
 
 $(TEST_INSTALLED): requirements/test.txt $(VENV)/pyvenv.cfg
@@ -55,10 +56,11 @@ bench: system-run $(RUN_INSTALLED) assets
 	$(PYTHON) -m config.localservices exec $(PYTHON) scripts/bench_participants.py
 	$(PYTHON) -m config.localservices exec $(PYTHON) scripts/bench_daily_statuses.py
 
-# Rewrites requirements/*.txt from pyproject.toml with uv (installed into .venv-lock for this alone).
+# Rewrites requirements/*.txt from pyproject.toml with uv (installed into .venv-lock for this alone):
+# test.txt is everything, local.txt and run.txt (production, the image) the same versions with less.
+LOCK := .venv-lock/bin/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes --quiet
 lock:
 	test -x .venv-lock/bin/uv || { $(PYTHON3) -m venv .venv-lock && .venv-lock/bin/pip install --disable-pip-version-check -q uv; }
-	.venv-lock/bin/uv pip compile pyproject.toml --extra local --extra dev --universal --python-version 3.11 \
-	  --generate-hashes --quiet -o requirements/test.txt
-	.venv-lock/bin/uv pip compile pyproject.toml --extra local --universal --python-version 3.11 \
-	  --generate-hashes --quiet -c requirements/test.txt -o requirements/run.txt
+	$(LOCK) --extra local --extra dev -o requirements/test.txt
+	$(LOCK) --extra local -c requirements/test.txt -o requirements/local.txt
+	$(LOCK) -c requirements/test.txt -o requirements/run.txt

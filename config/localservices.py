@@ -307,13 +307,13 @@ def run() -> int:
             processes["worker"] = _start("worker", [*celery, "worker", "-Q", _celery_queues(), "-l", "info", "-c", "2"])
             processes["beat"] = _start("beat", [*celery, "beat", "-l", "info", "-s", beat_schedule])
             base = f"http://127.0.0.1:{port}"
-            _wait_until_healthy(f"{base}/healthcheck", processes)
+            _wait_until_healthy(f"{base}/readyz", processes)
             print(
                 f"\nThe service is running.\n"
                 f"  School portal:  {base}/school/\n"
                 f"  Admin:          {base}/admin/\n"
                 f"  API docs:       {base}/api/docs/v3\n"
-                f"  Healthcheck:    {base}/healthcheck\n\n"
+                f"  Health:         {base}/livez and {base}/readyz\n\n"
                 f"{access}\n{catalogue}\nPress Ctrl-C to stop.\n",
                 flush=True,
             )

@@ -26,6 +26,9 @@ ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()
 ]
 
+# The commit this process runs, recorded in the container image; reported by /livez and /readyz.
+COMMIT_SHA = os.environ.get("COMMIT_SHA", "").strip() or "unknown"
+
 # Sandbox environments let providers send X-With-Server-Date to test date rules; never production.
 SANDBOX = env_bool("SANDBOX", False)
 
@@ -58,6 +61,8 @@ MIDDLEWARE = [
     # Below WhiteNoise, so static files keep their long cache lifetimes and need no policy of their own.
     "config.middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
+    # /livez, /readyz: answered here, before anything below can load a session or a user (config/health.py).
+    "config.health.HealthMiddleware",
     # API paths: oversized bodies refused before anything reads them; database outages become 503s. It sits
     # above the session and user middleware so that their database failures are caught too.
     "config.api.middleware.ApiEdgeMiddleware",
@@ -177,7 +182,7 @@ if HTTPS_ONLY:
     # Only correct behind a proxy that overwrites this header; a client could otherwise claim https.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     # Load balancers and orchestrators probe over plain http inside the network; the answer holds no personal data.
-    SECURE_REDIRECT_EXEMPT = [r"^healthcheck$"]
+    SECURE_REDIRECT_EXEMPT = [r"^(healthcheck|livez|readyz)$"]
     SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

@@ -5,7 +5,7 @@ requests as little as possible. Calls have short socket timeouts (REDIS_SOCKET_T
 retried; after Redis fails to answer, it is left alone for REDIS_BREAKER_SECONDS, so the requests in
 between skip it without touching the network, and the failure is logged once per such pause.
 
-/healthcheck keeps its own client: it must report Redis as it is now, not as this pause remembers it.
+/readyz keeps its own client: it must report Redis as it is now, not as this pause remembers it.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ shares the count and an attacker gains nothing by spreading guesses over process
 not the identity belongs to anyone, so the answer never reveals who has an account.
 
 A Redis that is down or silent locks nobody out (shared_redis pauses it, so sign-in costs at most one short timeout
-per pause): support staff and schools can still sign in while /healthcheck reports Redis down.
+per pause): support staff and schools can still sign in while /readyz reports Redis down.
 """
 
 from __future__ import annotations

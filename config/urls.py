@@ -1,10 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from config.health import healthcheck
+from config import health
 
 urlpatterns = [
-    path("healthcheck", healthcheck, name="healthcheck"),
+    # Answered by config.health.HealthMiddleware before reaching here; named so that pages can link to them.
+    path("livez", health.livez, name="livez"),
+    path("readyz", health.readyz, name="readyz"),
+    path("healthcheck", health.readyz, name="healthcheck"),
     path("admin/", admin.site.urls),
     path("school/", include("schools.portal.urls")),
     path("", include("config.api.urls")),

@@ -172,7 +172,7 @@ def test_api_docs_script_is_served_from_the_site(client):
         ("/api/docs/v3", "anyone"),
         ("/api/v3/participants", "provider"),
         ("/api/v3/no-such-endpoint", "provider"),
-        ("/healthcheck", "anyone"),
+        ("/readyz", "anyone"),
     ],
 )
 def test_every_kind_of_response_has_a_strict_content_security_policy(path, who, client, admin_client, api):
@@ -326,7 +326,8 @@ def test_served_with_https_only_http_is_redirected_and_https_gets_hsts(https_onl
     assert proxied["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
     assert proxied.cookies["csrftoken"]["secure"] is True
     # Load balancers probe inside the network over plain http.
-    assert client.get("/healthcheck").status_code == 200
+    assert client.get("/livez").status_code == 200
+    assert client.get("/readyz").status_code == 200
 
 
 def test_served_without_https_only_plain_http_is_answered_without_hsts(local_demo, settings):

@@ -49,7 +49,7 @@ class RollingWindowTokenThrottle(BaseThrottle):
                 "the API rate limit", lambda client: client.register_script(_SLIDING_WINDOW)(keys=[key], args=args)
             )
         except redis.RedisError:
-            # Fail open: providers keep being served while /healthcheck reports Redis as down (shared_redis logs it).
+            # Fail open: providers keep being served while /readyz reports Redis as down (shared_redis logs it).
             return True
         self._wait = int(wait)
         return bool(allowed)

@@ -1,4 +1,4 @@
-"""Shared API plumbing: rate limiting (O7), error envelopes (C9, C10, C13, O12) and /healthcheck."""
+"""Shared API plumbing: rate limiting (O7), error envelopes (C9, C10, C13, O12) and readiness."""
 
 import datetime as dt
 import uuid
@@ -42,19 +42,14 @@ def test_O7_rate_limit_is_shared_through_redis_across_clients(small_rate_limit, 
     assert [second_process.get("/api/v3/participants").status_code for _ in range(2)] == [200, 429]
 
 
-def test_O7_limiter_fails_open_when_redis_is_down_and_healthcheck_reports_it(
+def test_O7_limiter_fails_open_when_redis_is_down_and_readiness_reports_it(
     small_rate_limit, unreachable_redis, api, client
 ):
     assert [api.get("/api/v3/participants").status_code for _ in range(5)] == [200] * 5
-    response = client.get("/healthcheck")
-    assert response.status_code == 503
-    assert response.json()["checks"] == {"database": "ok", "redis": "unreachable"}
-
-
-def test_healthcheck_is_200_when_database_and_redis_answer(client):
-    response = client.get("/healthcheck")
+    response = client.get("/readyz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "checks": {"database": "ok", "redis": "ok"}}
+    assert response.json()["status"] == "degraded"
+    assert response.json()["checks"] == {"database": "ok", "redis": "unreachable"}
 
 
 # --- C9: one way to find what a provider asked for ------------------------------------------------------------------
