@@ -216,7 +216,11 @@ def _raise_stop(signum, frame):
 
 def _manage(*args: str, capture: bool = False) -> str:
     command = [sys.executable, str(ROOT / "manage.py"), *args]
-    result = subprocess.run(command, cwd=ROOT, check=False, text=True, stdout=subprocess.PIPE if capture else None)
+    # Each process gets its role's database limits (config/settings.py), as in the container image.
+    env = {**os.environ, "PROCESS_ROLE": "migrate" if args[0] == "migrate" else "manage"}
+    result = subprocess.run(
+        command, cwd=ROOT, env=env, check=False, text=True, stdout=subprocess.PIPE if capture else None
+    )
     if result.returncode != 0:
         raise SystemExit(f"`manage.py {' '.join(args)}` failed with exit code {result.returncode}")
     return result.stdout or ""
@@ -236,10 +240,10 @@ def _celery_queues() -> str:
     return ",".join(sorted(q for q in queues if q))
 
 
-def _start(name: str, command: list[str]) -> subprocess.Popen:
+def _start(name: str, command: list[str], *, role: str) -> subprocess.Popen:
     say(f"Starting {name}: {shlex.join(command)}")
     # A session of its own, so we stop it (and its children) ourselves, in order, on Ctrl-C.
-    return subprocess.Popen(command, cwd=ROOT, start_new_session=True)
+    return subprocess.Popen(command, cwd=ROOT, env={**os.environ, "PROCESS_ROLE": role}, start_new_session=True)
 
 
 def _stop(processes: dict[str, subprocess.Popen]) -> None:
@@ -301,11 +305,15 @@ def run() -> int:
             _manage("collectstatic", "--noinput", "--verbosity", "0")
             access = _manage("demo_access", "--email", SUPPORT_EMAIL, capture=True)
             catalogue = _write_scenario_catalogue()
-            processes["web"] = _start("web", [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}"])
+            processes["web"] = _start(
+                "web", [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}"], role="web"
+            )
             celery = [sys.executable, "-m", "celery", "-A", "config"]
             beat_schedule = str(LOCAL / "celerybeat-schedule")
-            processes["worker"] = _start("worker", [*celery, "worker", "-Q", _celery_queues(), "-l", "info", "-c", "2"])
-            processes["beat"] = _start("beat", [*celery, "beat", "-l", "info", "-s", beat_schedule])
+            processes["worker"] = _start(
+                "worker", [*celery, "worker", "-Q", _celery_queues(), "-l", "info", "-c", "2"], role="worker"
+            )
+            processes["beat"] = _start("beat", [*celery, "beat", "-l", "info", "-s", beat_schedule], role="beat")
             base = f"http://127.0.0.1:{port}"
             _wait_until_healthy(f"{base}/readyz", processes)
             print(
@@ -366,6 +374,8 @@ def exec_(command: list[str]) -> int:
     if not command:
         raise SystemExit("usage: python -m config.localservices exec COMMAND [ARGS...]")
     os.environ.setdefault("SECRET_KEY", _local_secret_key())
+    # A one-off command (a benchmark, a seed) gets a command's limits, not a web request's.
+    os.environ.setdefault("PROCESS_ROLE", "manage")
     with services():
         return _run_child(command)
 

@@ -26,6 +26,9 @@ ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()
 ]
 
+# Where this runs: "production", "sandbox", "staging", "development" (the default); named in error reports.
+ENVIRONMENT = os.environ.get("ENVIRONMENT", "").strip().lower() or "development"
+
 # The commit this process runs, recorded in the container image; reported by /livez and /readyz.
 COMMIT_SHA = os.environ.get("COMMIT_SHA", "").strip() or "unknown"
 
@@ -94,15 +97,51 @@ TEMPLATES = [
     },
 ]
 
+# What this process is, set by the container entrypoint (and by config.localservices for `make run`): each
+# role has its own database limits below. Under pytest the default is "test": long limits, so a busy CI
+# machine fails no test by accident; the tests of the limits set them themselves.
+PROCESS_ROLES = ("web", "worker", "beat", "migrate", "manage", "test")
+PROCESS_ROLE = os.environ.get("PROCESS_ROLE", "").strip() or ("test" if os.environ.get("PYTEST_VERSION") else "web")
+if PROCESS_ROLE not in PROCESS_ROLES:
+    raise RuntimeError(f"PROCESS_ROLE must be one of {', '.join(PROCESS_ROLES)}, not {PROCESS_ROLE!r}")
+
+# Every wait on PostgreSQL ends (seconds; 0 means no limit): connecting, one statement, waiting for a lock, and a
+# transaction left open doing nothing. A request meets the web limits well inside gunicorn's own timeout, and
+# answers 503 when it hits one. Migrations may run long but must never queue behind a lock, which would queue
+# every API request behind them; workers get longer statements for the nightly job.
+_DATABASE_LIMITS = {
+    #          connect, statement, lock, idle in transaction
+    "web": (5, 10, 5, 30),
+    "beat": (5, 10, 5, 30),
+    "worker": (5, 900, 30, 300),
+    "manage": (5, 900, 30, 300),
+    "migrate": (5, 3600, 5, 300),
+    "test": (5, 300, 60, 300),
+}
+_connect, _statement, _lock, _idle = (
+    int(os.environ.get(f"DATABASE_{name}_TIMEOUT", default))
+    for name, default in zip(
+        ("CONNECT", "STATEMENT", "LOCK", "IDLE_IN_TRANSACTION"), _DATABASE_LIMITS[PROCESS_ROLE], strict=True
+    )
+)
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ecf_participants"),
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        # A connection kept between requests is checked before reuse, so a restarted server costs no request.
+        conn_health_checks=True,
     )
 }
-# Requests and tasks run small, indexed queries: starting parallel workers costs them more than it saves
-# (a per_page=100 page's related rows took several times as long gathered from workers on a busy machine).
-DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c max_parallel_workers_per_gather=0"
+DATABASES["default"].setdefault("OPTIONS", {}).update(
+    connect_timeout=_connect,
+    # Requests and tasks run small, indexed queries: starting parallel workers costs them more than it saves
+    # (a per_page=100 page's related rows took several times as long gathered from workers on a busy machine).
+    options=(
+        "-c max_parallel_workers_per_gather=0"
+        f" -c statement_timeout={_statement}s -c lock_timeout={_lock}s"
+        f" -c idle_in_transaction_session_timeout={_idle}s"
+    ),
+)
 DATABASES["default"].setdefault("TEST", {})
 # One test database per test process, so parallel runs on one machine never collide.
 DATABASES["default"]["TEST"]["NAME"] = os.environ.get("TEST_DATABASE_NAME") or f"test_ecf_participants_{os.getpid()}"
