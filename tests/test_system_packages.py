@@ -3,6 +3,7 @@
 import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,10 +15,16 @@ SCRIPT = Path(settings.BASE_DIR) / "scripts" / "system_packages.sh"
 def _run_as_nobody(purpose: str, **env) -> subprocess.CompletedProcess:
     if os.geteuid() != 0 or shutil.which("setpriv") is None:
         pytest.fail("this test switches to an unprivileged user with setpriv, as root")
-    command = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "bash", str(SCRIPT), purpose]
-    return subprocess.run(
-        command, env={"PATH": os.environ["PATH"], **env}, capture_output=True, text=True, timeout=60, cwd="/"
-    )
+    # A copy nobody can read: the clone may live where only root can (as under root's home).
+    with tempfile.TemporaryDirectory() as folder:
+        os.chmod(folder, 0o755)
+        script = Path(folder) / SCRIPT.name
+        shutil.copyfile(SCRIPT, script)
+        os.chmod(script, 0o644)
+        command = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "bash", str(script), purpose]
+        return subprocess.run(
+            command, env={"PATH": os.environ["PATH"], **env}, capture_output=True, text=True, timeout=60, cwd="/"
+        )
 
 
 def test_a_user_who_cannot_install_packages_is_told_in_one_sentence_what_to_install():
