@@ -5,6 +5,9 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+
+from config import production
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -16,6 +19,11 @@ def env_bool(name, default=False):
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+# Where this runs: "production", "sandbox", "staging", "development" (the default); named in error reports.
+ENVIRONMENT = os.environ.get("ENVIRONMENT", "").strip().lower() or "development"
+if ENVIRONMENT == "production" and (_missing := production.missing(os.environ)):
+    raise ImproperlyConfigured("ENVIRONMENT=production refuses to start without: " + "; ".join(_missing))
+
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY") or (
     "insecure-development-key-do-not-use-in-production" if DEBUG or os.environ.get("PYTEST_VERSION") else None
@@ -25,9 +33,6 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()
 ]
-
-# Where this runs: "production", "sandbox", "staging", "development" (the default); named in error reports.
-ENVIRONMENT = os.environ.get("ENVIRONMENT", "").strip().lower() or "development"
 
 # The commit this process runs, recorded in the container image; reported by /livez and /readyz.
 COMMIT_SHA = os.environ.get("COMMIT_SHA", "").strip() or "unknown"
