@@ -167,10 +167,11 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 # The app serves its own static files (admin, portal, API docs) through WhiteNoise: compressed, with
-# content-hashed names cached for ever. `collectstatic` must run before serving with DEBUG off.
+# content-hashed names cached for ever. `collectstatic` must run before serving with DEBUG off, and fails when
+# a file the pages need was not built (config/static.py).
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "config.static.CheckedStaticFilesStorage"},
 }
 
 # School portal (schools.portal): GOV.UK Frontend from npm, and the stylesheet `npm run build` compiles from it.
