@@ -10,7 +10,7 @@ RUN_INSTALLED := $(VENV)/.installed-local
 TEST_INSTALLED := $(VENV)/.installed-test
 ASSETS := frontend/build/portal.css
 
-.PHONY: run test lint bench lock system-run system-test assets
+.PHONY: run test lint bench lock system-run system-test assets backup restore
 
 run: system-run $(RUN_INSTALLED) assets
 	$(PYTHON) -m config.localservices run
@@ -55,6 +55,17 @@ $(ASSETS): node_modules/.package-lock.json frontend/portal.scss
 bench: system-run $(RUN_INSTALLED) assets
 	$(PYTHON) -m config.localservices exec $(PYTHON) scripts/bench_participants.py
 	$(PYTHON) -m config.localservices exec $(PYTHON) scripts/bench_daily_statuses.py
+
+# A backup of the local database (or DATABASE_URL's) with its manifest, and a restore of one into a new database
+# (README "Backups and restore"): make backup [FILE=backups/x.dump]; make restore FILE=backups/x.dump INTO=name
+BACKUP_FILE = $(or $(FILE),backups/ecf-$(shell date -u +%Y%m%dT%H%M%SZ).dump)
+backup: $(RUN_INSTALLED)
+	mkdir -p $(dir $(BACKUP_FILE))
+	$(PYTHON) -m config.localservices exec $(PYTHON) manage.py backup_database $(BACKUP_FILE)
+
+restore: $(RUN_INSTALLED)
+	@test -n "$(FILE)" && test -n "$(INTO)" || { echo "usage: make restore FILE=backups/x.dump INTO=new_database_name"; exit 2; }
+	$(PYTHON) -m config.localservices exec $(PYTHON) manage.py restore_database $(FILE) --into $(INTO)
 
 # Rewrites requirements/*.txt from pyproject.toml with uv (installed into .venv-lock for this alone):
 # test.txt is everything, local.txt and run.txt (production, the image) the same versions with less.

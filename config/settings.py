@@ -317,3 +317,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Backups and restores (config/backups.py; README "Backups and restore"): where pg_dump and pg_restore are
+# (default: on PATH; they must be at least the server's major version) and how long each may run before it is
+# stopped, in seconds. A backup waits at most BACKUP_LOCK_WAIT_SECONDS for each table's lock.
+POSTGRES_BIN_DIR = os.environ.get("POSTGRES_BIN_DIR", "").strip()
+BACKUP_TIMEOUT_SECONDS = int(os.environ.get("BACKUP_TIMEOUT_SECONDS", str(2 * 60 * 60)))
+BACKUP_LOCK_WAIT_SECONDS = int(os.environ.get("BACKUP_LOCK_WAIT_SECONDS", "60"))
+RESTORE_TIMEOUT_SECONDS = int(os.environ.get("RESTORE_TIMEOUT_SECONDS", str(4 * 60 * 60)))

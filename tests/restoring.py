@@ -1,0 +1,162 @@
+"""For tests of backups and restores: real dumps and restores of the test database, and the app served by
+gunicorn from a restored database, as a deployment would serve it."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from contextlib import contextmanager
+from io import StringIO
+from pathlib import Path
+
+import psycopg
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+from psycopg import sql
+
+ROOT = Path(settings.BASE_DIR)
+RESOURCES = ("participants", "participant-declarations", "partnerships", "unfunded-mentors")
+
+
+def database_url(name: str) -> str:
+    database = connection.settings_dict
+    return (
+        f"postgres://{database['USER'] or 'postgres'}@{database['HOST'] or '127.0.0.1'}:"
+        f"{database['PORT'] or 5432}/{name}"
+    )
+
+
+def server_connection(dbname: str = "postgres") -> psycopg.Connection:
+    database = connection.settings_dict
+    return psycopg.connect(
+        host=database["HOST"] or "127.0.0.1",
+        port=database["PORT"] or 5432,
+        user=database["USER"] or "postgres",
+        dbname=dbname,
+        autocommit=True,
+        connect_timeout=10,
+    )
+
+
+def database_exists(name: str) -> bool:
+    with server_connection() as server:
+        return server.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
+
+
+def drop_database(name: str) -> None:
+    with server_connection() as server:
+        server.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@contextmanager
+def restored_database(dump: Path, *, suffix: str = "restored"):
+    """The dump restored (by restore_database) into a database of its own, dropped afterwards."""
+    name = f"{connection.settings_dict['NAME']}_{suffix}"
+    drop_database(name)
+    try:
+        call_command("restore_database", str(dump), "--into", name, "--timeout", "600", stdout=StringIO())
+        yield name
+    finally:
+        drop_database(name)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def app_environment(database: str, **extra) -> dict:
+    """A deployment's environment for a process of the app on `database` (not the test settings)."""
+    kept = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DEBUG", "SANDBOX", "PYTEST_VERSION", "PYTEST_CURRENT_TEST", "DATABASE_URL", "PROCESS_ROLE"}
+    }
+    return {
+        **kept,
+        "SECRET_KEY": "production-like-" + "x" * 50,
+        "DATABASE_URL": database_url(database),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        **extra,
+    }
+
+
+@contextmanager
+def serving(database: str):
+    """gunicorn (gunicorn.conf.py, one worker) serving the app from `database`; yields its base URL."""
+    port = _free_port()
+    env = app_environment(database, PROCESS_ROLE="web", GUNICORN_BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="1")
+    with tempfile.TemporaryFile(mode="w+") as log:
+        command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "config.wsgi:application"]
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                if process.poll() is not None:
+                    log.seek(0)
+                    raise AssertionError(f"gunicorn exited with {process.returncode}:\n{log.read()[-3000:]}")
+                try:
+                    with urllib.request.urlopen(base + "/readyz", timeout=2) as response:
+                        if response.status == 200:
+                            break
+                except (urllib.error.URLError, OSError):
+                    pass
+                if time.monotonic() > deadline:
+                    raise AssertionError("gunicorn did not answer /readyz within 60 seconds")
+                time.sleep(0.2)
+            yield base
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def http_client(base: str, token: str):
+    """fetch(path, params) -> (status, JSON body) against a served app, with a provider's bearer token."""
+
+    def fetch(path: str, params: dict) -> tuple[int, dict]:
+        url = f"{base}{path}?{urllib.parse.urlencode(params)}"
+        request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"{}")
+
+    return fetch
+
+
+def in_process_client(api):
+    """fetch(path, params) -> (status, JSON body) in this process, for a `tests.conftest.ProviderClient`."""
+
+    def fetch(path: str, params: dict) -> tuple[int, dict]:
+        response = api.get(path, params)
+        return response.status_code, response.json()
+
+    return fetch
+
+
+def read_all(fetch, resource: str, since=None) -> dict[str, dict]:
+    """Every page of a provider's list (from `since`, when given): {id: attributes}."""
+    found: dict[str, dict] = {}
+    page = 1
+    while True:
+        params = {"page[per_page]": "3000", "page[page]": str(page)}
+        if since is not None:
+            params["filter[updated_since]"] = since.isoformat()
+        status, body = fetch(f"/api/v3/{resource}", params)
+        assert status == 200, (resource, status, body)
+        if not body["data"]:
+            return found
+        found.update((item["id"], item["attributes"]) for item in body["data"])
+        page += 1
