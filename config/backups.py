@@ -177,7 +177,7 @@ _STABLE_TEXT = {
 }
 
 
-def contents(connection: psycopg.Connection, *, deadline: Deadline) -> dict:
+def contents(connection: psycopg.Connection, *, deadline: Deadline, between=None) -> dict:
     """Every table in the public schema with its row count and a checksum of its rows; and for every sequence,
     whether the next value it hands out is beyond every value in the column it feeds.
 
@@ -185,6 +185,7 @@ def contents(connection: psycopg.Connection, *, deadline: Deadline) -> dict:
     same whatever order the rows are read in, and cheap on a large table (no sort, no long string).
     A sequence is outside every snapshot (pg_dump reads it as it is when it gets there), so its exact
     value cannot be compared; what a restore needs of it is that it hands out no id already taken.
+    `between()` runs before each table, e.g. to give up once something running alongside has failed.
     """
     tables, sequences = {}, {}
     with connection.cursor() as cursor:
@@ -192,6 +193,8 @@ def contents(connection: psycopg.Connection, *, deadline: Deadline) -> dict:
             cursor.execute(sql.SQL("SET {} = {}").format(sql.Identifier(name), sql.Literal(value)))
         cursor.execute(_RELATIONS)
         for name, kind, table, column in cursor.fetchall():
+            if between is not None:
+                between()
             cursor.execute(sql.SQL("SET statement_timeout = {}").format(sql.Literal(f"{deadline.remaining_ms()}ms")))
             if kind == "S":
                 sequences[name] = _sequence_is_ahead(cursor, name, table, column)
@@ -325,6 +328,14 @@ class _Running:
             raise BackupError(f"{self.what} failed with exit code {self.process.returncode}: {_tail(output)}")
         return output
 
+    def failed_early(self) -> None:
+        """Raise now if the tool has already failed, rather than after our own work alongside it."""
+        if self.process.poll() not in (None, 0):
+            self.output_file.seek(0)
+            raise BackupError(
+                f"{self.what} failed with exit code {self.process.returncode}: {_tail(self.output_file.read())}"
+            )
+
     def stop(self) -> None:
         if self.process.poll() is not None:
             return
@@ -432,7 +443,7 @@ def back_up(path: Path, *, timeout: float, lock_wait_timeout: float) -> BackupRe
         try:
             with server.tool_environment(dbname) as env, _started(command, env=env, what="pg_dump") as running:
                 # While pg_dump reads the snapshot, we count and checksum the same rows.
-                counted = contents(connection, deadline=deadline)
+                counted = contents(connection, deadline=deadline, between=running.failed_early)
                 running.finish(deadline)
             connection.rollback()
             _run(

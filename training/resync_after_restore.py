@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -41,6 +42,8 @@ from config.models import AuditEvent
 from declarations.models import Declaration
 from participants.models import Participant, ProviderListing, SchoolPeriod, TrainingPeriod, UnfundedMentorListing
 from schools.models import LeadProvider, Partnership, School, SchoolCohortChoice
+
+logger = logging.getLogger(__name__)
 
 ACTION = "resync_after_restore"
 BATCH_SIZE = 1000
@@ -259,7 +262,12 @@ def restamp(
     for kind, selected in (("partnerships", selection.partnerships), ("schools", selection.schools)):
         for batch in _batches(_STAMPED[kind][0], selected, batch_size):
             step(kind, _retrying(lambda b=batch, k=kind: _stamp_rows(k, b, now=now, audit=audit)))
-    return Outcome(stamped=stamped, batches=batches, seconds=time.monotonic() - started)
+    outcome = Outcome(stamped=stamped, batches=batches, seconds=time.monotonic() - started)
+    logger.info(
+        "records stamped again after a restore",
+        extra={"stamped": stamped, "batches": batches, "seconds": round(outcome.seconds, 3)},
+    )
+    return outcome
 
 
 def _people_batches(selection: Selection, size: int) -> Iterator[list[int]]:
