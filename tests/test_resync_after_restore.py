@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import random
 import subprocess
 import sys
+import threading
+import time
 import uuid
 from io import StringIO
 
@@ -302,3 +305,52 @@ def test_a_dry_run_changes_nothing(lead_provider):
 
     assert "To stamp again: 1 participants, 0 participant-declarations, 1 partnerships, 2 schools." in out.getvalue()
     assert not AuditEvent.objects.filter(action=resync_after_restore.ACTION).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_providers_polling_while_the_resync_runs_miss_nothing_however_long_each_batch_takes_to_commit(
+    lead_provider, api, monkeypatch
+):
+    """The updated_since guarantee while it runs: each batch stamps under the shared lock as it commits."""
+    for _ in range(24):
+        trained_participant(lead_provider)
+    fetch = restoring.in_process_client(api)
+    copy = {resource: {} for resource in restoring.RESOURCES}
+    poll(fetch, None, copy)
+    since = timezone.now()
+    rng = random.Random(2)
+    original = changes.commit_moment
+
+    def slow_to_commit(now):
+        moment = original(now)
+        time.sleep(rng.uniform(0, 0.3))  # the batch's updates and audit events, then its commit, come after
+        return moment
+
+    monkeypatch.setattr(changes, "commit_moment", slow_to_commit)
+    errors = []
+
+    def run():
+        try:
+            resync_after_restore.restamp(
+                resync_after_restore.everything(), now=clock.now(), reason=REASON, batch_size=3
+            )
+        except BaseException as error:  # noqa: BLE001 - reported by the test
+            errors.append(error)
+        finally:
+            connection.close()
+
+    job = threading.Thread(target=run)
+    job.start()
+    polls = 0
+    while job.is_alive():
+        sent = timezone.now()
+        poll(fetch, since, copy)
+        since = sent
+        polls += 1
+        time.sleep(rng.uniform(0.02, 0.1))
+    job.join()
+    poll(fetch, since, copy)
+
+    assert not errors, errors
+    assert polls >= 2, polls  # polls overlapped the resync (few, on a busy machine)
+    assert copy == everything(fetch)
