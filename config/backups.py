@@ -230,11 +230,11 @@ _RELATIONS = """
 
 
 def _sequence_is_ahead(cursor, name: str, table: str | None, column: str | None) -> bool:
+    if table is None:
+        return True  # feeds no column: nothing it hands out can be taken
     following = sql.SQL("(SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM public.{})").format(
         sql.Identifier(name)
     )
-    if table is None:
-        return True
     cursor.execute(
         sql.SQL("SELECT {} > (SELECT coalesce(max({}), 0) FROM public.{})").format(
             following, sql.Identifier(column), sql.Identifier(table)
