@@ -10,11 +10,16 @@ import os
 from celery import Celery
 from celery.schedules import crontab
 
+from config import heartbeats
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("config")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Heartbeats for the worker's and beat's health probe (python -m config.process_health).
+app.steps["consumer"].add(heartbeats.WorkerHeartbeat)
+app.conf.beat_scheduler = "config.heartbeats:HeartbeatScheduler"
 
 STATUSES_QUEUE = "statuses"
 

@@ -1,6 +1,7 @@
 """Settings come from the environment (12-factor); defaults suit a developer machine."""
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -310,6 +311,15 @@ CELERY_RESULT_BACKEND = None
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_DEFAULT_QUEUE = "default"
+
+# Process health (config/heartbeats.py, config/process_health.py): the worker and beat touch a heartbeat file
+# in PROCESS_HEARTBEAT_DIR every PROCESS_HEARTBEAT_SECONDS; their probe (`python -m config.process_health
+# worker|beat`) calls one older than PROCESS_HEARTBEAT_STALE_SECONDS stale, and waits at most
+# PROCESS_HEALTH_TIMEOUT_SECONDS for the broker.
+PROCESS_HEARTBEAT_DIR = os.environ.get("PROCESS_HEARTBEAT_DIR", "").strip() or tempfile.gettempdir()
+PROCESS_HEARTBEAT_SECONDS = float(os.environ.get("PROCESS_HEARTBEAT_SECONDS", "10"))
+PROCESS_HEARTBEAT_STALE_SECONDS = float(os.environ.get("PROCESS_HEARTBEAT_STALE_SECONDS", "120"))
+PROCESS_HEALTH_TIMEOUT_SECONDS = float(os.environ.get("PROCESS_HEALTH_TIMEOUT_SECONDS", "2"))
 
 LOGGING = {
     "version": 1,
