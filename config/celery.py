@@ -1,7 +1,7 @@
 """The Celery app: background work and the nightly schedule.
 
-Start a worker that consumes both queues, and one beat process:
-    celery -A config worker -Q default,statuses
+Start a worker that consumes every queue routed below, and one beat process:
+    celery -A config worker -Q default,statuses,email
     celery -A config beat
 """
 
@@ -22,9 +22,13 @@ app.steps["consumer"].add(heartbeats.WorkerHeartbeat)
 app.conf.beat_scheduler = "config.heartbeats:HeartbeatScheduler"
 
 STATUSES_QUEUE = "statuses"
+EMAIL_QUEUE = "email"
 
 # Routing lives beside the schedule so a worker's -Q list can be checked against one place.
-app.conf.task_routes = {"participants.tasks.record_date_driven_statuses": {"queue": STATUSES_QUEUE}}
+app.conf.task_routes = {
+    "participants.tasks.record_date_driven_statuses": {"queue": STATUSES_QUEUE},
+    "config.tasks.send_email": {"queue": EMAIL_QUEUE},
+}
 
 app.conf.beat_schedule = {
     # Just after midnight London time (CELERY_TIMEZONE), when "today" has moved on (F12, O1).

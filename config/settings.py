@@ -181,8 +181,14 @@ STATICFILES_DIRS = [
     ("portal", BASE_DIR / "frontend" / "build"),
 ]
 LOGIN_URL = "portal:sign-in"
-# Email (the portal's password reset links): Django's SMTP backend with these settings; without DEBUG
-# and with no EMAIL_BACKEND set, that is the default. `make run` (DEBUG) prints emails to the console.
+# Email (config/emails.py): sent by a Celery task on the "email" queue, never inside a request. With
+# NOTIFY_API_KEY, through GOV.UK Notify: one template whose subject is ((subject)) and body ((body)). Without,
+# through Django's EMAIL_BACKEND: SMTP with these settings, or the console with DEBUG (`make run`).
+NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "").strip()
+NOTIFY_TEMPLATE_ID = os.environ.get("NOTIFY_TEMPLATE_ID", "").strip()
+NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "").strip() or "https://api.notifications.service.gov.uk"
+if NOTIFY_API_KEY and not NOTIFY_TEMPLATE_ID:
+    raise RuntimeError("NOTIFY_TEMPLATE_ID must be set with NOTIFY_API_KEY")
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
@@ -193,6 +199,13 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@localhost")
+# Seconds one call to Notify or the SMTP server may wait. A failure that may pass (no answer, refused, Notify's
+# 429 and 5xx, SMTP's 4xx) is retried after EMAIL_RETRY_DELAY_SECONDS, doubling (with jitter) up to
+# EMAIL_RETRY_MAX_DELAY_SECONDS, EMAIL_MAX_RETRIES times (about half an hour); a refusal is not retried.
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "10"))
+EMAIL_RETRY_DELAY_SECONDS = int(os.environ.get("EMAIL_RETRY_DELAY_SECONDS", "10"))
+EMAIL_RETRY_MAX_DELAY_SECONDS = int(os.environ.get("EMAIL_RETRY_MAX_DELAY_SECONDS", "600"))
+EMAIL_MAX_RETRIES = int(os.environ.get("EMAIL_MAX_RETRIES", "8"))
 # Where school staff write for help; shown on the portal's help page and in its emails.
 PORTAL_CONTACT_EMAIL = os.environ.get(
     "PORTAL_CONTACT_EMAIL", "continuing-professional-development@digital.education.gov.uk"

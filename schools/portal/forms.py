@@ -13,7 +13,9 @@ import re
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.template import loader
 
+from config import emails
 from config.validation import database_id
 from participants.models import ProgrammeType, WorkingPattern
 from schools.models import AppropriateBody, LeadProvider
@@ -455,3 +457,12 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
     """Django's reset form (it emails a link to active users with this address), with GOV.UK messages."""
 
     email = _account_email_field(max_length="Email address must be 254 characters or fewer")
+
+    def send_mail(
+        self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
+    ):
+        """The email is rendered here, in the request, and sent by a task (config.emails): a slow or unreachable
+        mail server never holds the page. Raises EmailNotQueued if the queue cannot take it."""
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        emails.send_later(to=to_email, subject=subject, body=body)

@@ -52,6 +52,18 @@ def signed_in(client, tutor):
     return client
 
 
+@pytest.fixture
+def emails_sent_at_once():
+    """The email task runs at once in this process (Celery's eager mode), into Django's test outbox, rather than
+    through the queue; tests/emails/ covers the queue and a real worker."""
+    from config.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
+
+
 # --- Browser tests ------------------------------------------------------------------------------
 
 

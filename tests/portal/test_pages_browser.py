@@ -145,7 +145,7 @@ def test_the_cookies_page_lists_every_cookie_the_service_sets(browser_page, scho
     assert listed == set_by_the_service
 
 
-def test_a_forgotten_password_is_reset_through_an_emailed_link(browser_page, school, tutor):
+def test_a_forgotten_password_is_reset_through_an_emailed_link(browser_page, school, tutor, emails_sent_at_once):
     page = browser_page
     page.goto("/school/sign-in/")
     page.get_by_role("link", name="Forgotten your password?").click()

@@ -1,5 +1,6 @@
-"""Resetting a forgotten password: Django's reset views, a link sent through Django's email backend
-(the test outbox here), GOV.UK pages and plain-words password messages."""
+"""Resetting a forgotten password: Django's reset views, a link sent through the email task (run at once here,
+into Django's test outbox; tests/emails/ sends it through the queue), GOV.UK pages and plain-words password
+messages."""
 
 import re
 
@@ -11,6 +12,8 @@ from django.urls import reverse
 from tests.portal.conftest import PASSWORD
 
 NEW_PASSWORD = "a long and unusual phrase"
+
+pytestmark = pytest.mark.usefixtures("emails_sent_at_once")
 
 
 def ask_for_reset(client, email):

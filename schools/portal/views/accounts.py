@@ -10,6 +10,7 @@ from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from config import emails
 from schools.portal import auth, forms, invitations
 from schools.portal.views.errors import error_summary
 
@@ -52,6 +53,9 @@ def sign_out(request):
 
 # Resetting a forgotten password: Django's views, in GOV.UK pages with GOV.UK error summaries.
 
+# When the email queue (Redis) cannot take the link: long enough for a restart or failover to finish.
+NOT_SENT_RETRY_AFTER_SECONDS = 60
+
 
 class _WithErrorSummary:
     def get_context_data(self, **kwargs):
@@ -71,6 +75,14 @@ class PasswordResetStart(_WithErrorSummary, auth_views.PasswordResetView):
     @property
     def extra_email_context(self):
         return {"contact_email": settings.PORTAL_CONTACT_EMAIL}
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except emails.EmailNotQueued:
+            response = render(self.request, "portal/password_reset/not_sent.html", status=503)
+            response["Retry-After"] = str(NOT_SENT_RETRY_AFTER_SECONDS)
+            return response
 
 
 class PasswordResetSent(auth_views.PasswordResetDoneView):
