@@ -35,7 +35,7 @@ def _strong_secret_key(key: str) -> bool:
 
 def _real_email(environ: Mapping[str, str]) -> bool:
     if _set(environ, "NOTIFY_API_KEY"):
-        return True
+        return _set(environ, "NOTIFY_TEMPLATE_ID")
     backend = environ.get("EMAIL_BACKEND", "").strip()
     if any(name in backend for name in _UNDELIVERED_EMAIL):
         return False
@@ -51,6 +51,6 @@ def missing(environ: Mapping[str, str]) -> list[str]:
     if not _on(environ, "HTTPS_ONLY"):
         problems.append("HTTPS_ONLY (must be on)")
     if not _real_email(environ):
-        problems.append("an email backend (NOTIFY_API_KEY, or EMAIL_HOST for SMTP)")
+        problems.append("an email backend (NOTIFY_API_KEY with NOTIFY_TEMPLATE_ID, or EMAIL_HOST for SMTP)")
     problems.extend(f"{name} (must be off)" for name in ("DEBUG", "SANDBOX") if _on(environ, name))
     return problems

@@ -19,6 +19,7 @@ COMPLETE = {
     "SECRET_KEY": "k3Jq9vP0xZr7Lm2Wc8Yt5Bn1Hd6Fs4Ga0Qe9Uo3Ri7Tp2Xw5Vy8Mb1Nc6Kd4Lf0Sg9Ah",
     "HTTPS_ONLY": "1",
     "NOTIFY_API_KEY": "live-key",
+    "NOTIFY_TEMPLATE_ID": "6f0a3e4c-1b2d-4e5f-8a9b-0c1d2e3f4a5b",
 }
 
 
@@ -39,7 +40,7 @@ def test_production_with_nothing_configured_refuses_to_start_and_names_everythin
         "django.core.exceptions.ImproperlyConfigured: ENVIRONMENT=production refuses to start without: "
         "DATABASE_URL (unset); REDIS_URL (unset); ALLOWED_HOSTS (unset); "
         "SECRET_KEY (unset or weak: at least 50 random characters); HTTPS_ONLY (must be on); "
-        "an email backend (NOTIFY_API_KEY, or EMAIL_HOST for SMTP)"
+        "an email backend (NOTIFY_API_KEY with NOTIFY_TEMPLATE_ID, or EMAIL_HOST for SMTP)"
     )
 
 
@@ -50,6 +51,7 @@ def test_production_with_nothing_configured_refuses_to_start_and_names_everythin
         ({"SECRET_KEY": "a" * 60}, "SECRET_KEY (unset or weak"),
         ({"HTTPS_ONLY": "0"}, "HTTPS_ONLY (must be on)"),
         ({"NOTIFY_API_KEY": ""}, "an email backend"),
+        ({"NOTIFY_TEMPLATE_ID": ""}, "an email backend"),
         (
             {
                 "NOTIFY_API_KEY": "",
