@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions
 from rest_framework.response import Response
 
+from config import outages
 from config.validation import ValidationFailed
 
 logger = logging.getLogger(__name__)
@@ -84,10 +84,7 @@ def error_response(status: int, title: str, detail: str) -> JsonResponse:
 BODY_TOO_LARGE_TITLE = "Request body too large"
 UNAVAILABLE_TITLE = "Service unavailable"
 UNAVAILABLE_DETAIL = "The service is temporarily unavailable. Try again later."
-UNAVAILABLE_RETRY_AFTER_SECONDS = 30
-# Refused or lost connections, a server shutting down, a cancelled statement, a deadlock: all pass with time,
-# unlike the other DatabaseErrors (bad data, broken constraints), which stay 500s.
-DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+UNAVAILABLE_RETRY_AFTER_SECONDS = outages.RETRY_AFTER_SECONDS
 _MB = 1024 * 1024
 
 
@@ -132,7 +129,7 @@ def exception_handler(exc, context):
         return Response(envelope([("Too many requests", detail)]), status=429, headers=headers)
     if isinstance(exc, exceptions.APIException):
         return Response(envelope([(exc.__class__.__name__, str(exc.detail))]), status=exc.status_code)
-    if isinstance(exc, DATABASE_UNAVAILABLE):
+    if outages.is_database_outage(exc):
         logger.error("Database unavailable; answering 503", exc_info=exc)
         headers["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER_SECONDS)
         return Response(envelope([(UNAVAILABLE_TITLE, UNAVAILABLE_DETAIL)]), status=503, headers=headers)

@@ -18,6 +18,7 @@ from django.core.handlers.wsgi import LimitedStream
 from django.core.signals import got_request_exception
 from django.dispatch import receiver
 
+from config import outages
 from config.api import errors
 from config.api.parsing import read_at_most
 
@@ -77,5 +78,5 @@ def _note_database_failure(sender, request=None, **kwargs):
     before the view (given a session cookie, the user middleware further down MIDDLEWARE queries the
     database) or outside DRF, which Django has turned into a 500 before ApiEdgeMiddleware sees the response.
     """
-    if request is not None and is_api_request(request) and isinstance(sys.exc_info()[1], errors.DATABASE_UNAVAILABLE):
+    if request is not None and is_api_request(request) and outages.is_database_outage(sys.exc_info()[1]):
         setattr(request, _DATABASE_FAILED, True)
