@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_init, post_save, pre_delete
 
@@ -347,12 +348,19 @@ def commit_moment(now: dt.datetime) -> dt.datetime:
 def wait_for_stamped_commits() -> None:
     """Before an `updated_since` read: wait until every transaction that has stamped rows has ended.
 
-    The exclusive lock is granted once no writer holds it shared, and given back at once (at the end of this
-    statement's transaction; inside an outer transaction, at its end). A writer that stamps afterwards reads
-    a later moment than this read began, so whatever this read cannot see, the next poll will.
+    The exclusive lock is granted once no writer holds it shared, and given back at once. A writer that stamps
+    afterwards reads a later moment than this read began, so whatever this read cannot see, the next poll will.
+
+    The wait has a limit of its own, UPDATED_SINCE_LOCK_TIMEOUT: a writer stuck between stamping and committing
+    would otherwise hold up every poll, and every writer queued behind the polls. Past it, LockNotAvailable (a
+    database outage to the API: 503) tells the provider to poll again.
     """
-    with connection.cursor() as cursor:
+    milliseconds = max(1, round(settings.UPDATED_SINCE_LOCK_TIMEOUT * 1000))
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL lock_timeout = {milliseconds}")
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [COMMIT_STAMP_LOCK])
+        # Rolled back, even as a savepoint inside an outer transaction: the lock and the limit end here.
+        transaction.set_rollback(True)
 
 
 def update_in_bulk(rows: list, **values) -> None:

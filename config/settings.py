@@ -153,6 +153,11 @@ DATABASES["default"].setdefault("TEST", {})
 DATABASES["default"]["TEST"]["NAME"] = os.environ.get("TEST_DATABASE_NAME") or f"test_ecf_participants_{os.getpid()}"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Bounded waits (config.changes.wait_for_stamped_commits): an `updated_since` read waits at most this long
+# (seconds) for writers that have stamped to commit, which normally takes milliseconds; past it the API
+# answers 503 and the provider polls again, rather than queueing behind a stuck writer.
+UPDATED_SINCE_LOCK_TIMEOUT = float(os.environ.get("UPDATED_SINCE_LOCK_TIMEOUT", "2"))
+
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 # Redis on the request path (rate limit, sign-in lock-out) fails open, so it must fail fast: a short socket
 # timeout, and after a failure it is not tried again for REDIS_BREAKER_SECONDS (config/shared_redis.py).
