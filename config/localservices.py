@@ -240,10 +240,22 @@ def _celery_queues() -> str:
     return ",".join(sorted(q for q in queues if q))
 
 
-def _start(name: str, command: list[str], *, role: str) -> subprocess.Popen:
+def _start(name: str, command: list[str], *, role: str, env: dict[str, str] | None = None) -> subprocess.Popen:
     say(f"Starting {name}: {shlex.join(command)}")
     # A session of its own, so we stop it (and its children) ourselves, in order, on Ctrl-C.
-    return subprocess.Popen(command, cwd=ROOT, env={**os.environ, "PROCESS_ROLE": role}, start_new_session=True)
+    return subprocess.Popen(
+        command, cwd=ROOT, env={**os.environ, **(env or {}), "PROCESS_ROLE": role}, start_new_session=True
+    )
+
+
+def web_server(port: int) -> tuple[list[str], dict[str, str]]:
+    """The development server `make run` starts: its command, and what it adds to the environment.
+
+    It serves each request on a thread of its own, and a connection kept for reuse (DATABASE_CONN_MAX_AGE)
+    stays open after its thread has ended: a burst of requests left dozens behind, until PostgreSQL refused
+    more. So it closes each request's connection (production's gunicorn workers reuse theirs).
+    """
+    return [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}"], {"DATABASE_CONN_MAX_AGE": "0"}
 
 
 def _stop(processes: dict[str, subprocess.Popen]) -> None:
@@ -305,9 +317,8 @@ def run() -> int:
             _manage("collectstatic", "--noinput", "--verbosity", "0")
             access = _manage("demo_access", "--email", SUPPORT_EMAIL, capture=True)
             catalogue = _write_scenario_catalogue()
-            processes["web"] = _start(
-                "web", [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}"], role="web"
-            )
+            command, env = web_server(port)
+            processes["web"] = _start("web", command, role="web", env=env)
             celery = [sys.executable, "-m", "celery", "-A", "config"]
             beat_schedule = str(LOCAL / "celerybeat-schedule")
             processes["worker"] = _start(
