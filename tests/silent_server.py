@@ -1,5 +1,6 @@
 """A TCP server on 127.0.0.1 that accepts connections and reads whatever arrives, but never answers:
-a Redis that hangs. It counts connections and bytes, so tests can tell whether the app contacted it."""
+a Redis (`url`) or a PostgreSQL (at `port`) that hangs. It counts connections and bytes, so tests can tell
+whether the app contacted it, and how often."""
 
 from __future__ import annotations
 
