@@ -14,7 +14,9 @@ bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{_int('PORT', 8000)}")
 # Sync workers: each request holds one worker, so the count bounds concurrent requests per container.
 workers = _int("WEB_CONCURRENCY", 3)
 # A request still running after this is killed and its worker replaced. It is longer than every limit a
-# request can meet inside (database connect, statement and lock timeouts), so those answer first, with a 503.
+# request can meet inside (database connect, statement and lock timeouts), so those answer first, with a 503:
+# with the web role's limits (config/settings.py), connecting 5 s, the updated_since lock 2 s, then the statement
+# that meets its limit 10 s (lock waits, 5 s, fall within it) come to 17 s < 30 s.
 timeout = _int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 # Longer than a load balancer's idle timeout, so the balancer, not gunicorn, closes idle connections.
