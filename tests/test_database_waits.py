@@ -357,10 +357,16 @@ def test_a_defer_waiting_on_a_lock_ends_at_the_lock_timeout_with_nothing_written
 
 def test_while_postgresql_never_answers_each_request_ends_within_the_connect_timeout(silent_postgres):
     visitors = Visitors()
-    with gunicorn(f"postgresql://postgres@127.0.0.1:{silent_postgres.port}/ecf_participants") as base:
+    calls = visitors.waiting_on_the_database()
+    silent_url = f"postgresql://postgres@127.0.0.1:{silent_postgres.port}/ecf_participants"
+    # A worker for each request, all sent at once: each is timed against the connect timeout alone.
+    with gunicorn(silent_url, WEB_CONCURRENCY=str(len(calls) + 1)) as base:
         before, _ = silent_postgres.settled_counts()
-        answers = [(call, call.send(base)) for call in visitors.waiting_on_the_database()]
-        readyz, livez = _request(base + "/readyz"), _request(base + "/livez")
+        with ThreadPoolExecutor(len(calls) + 1) as pool:
+            sent = [(call, pool.submit(call.send, base)) for call in calls]
+            readyz = pool.submit(_request, base + "/readyz").result()
+            answers = [(call, answer.result()) for call, answer in sent]
+        livez = _request(base + "/livez")
         attempts, _ = silent_postgres.settled_counts()
     for call, answer in answers:
         assert_unavailable(call, answer, within=CONNECT_TIMEOUT + MARGIN)
