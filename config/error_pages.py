@@ -34,7 +34,6 @@ BARE_SERVICE_UNAVAILABLE = (
 )
 
 
-# requires_csrf_token: the pages extend the portal layout, whose sign-out form needs a token.
 def _page(request, template: str, status: int) -> HttpResponse:
     """The GOV.UK page; if the portal layout cannot render (a static file missing from the manifest, the
     session store down), the same words in a bare layout, so a refusal never turns into a 500."""
@@ -49,6 +48,7 @@ def _page(request, template: str, status: int) -> HttpResponse:
         return HttpResponse(BARE_SERVER_ERROR, status=status)
 
 
+# requires_csrf_token: the pages extend the portal layout, whose sign-out form needs a token.
 @requires_csrf_token
 def bad_request(request, exception=None):
     if is_api_request(request):
