@@ -1,6 +1,6 @@
 """The Celery app: background work and the nightly schedule.
 
-Start a worker that consumes every queue routed below, and one beat process:
+Start workers that consume every queue in consumed_queues() (the image's `worker` role does), and one beat:
     celery -A config worker -Q default,statuses,email
     celery -A config beat
 """
@@ -38,3 +38,11 @@ app.conf.beat_schedule = {
         "options": {"queue": STATUSES_QUEUE},
     },
 }
+
+
+def consumed_queues() -> list[str]:
+    """Every queue a task can be sent to (default, routes, beat entries): what each worker must consume."""
+    queues = {app.conf.task_default_queue}
+    queues.update(route.get("queue") for route in (app.conf.task_routes or {}).values() if isinstance(route, dict))
+    queues.update(entry.get("options", {}).get("queue") for entry in (app.conf.beat_schedule or {}).values())
+    return sorted(queue for queue in queues if queue)

@@ -226,20 +226,6 @@ def _manage(*args: str, capture: bool = False) -> str:
     return result.stdout or ""
 
 
-def _celery_queues() -> str:
-    """Every queue the Celery app routes to, so one local worker serves them all."""
-    from config.celery import app
-
-    queues = {app.conf.task_default_queue}
-    for route in (app.conf.task_routes or {}).values():
-        if isinstance(route, dict) and route.get("queue"):
-            queues.add(route["queue"])
-    for entry in (app.conf.beat_schedule or {}).values():
-        if entry.get("options", {}).get("queue"):
-            queues.add(entry["options"]["queue"])
-    return ",".join(sorted(q for q in queues if q))
-
-
 def _start(name: str, command: list[str], *, role: str, env: dict[str, str] | None = None) -> subprocess.Popen:
     say(f"Starting {name}: {shlex.join(command)}")
     # A session of its own, so we stop it (and its children) ourselves, in order, on Ctrl-C.
@@ -319,10 +305,12 @@ def run() -> int:
             catalogue = _write_scenario_catalogue()
             command, env = web_server(port)
             processes["web"] = _start("web", command, role="web", env=env)
+            from config.celery import consumed_queues
+
             celery = [sys.executable, "-m", "celery", "-A", "config"]
             beat_schedule = str(LOCAL / "celerybeat-schedule")
             processes["worker"] = _start(
-                "worker", [*celery, "worker", "-Q", _celery_queues(), "-l", "info", "-c", "2"], role="worker"
+                "worker", [*celery, "worker", "-Q", ",".join(consumed_queues()), "-l", "info", "-c", "2"], role="worker"
             )
             processes["beat"] = _start("beat", [*celery, "beat", "-l", "info", "-s", beat_schedule], role="beat")
             base = f"http://127.0.0.1:{port}"
