@@ -1,0 +1,37 @@
+#!/bin/sh
+# The image's entrypoint. Its first argument names the process to run, and sets PROCESS_ROLE for it
+# (config/settings.py picks that role's database limits); any further arguments go to that process:
+#   web [gunicorn options]       worker [celery worker options]     beat [celery beat options]
+#   migrate [migrate options]    manage COMMAND [options]           (a one-off manage.py command)
+set -eu
+role="${1:-web}"
+[ "$#" -gt 0 ] && shift
+case "$role" in
+web)
+  export PROCESS_ROLE=web
+  exec gunicorn --config gunicorn.conf.py "$@" config.wsgi:application
+  ;;
+worker)
+  export PROCESS_ROLE=worker
+  # Every queue the app routes a task to, read from config.celery, so a new queue needs no change here.
+  queues="$(python -c 'from config.celery import consumed_queues; print(",".join(consumed_queues()))')"
+  exec celery --app config worker --queues "$queues" --loglevel "${LOG_LEVEL:-INFO}" "$@"
+  ;;
+beat)
+  export PROCESS_ROLE=beat
+  # The schedule file only records when each entry last ran: kept in /tmp, lost with the container, harmless.
+  exec celery --app config beat --schedule /tmp/celerybeat-schedule --loglevel "${LOG_LEVEL:-INFO}" "$@"
+  ;;
+migrate)
+  export PROCESS_ROLE=migrate
+  exec python manage.py migrate --noinput "$@"
+  ;;
+manage)
+  export PROCESS_ROLE=manage
+  exec python manage.py "$@"
+  ;;
+*)
+  echo "Unknown role '$role': the first argument is one of web, worker, beat, migrate, manage." >&2
+  exit 64
+  ;;
+esac
