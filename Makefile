@@ -10,21 +10,22 @@ RUN_INSTALLED := $(VENV)/.installed-local
 TEST_INSTALLED := $(VENV)/.installed-test
 ASSETS := frontend/build/portal.css
 
-.PHONY: run test lint bench lock system-run system-test assets backup restore
+.PHONY: run test lint bench lock system-run system-test system-image assets image backup restore
 
 run: system-run $(RUN_INSTALLED) assets
 	$(PYTHON) -m config.localservices run
 
 # Extra pytest arguments: make test PYTEST_ARGS="-k F12 -x"
-test: system-test $(TEST_INSTALLED) assets lint
-	$(PYTHON) -m config.localservices test $(PYTEST_ARGS)
+# The suite includes the container image's smoke test (tests/test_container_image.py), so the image is built first.
+test: system-test $(TEST_INSTALLED) assets lint image
+	IMAGE=$(IMAGE) $(PYTHON) -m config.localservices test $(PYTEST_ARGS)
 
 lint: $(TEST_INSTALLED)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
 
-system-run system-test: system-%:
+system-run system-test system-image: system-%:
 	@bash scripts/system_packages.sh $*
 
 $(VENV)/pyvenv.cfg:
@@ -49,6 +50,12 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 $(ASSETS): node_modules/.package-lock.json frontend/portal.scss
 	npm run --silent build
+
+# The container image every process runs (Dockerfile, README "Deploying"), built on Debian base images made
+# with debootstrap on first use (no container registry is needed). A code change rebuilds only the last layers.
+IMAGE ?= ecf-participants:local
+image: system-image
+	@bash scripts/image.sh $(IMAGE)
 
 # Benchmarks that print figures: the participants API against a hand-written SQL floor (seeds
 # 100,000 participants into a separate database on first use), then the nightly status job.
