@@ -52,6 +52,8 @@ class Actor:
 
 
 SYSTEM = Actor("system", "", "System")
+# Actors whose label names a person who is not staff (a school user's label is their email address): personal data.
+PERSONAL_ACTOR_KINDS = ("school_user",)
 
 
 @dataclass
@@ -145,11 +147,24 @@ class _Noted:
 
 _tracked: dict[type, _Tracking] = {}
 _effects: list[Callable[[list[Change]], None]] = []
+# Model label -> the audited fields that identify a person: the one list of what is personal in audit events.
+_personal: dict[str, tuple[str, ...]] = {}
 
 
-def track(model, *, fields: Iterable[str], participant_ids: ParticipantResolver = _nobody):
-    """Audit changes to `fields` of `model`; `participant_ids` names whose history they belong to."""
-    _tracked[model] = _Tracking(tuple(fields), participant_ids)
+def track(
+    model, *, fields: Iterable[str], participant_ids: ParticipantResolver = _nobody, personal: Iterable[str] = ()
+):
+    """Audit changes to `fields` of `model`; `participant_ids` names whose history they belong to.
+
+    `personal` names those of `fields` that identify a person (names, email addresses, TRNs, dates of birth): their
+    values are blanked in audit events when a participant is deleted and when events pass their retention period.
+    """
+    fields, personal = tuple(fields), tuple(personal)
+    if not set(personal) <= set(fields):
+        raise ValueError(f"Personal fields of {model._meta.label} must be audited: {set(personal) - set(fields)}")
+    _tracked[model] = _Tracking(fields, participant_ids)
+    if personal:
+        _personal[model._meta.label] = personal
     uid = f"changes:{model._meta.label}"
     post_init.connect(_snapshot, sender=model, dispatch_uid=uid + ":init")
     post_save.connect(_saved, sender=model, dispatch_uid=uid + ":save")
@@ -392,6 +407,30 @@ def update_in_bulk(rows: list, **values) -> None:
 REMOVED = "(removed)"
 
 
+def personal_fields(*models) -> dict[str, tuple[str, ...]]:
+    """The audited fields that identify a person, by model label: of these models, or of every tracked model."""
+    if not models:
+        return dict(_personal)
+    return {model._meta.label: _personal[model._meta.label] for model in models if model._meta.label in _personal}
+
+
+def blank_personal_data(event, fields: dict[str, Iterable[str]], *, actor: bool = False) -> bool:
+    """Blank these fields' values (by model label) in one audit event, and with `actor` a person's actor label.
+
+    Returns whether anything was left to blank, so an event blanked before is not written again.
+    """
+    blanked = False
+    for name in set(fields.get(event.model, ())) & set(event.changes):
+        values = [None if value is None else REMOVED for value in event.changes[name]]
+        if values != event.changes[name]:
+            event.changes[name] = values
+            blanked = True
+    if actor and event.actor_kind in PERSONAL_ACTOR_KINDS and event.actor_label not in ("", REMOVED):
+        event.actor_label = REMOVED
+        blanked = True
+    return blanked
+
+
 def erase_personal_data(*, participant_id: int, fields: dict[str, Iterable[str]]) -> int:
     """Blank the values of these fields (by model label) in every audit event of this participant; the events stay.
 
@@ -403,18 +442,12 @@ def erase_personal_data(*, participant_id: int, fields: dict[str, Iterable[str]]
     unit = _unit.get()
     if unit is not None:
         unit.flush()
-    events = list(
+    events = (
         AuditEvent.objects.select_for_update()
         .filter(participant_ids__contains=[participant_id], model__in=list(fields))
         .only("id", "model", "changes")
     )
-    erased = []
-    for event in events:
-        personal = set(fields[event.model]) & set(event.changes)
-        if personal:
-            for name in personal:
-                event.changes[name] = [None if value is None else REMOVED for value in event.changes[name]]
-            erased.append(event)
+    erased = [event for event in events if blank_personal_data(event, fields)]
     AuditEvent.objects.bulk_update(erased, ["changes"])
     return len(erased)
 

@@ -165,8 +165,15 @@ VISIBILITY = {
     ),
 }
 
+# Of those audited fields, the ones that identify a person (see `changes.track`).
+PERSONAL = {
+    Participant: ("full_name", "trn", "date_of_birth"),
+    SchoolPeriod: ("email",),
+    School: ("induction_tutor_name", "induction_tutor_email"),
+}
+
 for _model, (_fields, _visible, _resolver) in VISIBILITY.items():
-    changes.track(_model, fields=_fields, participant_ids=_resolver)
+    changes.track(_model, fields=_fields, participant_ids=_resolver, personal=PERSONAL.get(_model, ()))
 
 
 def provider_visible(change: changes.Change) -> bool:

@@ -18,6 +18,8 @@ class SchoolsConfig(AppConfig):
         changes.track(DeliveryPartner, fields=("name",))
         # Portal access: who belongs to which school, and the accounts that sign in (never their password).
         changes.track(SchoolMembership, fields=("user", "school"))
-        changes.track(get_user_model(), fields=("username", "email", "is_active", "is_staff"))
+        changes.track(
+            get_user_model(), fields=("username", "email", "is_active", "is_staff"), personal=("username", "email")
+        )
 
         from schools import updated_at  # noqa: F401  (audits choices and pairings, moves updated_at)

@@ -19,14 +19,12 @@ from config.models import AuditEvent
 from config.validation import Checks, ValidationFailed
 from declarations.models import Declaration, PaymentStatus
 from participants import locking
-from participants.models import Participant, TrainingPeriod
+from participants.models import Participant, SchoolPeriod, TrainingPeriod
 
 BILLABLE = (PaymentStatus.ELIGIBLE, PaymentStatus.PAYABLE, PaymentStatus.PAID)
-# What identifies the person in their audit events; removed when they are deleted.
-PERSONAL_DATA = {
-    "participants.Participant": ("full_name", "trn", "date_of_birth"),
-    "participants.SchoolPeriod": ("email",),
-}
+# Their own records, whose personal fields (declared where each is audited, `changes.track`) are removed from their
+# audit events when they are deleted.
+OWN_RECORDS = (Participant, SchoolPeriod)
 
 MERGED_AWAY = "This record was merged into {survivor} and is kept as the trail of that merge."
 MERGED_INTO = "Other records were merged into this participant, so their history depends on it."
@@ -55,7 +53,7 @@ def delete_participant(*, participant: Participant, now: dt.datetime) -> None:
         _delete_unbilled_declarations(participant)
         participant_id, api_id = participant.pk, participant.api_id
         participant.delete()
-        changes.erase_personal_data(participant_id=participant_id, fields=PERSONAL_DATA)
+        changes.erase_personal_data(participant_id=participant_id, fields=changes.personal_fields(*OWN_RECORDS))
         _leave_tombstone(participant_id=participant_id, api_id=api_id)
 
 
