@@ -17,12 +17,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("config")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-# Heartbeats for the worker's and beat's health probe (python -m config.process_health).
+# Heartbeats for the worker's and beat's health probe (python -m config.process_health); beat's is its scheduler.
 app.steps["consumer"].add(heartbeats.WorkerHeartbeat)
-app.conf.beat_scheduler = "config.heartbeats:HeartbeatScheduler"
 
 STATUSES_QUEUE = "statuses"
 EMAIL_QUEUE = "email"
+DEFAULT_QUEUE = "default"
 
 # Routing lives beside the schedule so a worker's -Q list can be checked against one place.
 app.conf.task_routes = {
@@ -30,14 +30,29 @@ app.conf.task_routes = {
     "config.tasks.send_email": {"queue": EMAIL_QUEUE},
 }
 
+# Beat keeps its schedule in memory, so it needs no file on local disk (a read-only or replaced container loses
+# nothing). Started afresh, it sends each task at the task's next slot; the tasks below are idempotent and run
+# often enough that a slot missed during a restart costs at most one interval.
+app.conf.beat_scheduler = "config.heartbeats:HeartbeatScheduler"
 app.conf.beat_schedule = {
-    # Just after midnight London time (CELERY_TIMEZONE), when "today" has moved on (F12, O1).
+    # Every hour at five past (London time, CELERY_TIMEZONE): the first run after midnight records the new day
+    # (F12, O1); the others find it complete in one indexed read, unless a run was lost, which they make up.
     "record-date-driven-statuses": {
         "task": "participants.tasks.record_date_driven_statuses",
-        "schedule": crontab(hour=0, minute=5),
+        "schedule": crontab(minute=5),
         "options": {"queue": STATUSES_QUEUE},
     },
 }
+
+# A worker takes one message per process at a time: with late acknowledgement, a prefetched message would wait
+# behind a long task (or be redelivered with it), and another worker could have run it.
+app.conf.worker_prefetch_multiplier = 1
+# A worker (or beat) that cannot reach Redis gives up after this many attempts and exits, for the platform to
+# restart it, rather than retrying for hours. Each attempt is bounded by the socket timeouts (settings.py).
+app.conf.broker_connection_max_retries = 10
+app.conf.broker_connection_retry_on_startup = True
+# A publish (a .delay() from a web request too) tries twice more at most, within about a second, before raising.
+app.conf.task_publish_retry_policy = {"max_retries": 2, "interval_start": 0, "interval_step": 0.3, "interval_max": 0.6}
 
 
 def consumed_queues() -> list[str]:

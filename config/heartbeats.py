@@ -20,7 +20,7 @@ from contextlib import suppress
 from pathlib import Path
 
 from celery import bootsteps
-from celery.beat import PersistentScheduler
+from celery.beat import Scheduler
 from django.conf import settings
 
 logger = logging.getLogger(__name__)
@@ -68,8 +68,8 @@ class WorkerHeartbeat(bootsteps.StartStopStep):
     shutdown = stop
 
 
-class HeartbeatScheduler(PersistentScheduler):
-    """Celery's default scheduler, touching beat's heartbeat at every tick and ticking at least every
+class HeartbeatScheduler(Scheduler):
+    """Celery's in-memory scheduler (no schedule file on disk: see config/celery.py), touching beat's heartbeat at every tick and ticking at least every
     PROCESS_HEARTBEAT_SECONDS (left alone, beat may sleep up to five minutes when nothing is due)."""
 
     def __init__(self, *args, **kwargs):

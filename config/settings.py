@@ -339,6 +339,34 @@ PROCESS_HEARTBEAT_SECONDS = float(os.environ.get("PROCESS_HEARTBEAT_SECONDS", "1
 PROCESS_HEARTBEAT_STALE_SECONDS = float(os.environ.get("PROCESS_HEARTBEAT_STALE_SECONDS", "120"))
 PROCESS_HEALTH_TIMEOUT_SECONDS = float(os.environ.get("PROCESS_HEALTH_TIMEOUT_SECONDS", "2"))
 
+# --- Background jobs: the nightly status job, retention, and every wait on the Celery broker ---
+# The status job (participants.tasks) runs hourly and resumes where a lost or stopped run left off. It stops
+# starting batches a minute before its soft time limit; the hard limit kills it; both are in seconds.
+DAILY_STATUSES_BATCH_SIZE = int(os.environ.get("DAILY_STATUSES_BATCH_SIZE", "5000"))
+DAILY_STATUSES_SOFT_TIME_LIMIT = int(os.environ.get("DAILY_STATUSES_SOFT_TIME_LIMIT", str(25 * 60)))
+DAILY_STATUSES_TIME_LIMIT = int(os.environ.get("DAILY_STATUSES_TIME_LIMIT", str(30 * 60)))
+# A second run waits this long for the first to finish, then leaves the work to it.
+DAILY_STATUSES_LOCK_WAIT_SECONDS = float(os.environ.get("DAILY_STATUSES_LOCK_WAIT_SECONDS", "10"))
+# A pause between batches, to leave the database room for other work (tests use it to make a run long).
+DAILY_STATUSES_BATCH_PAUSE_SECONDS = float(os.environ.get("DAILY_STATUSES_BATCH_PAUSE_SECONDS", "0"))
+# A message a worker took but never acknowledged (the worker died) goes to another worker after this many seconds:
+# above every task's hard time limit, or a task still running would be run twice.
+CELERY_VISIBILITY_TIMEOUT = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))
+# Seconds any one Redis command of Celery's (a publish from a web request included) waits for an answer.
+CELERY_BROKER_SOCKET_TIMEOUT = float(os.environ.get("CELERY_BROKER_SOCKET_TIMEOUT", "5"))
+CELERY_BROKER_CONNECTION_TIMEOUT = float(os.environ.get("CELERY_BROKER_CONNECTION_TIMEOUT", "3"))
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # How often a worker looks for unacknowledged messages past the visibility timeout (every interval x throttle).
+    "unacked_restore_interval": int(os.environ.get("CELERY_UNACKED_RESTORE_INTERVAL", "10")),
+    "unacked_restore_throttle": int(os.environ.get("CELERY_UNACKED_RESTORE_THROTTLE", "10")),
+    "socket_timeout": CELERY_BROKER_SOCKET_TIMEOUT,
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+    "socket_keepalive": True,
+    # Keys of several deployments (or test runs) sharing one Redis database stay apart.
+    "global_keyprefix": os.environ.get("CELERY_BROKER_KEY_PREFIX", ""),
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

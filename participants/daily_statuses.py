@@ -9,16 +9,21 @@ as `config.changes` stamps) and writes an audit event.
 Set-based: the statuses come from `participants.enrolments.statuses` (the one home of F12), the
 writes are one UPDATE per table and one bulk INSERT of audit events per batch. The bulk writes
 bypass `config.changes`, so the audit rows and the `api_updated_at` move are written here.
+
+It runs every hour (config.celery) and does nothing once the day is complete, so any run that was lost
+(a worker killed, a beat restarted) is made up within the hour. A run waits a bounded time for another
+one to finish, and can be told to stop between batches; whatever it leaves, the next run finds.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import zlib
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, OperationalError, connection, transaction
 
 from config import changes
 from config.models import AuditEvent
@@ -27,9 +32,12 @@ from participants.models import DailyStatusRun, ProviderEnrolment
 
 ACTION = "date_driven_status_change"
 BATCH_SIZE = 5_000
+# How long a run waits for another run to finish before leaving the work to it.
+LOCK_WAIT_SECONDS = 10.0
 
 # Advisory lock keys are one number space per database; derive ours from the module's name.
 _ADVISORY_LOCK_KEY = zlib.crc32(b"participants.daily_statuses")
+_LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE for a lock_timeout
 
 # F12 (with O1) reads today only through `started_on > today`, `finished_on > today` (withdrawn or
 # deferred) and `finished_on >= today` (finished), so a status can only differ between day `s` and a
@@ -52,32 +60,60 @@ _BATCH_INPUTS = f"""
 
 @dataclass(frozen=True)
 class Outcome:
-    days: tuple[dt.date, ...]  # the days this run completed, oldest first (empty: nothing to do)
+    days: tuple[dt.date, ...]  # the days this run completed, oldest first (empty: nothing completed)
     changed: int
+    # Nothing done: another run held the lock for longer than this one would wait, and that run does the work.
+    busy: bool = False
+    # Told to stop between batches: the batches before are kept, the day is not complete, the next run resumes.
+    stopped: bool = False
 
 
 def record_date_driven_statuses(
-    *, through: dt.date, now: dt.datetime, batch_size: int = BATCH_SIZE, every_enrolment: bool = False
+    *,
+    through: dt.date,
+    now: dt.datetime,
+    batch_size: int = BATCH_SIZE,
+    every_enrolment: bool = False,
+    lock_wait_seconds: float = LOCK_WAIT_SECONDS,
+    keep_going: Callable[[], bool] | None = None,
 ) -> Outcome:
     """Bring recorded statuses up to date as of `through`, completing every day not yet completed.
 
     Safe to repeat: a completed day is not done again, and an interrupted run leaves whole batches
     behind, so the next run finds only what is left. `every_enrolment` rechecks all enrolments
     rather than only those whose dates fall in the missed days (a repair, e.g. after statuses were
-    recorded under a sandbox time-travel date).
+    recorded under a sandbox time-travel date). `keep_going` is asked between batches; when it says
+    no, the run stops there (e.g. before its time limit).
     """
-    with _one_run_at_a_time():
-        last = DailyStatusRun.objects.order_by("-day").values_list("day", flat=True).first()
+    # The hourly no-op: one read of the unique index on `day`, no lock.
+    if _days_done_through(through):
+        return Outcome(days=(), changed=0)
+    with _one_run_at_a_time(wait_seconds=lock_wait_seconds) as holding:
+        if not holding:
+            return Outcome(days=(), changed=0, busy=True)
+        # Read again under the lock: the run this one waited for may have completed the day.
+        last = _last_completed_day()
         if last is not None and last >= through:
             return Outcome(days=(), changed=0)
         # The first ever run has no day whose statuses it can trust, so it checks everything.
         stale = _stale_ids(since=None if every_enrolment else last, through=through)
         changed = 0
         for start in range(0, len(stale), batch_size):
+            if start and keep_going is not None and not keep_going():
+                return Outcome(days=(), changed=changed, stopped=True)
             changed += _record_batch(stale[start : start + batch_size], today=through, now=now)
         days = _missed_days(last=last, through=through)
         _complete(days, changed=changed, now=now)
         return Outcome(days=days, changed=changed)
+
+
+def _last_completed_day() -> dt.date | None:
+    return DailyStatusRun.objects.order_by("-day").values_list("day", flat=True).first()
+
+
+def _days_done_through(through: dt.date) -> bool:
+    last = _last_completed_day()
+    return last is not None and last >= through
 
 
 def _stale_ids(*, since: dt.date | None, through: dt.date) -> list[int]:
@@ -195,16 +231,39 @@ def _complete(days: tuple[dt.date, ...], *, changed: int, now: dt.datetime) -> N
 
 
 @contextmanager
-def _one_run_at_a_time():
-    """A PostgreSQL advisory lock: a second run (beat and a manual command, say) waits for the first,
-    then finds the days already completed."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_lock(%s)", [_ADVISORY_LOCK_KEY])
+def _one_run_at_a_time(*, wait_seconds: float):
+    """A PostgreSQL advisory lock, held by the connection across the run's batches. Yields whether it is held.
+
+    A second run (beat and a manual command, or a redelivered message while the first still runs) waits at
+    most `wait_seconds`, then yields False: the run holding the lock is doing the work.
+    """
+    if not _lock(wait_seconds):
+        yield False
+        return
     try:
-        yield
+        yield True
     finally:
         try:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [_ADVISORY_LOCK_KEY])
         except DatabaseError:
             pass  # the connection is gone, and PostgreSQL released the lock with it
+
+
+def _lock(wait_seconds: float) -> bool:
+    """Take the advisory lock, waiting at most `wait_seconds` (PostgreSQL's lock_timeout, for this statement)."""
+    try:
+        # A transaction (or a savepoint) of its own: a timeout rolls back the changed setting with it.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SHOW lock_timeout")
+            (role_limit,) = cursor.fetchone()
+            # lock_timeout 0 means no limit, so the shortest wait is a millisecond.
+            cursor.execute("SELECT set_config('lock_timeout', %s, true)", [f"{max(1, round(wait_seconds * 1000))}ms"])
+            cursor.execute("SELECT pg_advisory_lock(%s)", [_ADVISORY_LOCK_KEY])
+            # Back to the role's limit, should this run inside a caller's transaction.
+            cursor.execute("SELECT set_config('lock_timeout', %s, true)", [role_limit])
+    except OperationalError as error:
+        if getattr(error.__cause__, "sqlstate", None) == _LOCK_NOT_AVAILABLE:
+            return False
+        raise
+    return True

@@ -3,10 +3,13 @@
 import datetime as dt
 import io
 import itertools
+import time
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.management import CommandError, call_command
-from django.db import OperationalError, connection
+from django.db import OperationalError, connection, connections
+from django.test.utils import CaptureQueriesContext
 
 from config import clock
 from config.celery import app
@@ -430,10 +433,11 @@ def test_O1_command_refuses_a_future_date():
     assert not DailyStatusRun.objects.exists()
 
 
-def test_O1_beat_runs_the_job_just_after_midnight_london_on_the_statuses_queue():
+def test_O1_beat_runs_the_job_every_hour_at_five_past_london_time_on_the_statuses_queue():
+    # Hourly: the first run after midnight records the day; the others make up a lost run within the hour.
     entry = app.conf.beat_schedule["record-date-driven-statuses"]
     assert entry["task"] == "participants.tasks.record_date_driven_statuses"
-    assert (entry["schedule"].hour, entry["schedule"].minute) == ({0}, {5})
+    assert (entry["schedule"].hour, entry["schedule"].minute) == (set(range(24)), {5})
     assert entry["options"]["queue"] == "statuses"
     assert app.conf.timezone == "Europe/London"
     assert app.amqp.router.route({}, "participants.tasks.record_date_driven_statuses")["queue"].name == "statuses"
@@ -458,3 +462,133 @@ def test_O1_task_retries_a_lost_database_and_the_retry_completes_the_day(lead_pr
     assert result.successful() and result.result == 1
     assert recorded(period) == "active"
     assert DailyStatusRun.objects.get(day=D).changed == 1
+
+
+# --- O1: hourly, bounded and resumable ------------------------------------------------------------
+
+
+def test_O1_an_hourly_run_after_the_day_is_complete_is_one_read_of_the_index_on_day():
+    # Three years of completed days, as in production, so the planner's choice is the real one.
+    DailyStatusRun.objects.bulk_create(
+        DailyStatusRun(day=D - days(n), completed_at=nightly(D - days(n)), changed=0) for n in range(1100)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {DailyStatusRun._meta.db_table}")
+
+    with CaptureQueriesContext(connection) as queries:
+        outcome = daily_statuses.record_date_driven_statuses(through=D, now=nightly(D) + dt.timedelta(hours=5))
+
+    assert outcome == daily_statuses.Outcome(days=(), changed=0)
+    [query] = queries.captured_queries
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + query["sql"])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Only Scan Backward" in plan, plan
+
+
+def _hold_the_run_lock():
+    """Another run holding the job's lock, on a connection of its own."""
+    holder = connections.create_connection("default")
+    with holder.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [daily_statuses._ADVISORY_LOCK_KEY])
+    return holder
+
+
+def test_O1_a_second_run_waits_a_bounded_time_for_the_lock_then_leaves_the_work_to_the_run_holding_it(lead_provider):
+    with during(D - days(5)):
+        _, period = trained_participant(lead_provider, started_on=D)
+        completed_through(D - days(1))
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW lock_timeout")
+        (role_limit,) = cursor.fetchone()
+    holder = _hold_the_run_lock()
+    try:
+        started = time.monotonic()
+        outcome = run(D, lock_wait_seconds=0.5)
+        waited = time.monotonic() - started
+    finally:
+        holder.close()
+
+    assert outcome == daily_statuses.Outcome(days=(), changed=0, busy=True)
+    assert 0.5 <= waited < 30  # the lower bound is the rule; the upper one only says it did not wait for the holder
+    assert recorded(period) == "joining"
+    assert not DailyStatusRun.objects.filter(day=D).exists()
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW lock_timeout")
+        assert cursor.fetchone() == (role_limit,)  # the short wait applied to that one statement only
+
+    # Once the holder has gone (here without completing the day), the next run does the work.
+    assert run(D, lock_wait_seconds=0.5).changed == 1
+    assert recorded(period) == "active"
+
+
+def test_O1_command_says_another_run_is_at_work_when_the_lock_stays_held(settings):
+    settings.DAILY_STATUSES_LOCK_WAIT_SECONDS = 0.2
+    holder = _hold_the_run_lock()
+    try:
+        with clock.travel_to(nightly(D)), pytest.raises(CommandError, match="Another run is recording statuses now"):
+            call_command("update_participant_statuses")
+    finally:
+        holder.close()
+    assert not DailyStatusRun.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_O1_a_run_out_of_time_stops_between_batches_and_the_next_run_resumes(lead_provider, settings):
+    with during(D - days(5)):
+        completed_through(D - days(1))
+        periods = [trained_participant(lead_provider, started_on=D)[1] for _ in range(5)]
+    settings.DAILY_STATUSES_BATCH_SIZE = 2
+    # No time at all: the task still finishes the batch it started, then stops before the next.
+    settings.DAILY_STATUSES_SOFT_TIME_LIMIT = 0
+
+    with clock.travel_to(nightly(D)):
+        assert tasks.record_date_driven_statuses.apply(kwargs={}).result == 2
+
+    assert sorted(recorded(p) for p in periods) == ["active", "active", "joining", "joining", "joining"]
+    assert audit_events().count() == 2
+    assert not DailyStatusRun.objects.filter(day=D).exists()
+
+    settings.DAILY_STATUSES_SOFT_TIME_LIMIT = 600
+    with clock.travel_to(nightly(D) + dt.timedelta(hours=1)):
+        assert tasks.record_date_driven_statuses.apply(kwargs={}).result == 3
+
+    assert [recorded(p) for p in periods] == ["active"] * 5
+    assert audit_events().count() == 5
+    assert DailyStatusRun.objects.get(day=D).changed == 3
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_O1_the_soft_time_limit_inside_a_batch_rolls_that_batch_back_and_ends_the_task_without_an_error(
+    lead_provider, settings, monkeypatch
+):
+    with during(D - days(5)):
+        completed_through(D - days(1))
+        periods = [trained_participant(lead_provider, started_on=D)[1] for _ in range(5)]
+    settings.DAILY_STATUSES_BATCH_SIZE = 2
+    batches = itertools.count(1)
+
+    def soft_limit_in_second_batch():
+        if next(batches) == 2:
+            raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(daily_statuses, "_after_batch", soft_limit_in_second_batch)
+    with clock.travel_to(nightly(D)):
+        result = tasks.record_date_driven_statuses.apply(kwargs={})
+
+    assert result.successful()
+    assert sorted(recorded(p) for p in periods) == ["active", "active", "joining", "joining", "joining"]
+    assert audit_events().count() == 2
+    monkeypatch.undo()
+    with clock.travel_to(nightly(D) + dt.timedelta(hours=1)):
+        assert tasks.record_date_driven_statuses.apply(kwargs={}).result == 3
+    assert audit_events().count() == 5
+
+
+def test_O1_the_task_is_acknowledged_when_it_ends_and_its_limits_fit_inside_the_visibility_timeout():
+    task = tasks.record_date_driven_statuses
+    assert task.acks_late and task.reject_on_worker_lost
+    assert 0 < task.soft_time_limit < task.time_limit
+    # A run never outlives the hour it was sent in, so the next hourly run does not queue behind it.
+    assert task.time_limit <= 60 * 60
+    assert app.conf.worker_prefetch_multiplier == 1
