@@ -28,6 +28,8 @@ DEFAULT_QUEUE = "default"
 app.conf.task_routes = {
     "participants.tasks.record_date_driven_statuses": {"queue": STATUSES_QUEUE},
     "config.tasks.send_email": {"queue": EMAIL_QUEUE},
+    "config.tasks.clear_expired_sessions": {"queue": DEFAULT_QUEUE},
+    "config.tasks.blank_old_personal_data": {"queue": DEFAULT_QUEUE},
 }
 
 # Beat keeps its schedule in memory, so it needs no file on local disk (a read-only or replaced container loses
@@ -41,6 +43,16 @@ app.conf.beat_schedule = {
         "task": "participants.tasks.record_date_driven_statuses",
         "schedule": crontab(minute=5),
         "options": {"queue": STATUSES_QUEUE},
+    },
+    "clear-expired-sessions": {
+        "task": "config.tasks.clear_expired_sessions",
+        "schedule": crontab(hour=2, minute=15),
+        "options": {"queue": DEFAULT_QUEUE},
+    },
+    "blank-old-personal-data": {
+        "task": "config.tasks.blank_old_personal_data",
+        "schedule": crontab(hour=2, minute=35),
+        "options": {"queue": DEFAULT_QUEUE},
     },
 }
 

@@ -349,6 +349,8 @@ DAILY_STATUSES_TIME_LIMIT = int(os.environ.get("DAILY_STATUSES_TIME_LIMIT", str(
 DAILY_STATUSES_LOCK_WAIT_SECONDS = float(os.environ.get("DAILY_STATUSES_LOCK_WAIT_SECONDS", "10"))
 # A pause between batches, to leave the database room for other work (tests use it to make a run long).
 DAILY_STATUSES_BATCH_PAUSE_SECONDS = float(os.environ.get("DAILY_STATUSES_BATCH_PAUSE_SECONDS", "0"))
+# Audit events older than this many days have their personal data blanked, nightly (config.retention); 0 is off.
+AUDIT_PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("AUDIT_PERSONAL_DATA_RETENTION_DAYS", "0"))
 # A message a worker took but never acknowledged (the worker died) goes to another worker after this many seconds:
 # above every task's hard time limit, or a task still running would be run twice.
 CELERY_VISIBILITY_TIMEOUT = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))

@@ -1,11 +1,18 @@
-"""Background tasks of the shared plumbing. Each takes its arguments and calls a service; no rules live here."""
+"""Background tasks of the shared plumbing: email and retention. Each takes its arguments and the clock and calls a
+service; no rules live here."""
 
 from __future__ import annotations
 
+import logging
+import time
+
 from celery import Task, shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 
-from config import emails
+from config import clock, emails, retention
+
+logger = logging.getLogger(__name__)
 
 
 class ArgumentsNotShown(Task):
@@ -41,3 +48,36 @@ def send_email(self, *, to: str, subject: str, body: str, **kwargs) -> str:
             countdown=emails.retry_delay(retries=self.request.retries),
             max_retries=settings.EMAIL_MAX_RETRIES,
         ) from None
+
+
+# Both are idempotent, so a message redelivered after its worker died is safe to run again.
+_LIMITS = {"acks_late": True, "reject_on_worker_lost": True, "soft_time_limit": 20 * 60, "time_limit": 25 * 60}
+# The sweep stops starting batches this long before its soft time limit.
+_STOP_BEFORE_SOFT_LIMIT_SECONDS = 60
+
+
+@shared_task(name="config.tasks.clear_expired_sessions", **_LIMITS)  # routed to the "default" queue (config.celery)
+def clear_expired_sessions(**kwargs) -> None:
+    retention.clear_expired_sessions()
+    logger.info("Expired sessions cleared")
+
+
+@shared_task(name="config.tasks.blank_old_personal_data", **_LIMITS)  # routed to the "default" queue (config.celery)
+def blank_old_personal_data(**kwargs) -> int:
+    """Off unless AUDIT_PERSONAL_DATA_RETENTION_DAYS is set."""
+    days = settings.AUDIT_PERSONAL_DATA_RETENTION_DAYS
+    if days <= 0:
+        return 0
+    stop_at = time.monotonic() + _LIMITS["soft_time_limit"] - _STOP_BEFORE_SOFT_LIMIT_SECONDS
+    try:
+        outcome = retention.blank_old_personal_data(
+            now=clock.now(), older_than_days=days, keep_going=lambda: time.monotonic() < stop_at
+        )
+    except SoftTimeLimitExceeded:
+        logger.warning("Audit personal data retention stopped at the soft time limit; the next sweep resumes")
+        return 0
+    logger.info(
+        "Audit personal data retention swept",
+        extra={"events_blanked": outcome.blanked, "stopped": outcome.stopped, "retention_days": days},
+    )
+    return outcome.blanked
