@@ -59,8 +59,9 @@ app.conf.beat_schedule = {
 # A worker takes one message per process at a time: with late acknowledgement, a prefetched message would wait
 # behind a long task (or be redelivered with it), and another worker could have run it.
 app.conf.worker_prefetch_multiplier = 1
-# A worker (or beat) that cannot reach Redis gives up after this many attempts and exits, for the platform to
-# restart it, rather than retrying for hours. Each attempt is bounded by the socket timeouts (settings.py).
+# A worker that cannot reach Redis gives up after this many attempts (about two minutes) and exits, for the platform
+# to restart it, rather than retrying for hours; beat gives up that send. Each attempt is bounded by the socket
+# timeouts (settings.py).
 app.conf.broker_connection_max_retries = 10
 app.conf.broker_connection_retry_on_startup = True
 # A publish (a .delay() from a web request too) tries twice more at most, within about a second, before raising.
