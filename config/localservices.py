@@ -308,11 +308,10 @@ def run() -> int:
             from config.celery import consumed_queues
 
             celery = [sys.executable, "-m", "celery", "-A", "config"]
-            beat_schedule = str(LOCAL / "celerybeat-schedule")
             processes["worker"] = _start(
                 "worker", [*celery, "worker", "-Q", ",".join(consumed_queues()), "-l", "info", "-c", "2"], role="worker"
             )
-            processes["beat"] = _start("beat", [*celery, "beat", "-l", "info", "-s", beat_schedule], role="beat")
+            processes["beat"] = _start("beat", [*celery, "beat", "-l", "info"], role="beat")
             base = f"http://127.0.0.1:{port}"
             _wait_until_healthy(f"{base}/readyz", processes)
             print(

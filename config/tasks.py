@@ -31,8 +31,10 @@ class ArgumentsNotShown(Task):
     base=ArgumentsNotShown,
     # Runs on the "email" queue: config.celery routes it.
     name="config.tasks.send_email",
-    # A worker lost mid-send leaves the message to be delivered again rather than dropped.
+    # A worker or pool process lost mid-send leaves the message to be delivered again rather than dropped: a
+    # second copy of an email is better than none.
     acks_late=True,
+    reject_on_worker_lost=True,
     # A backstop only: every call already waits at most EMAIL_TIMEOUT.
     soft_time_limit=120,
     time_limit=150,

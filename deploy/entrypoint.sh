@@ -19,8 +19,8 @@ worker)
   ;;
 beat)
   export PROCESS_ROLE=beat
-  # The schedule file only records when each entry last ran: kept in /tmp, lost with the container, harmless.
-  exec celery --app config beat --schedule /tmp/celerybeat-schedule --loglevel "${LOG_LEVEL:-INFO}" "$@"
+  # Its scheduler (config/celery.py) keeps the schedule in memory: nothing on disk to lose.
+  exec celery --app config beat --loglevel "${LOG_LEVEL:-INFO}" "$@"
   ;;
 migrate)
   export PROCESS_ROLE=migrate

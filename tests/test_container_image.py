@@ -292,11 +292,21 @@ def test_a_task_sent_from_a_one_off_container_is_run_by_the_worker_container(dep
         time.sleep(1)
 
 
-def test_beat_runs_with_its_schedule_file_in_a_writable_place(deployment):
+@pytest.mark.parametrize("role", ["worker", "beat"])
+def test_worker_and_beat_answer_their_health_probe_inside_their_containers(deployment, role):
+    (container,) = deployment.containers(role)
+    assert container["State"]["Status"] == "running"
+    # The compose file's own healthcheck command, run as the platform runs it.
+    probe = container["Config"]["Healthcheck"]["Test"][1:]
+    assert probe == ["python", "-m", "config.process_health", role]
+    answer = _docker("exec", container["Id"], *probe)
+    assert answer.returncode == 0, (answer.stdout, answer.stderr, deployment.logs(role))
+
+
+def test_beat_keeps_no_schedule_file(deployment):
     (beat,) = deployment.containers("beat")
-    assert beat["State"]["Status"] == "running"
-    listing = _docker("exec", beat["Id"], "sh", "-c", "ls /tmp")
-    assert "celerybeat-schedule" in listing.stdout, (listing.stdout, deployment.logs("beat"))
+    listing = _docker("exec", beat["Id"], "sh", "-c", "ls -a /tmp /app")
+    assert "celerybeat-schedule" not in listing.stdout, listing.stdout
 
 
 def test_migrate_run_again_is_harmless(deployment, provider_token):
