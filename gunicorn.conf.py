@@ -5,6 +5,12 @@ Every value can be set from the environment, so one image serves every size of d
 
 import os
 
+from config.observability import logs, multiprocess
+
+# Workers count in files under PROMETHEUS_MULTIPROC_DIR, emptied (or made) here at each master start, before
+# the app is loaded: counts left by a previous run would be added to this one's.
+multiprocess.use_directory("web")
+
 
 def _int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
@@ -29,6 +35,24 @@ max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 200)
 preload_app = True
 # Behind a load balancer that terminates TLS: trust its X-Forwarded-* headers (the platform keeps others out).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "*")
-# Logs go to stdout and stderr for the platform to collect.
-accesslog = "-"
+# Logs: JSON lines on stdout for the platform to collect, gunicorn's own (master and workers) included. Its
+# access log stays off: the app writes one line per request itself, naming the route pattern (never the path's
+# query string, where admin and portal searches put names), the lead provider and the rows returned, which
+# gunicorn cannot know (config/observability/access.py).
+accesslog = None
 errorlog = "-"
+logconfig_dict = logs.logging_config(os.environ.get("LOG_LEVEL", "INFO").upper())
+
+
+# Metrics: the master serves every worker's counts on METRICS_PORT, apart from the app's port
+# (config/observability/metrics.py). The hooks import it only now, once the app has loaded.
+def when_ready(server):
+    from config.observability import metrics
+
+    metrics.serve()
+
+
+def child_exit(server, worker):
+    from config.observability import metrics
+
+    metrics.mark_process_dead(worker.pid)

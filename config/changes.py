@@ -29,6 +29,7 @@ from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_init, post_save, pre_delete
 
 from config import clock
+from config.observability import metrics
 
 # One advisory lock key (a number space shared by the whole database): writers hold it shared from
 # stamping to commit, `updated_since` reads take it exclusively for an instant.
@@ -360,6 +361,7 @@ def commit_moment(now: dt.datetime) -> dt.datetime:
         return cursor.fetchone()[0]
 
 
+@metrics.UPDATED_SINCE_LOCK_WAIT.time()
 def wait_for_stamped_commits() -> None:
     """Before an `updated_since` read: wait until every transaction that has stamped rows has ended.
 

@@ -9,6 +9,7 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from config import production
+from config.observability import logs
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -65,6 +66,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so that every request, probes and error pages included, has an id and one access line.
+    "config.observability.request_id.RequestIdMiddleware",
+    "config.observability.access.AccessLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Below WhiteNoise, so static files keep their long cache lifetimes and need no policy of their own.
@@ -369,12 +373,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "global_keyprefix": os.environ.get("CELERY_BROKER_KEY_PREFIX", ""),
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-}
+# --- Logs, metrics and error reports (config/observability/, README "Logs, metrics and error reports") ---
+# JSON lines on stdout with the request id or Celery task id, and no personal data.
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
+LOGGING = logs.logging_config(LOG_LEVEL)
+# Metrics are served on METRICS_ADDRESS:METRICS_PORT, read from the environment by gunicorn.conf.py's master
+# (config/observability/metrics.py).
 
 # Backups and restores (config/backups.py; README "Backups and restore"): where pg_dump and pg_restore are
 # (default: on PATH; they must be at least the server's major version) and how long each may run before it is

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from config.api.errors import BadRequest
 from config.api.parsing import nested, ruby_integer
+from config.observability import access
 
 DEFAULT_PER_PAGE = 100
 MAX_PER_PAGE = 3000
@@ -46,7 +47,9 @@ def page_from(query_params) -> Page:
     size = ruby_integer(params.get("per_page"), DEFAULT_PER_PAGE)
     if number < 1 or size < 1:
         raise BadRequest(PAGE_ERROR)
-    return Page(number, min(size, MAX_PER_PAGE))
+    page = Page(number, min(size, MAX_PER_PAGE))
+    access.annotate(page=page.number, page_size=page.size)
+    return page
 
 
 def ordering_from(query_params, *, columns: dict[str, str], default: str = "created_at") -> list[str]:

@@ -1,0 +1,130 @@
+"""gunicorn as production runs it (gunicorn.conf.py, two workers): JSON lines only, one access line per request,
+and metrics on their own port that add up across workers, including workers that have since been replaced."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from prometheus_client.parser import text_string_to_metric_families
+
+from config import clock
+from schools import tokens
+from tests import factories
+from tests.builders import trained_participant
+
+ROOT = Path(settings.BASE_DIR)
+REQUESTS = 12
+# Each worker is replaced after this many requests, so the requests are answered by at least four processes.
+MAX_REQUESTS = 3
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def get(url: str, **headers) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=30) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def wait_for_port(port: int, process: subprocess.Popen, output, *, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        if process.poll() is not None:
+            output.seek(0)
+            pytest.fail(f"gunicorn exited with {process.returncode}:\n{output.read()}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                pytest.fail(f"nothing listened on {port} within {timeout} seconds")
+            time.sleep(0.2)
+
+
+def samples(body: bytes, name: str) -> list:
+    return [
+        sample
+        for family in text_string_to_metric_families(body.decode())
+        for sample in family.samples
+        if sample.name == name
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_gunicorn_workers_metrics_add_up_on_the_metrics_port_and_every_line_is_json():
+    lead_provider = factories.LeadProviderFactory(name="Ambition Institute")
+    trained_participant(lead_provider)
+    token = tokens.issue(lead_provider=lead_provider, now=clock.now())
+    database = connection.settings_dict
+    app_port, metrics_port = free_port(), free_port()
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in {"DEBUG", "PYTEST_VERSION", "PROMETHEUS_MULTIPROC_DIR"}},
+        "SECRET_KEY": "production-like-" + "x" * 50,
+        "DATABASE_URL": f"postgres://{database['USER'] or 'postgres'}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "ALLOW_INSECURE_COOKIES": "1",
+        "PROCESS_ROLE": "web",
+        "GUNICORN_BIND": f"127.0.0.1:{app_port}",
+        "WEB_CONCURRENCY": "2",
+        "GUNICORN_MAX_REQUESTS": str(MAX_REQUESTS),
+        "GUNICORN_MAX_REQUESTS_JITTER": "0",
+        "METRICS_ADDRESS": "127.0.0.1",
+        "METRICS_PORT": str(metrics_port),
+    }
+    app, metrics = f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{metrics_port}/metrics"
+    output = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (closed below); a file: gunicorn cannot block on it
+    command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "config.wsgi:application"]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+    try:
+        wait_for_port(app_port, process, output)
+        wait_for_port(metrics_port, process, output)
+        bearer = {"Authorization": f"Bearer {token}"}
+        for number in range(REQUESTS):
+            query = "?filter[updated_since]=2025-01-01T00:00:00Z" if number % 2 else ""
+            status, _ = get(f"{app}/api/v3/participants{query}", **bearer, **{"X-Request-Id": f"metrics-test-{number}"})
+            assert status == 200
+        # Personal data in a query string, which neither gunicorn nor the app may write.
+        assert get(f"{app}/school/sign-in/?next=/school/?q=Priya+Shah")[0] == 200
+        assert get(f"{app}/metrics")[0] == 404  # the metrics are not served on the app's port
+        status, scraped = get(metrics)
+        assert status == 200
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        output.seek(0)
+        text = output.read()
+        output.close()
+    print(text, scraped.decode(), sep="\n")  # shown when the test fails
+
+    api = {"route": "/api/v3/participants", "method": "GET", "provider": "Ambition Institute"}
+    counted = [s for s in samples(scraped, "ecf_http_requests_total") if s.labels == {**api, "status": "200"}]
+    assert [s.value for s in counted] == [REQUESTS]
+    timed = [s for s in samples(scraped, "ecf_http_request_duration_seconds_count") if s.labels == api]
+    assert [s.value for s in timed] == [REQUESTS]
+    assert [s.value for s in samples(scraped, "ecf_updated_since_lock_wait_seconds_count")] == [REQUESTS // 2]
+
+    lines = [json.loads(line) for line in text.splitlines()]  # every line gunicorn and the app wrote is JSON
+    access = [line for line in lines if line["logger"] == "config.observability.access" and "provider" in line]
+    assert sorted(line["request_id"] for line in access) == sorted(f"metrics-test-{n}" for n in range(REQUESTS))
+    assert {(line["route"], line["page_size"], line["rows"]) for line in access} == {("/api/v3/participants", 100, 1)}
+    assert len({line["pid"] for line in access}) >= REQUESTS // MAX_REQUESTS  # replaced workers' counts were kept
+    assert any(line["logger"] == "gunicorn.error" and "Booting worker" in line["message"] for line in lines)
+    assert "Priya" not in text and "q=" not in text
