@@ -11,14 +11,24 @@ from celery import Celery
 from celery.schedules import crontab
 
 from config import heartbeats
+from config.observability import multiprocess
+from config.observability import tasks as observed
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+# A worker's pool processes count in files its main process serves as metrics; chosen before anything
+# imports prometheus_client (config/observability/multiprocess.py).
+_WORKER = os.environ.get("PROCESS_ROLE") == "worker"
+if _WORKER:
+    multiprocess.use_directory("worker")
 
 app = Celery("config")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # Heartbeats for the worker's and beat's health probe (python -m config.process_health); beat's is its scheduler.
 app.steps["consumer"].add(heartbeats.WorkerHeartbeat)
+# JSON log lines carrying the task id, task outcomes as metrics and, in a worker, the metrics server.
+observed.connect(serve_metrics=_WORKER)
 
 STATUSES_QUEUE = "statuses"
 EMAIL_QUEUE = "email"

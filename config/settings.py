@@ -377,8 +377,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # JSON lines on stdout with the request id or Celery task id, and no personal data.
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
 LOGGING = logs.logging_config(LOG_LEVEL)
-# Metrics are served on METRICS_ADDRESS:METRICS_PORT, read from the environment by gunicorn.conf.py's master
-# (config/observability/metrics.py).
+# Workers and beat keep to LOGGING rather than Celery's plain-text handlers (config/observability/tasks.py).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Metrics are served on METRICS_ADDRESS:METRICS_PORT (read from the environment by gunicorn.conf.py's master
+# and each worker, config/observability/metrics.py). A worker also reads these at each scrape:
+METRICS_WORKER_COLLECTORS = ["participants.tasks.LastCompletedStatusDay"]
 
 # Backups and restores (config/backups.py; README "Backups and restore"): where pg_dump and pg_restore are
 # (default: on PATH; they must be at least the server's major version) and how long each may run before it is

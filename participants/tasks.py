@@ -7,12 +7,27 @@ import time
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
+from prometheus_client import Gauge
+from prometheus_client.core import GaugeMetricFamily
 
 from config import clock
 from participants import daily_statuses
+from participants.models import DailyStatusRun
 
 logger = logging.getLogger(__name__)
+
+# Set when a run completes days; "mostrecent" keeps the latest run's across a worker's pool processes.
+RUN_SECONDS = Gauge(
+    "ecf_nightly_statuses_duration_seconds",
+    "How long the last run of the nightly status job that completed days took.",
+    multiprocess_mode="mostrecent",
+)
+RUN_CHANGED = Gauge(
+    "ecf_nightly_statuses_changed",
+    "Participant statuses the last run of the nightly status job that completed days changed.",
+    multiprocess_mode="mostrecent",
+)
 
 # The run stops starting batches this long before its soft time limit; a batch of 5,000 takes well under a second.
 _STOP_BEFORE_SOFT_LIMIT_SECONDS = 60
@@ -47,7 +62,8 @@ def record_date_driven_statuses(*, through: str | None = None, **kwargs) -> int:
             time.sleep(settings.DAILY_STATUSES_BATCH_PAUSE_SECONDS)
         return time.monotonic() < stop_at
 
-    log = {"day": day.isoformat()}
+    log = {"through": day.isoformat()}
+    started = time.perf_counter()
     try:
         outcome = daily_statuses.record_date_driven_statuses(
             through=day,
@@ -68,8 +84,44 @@ def record_date_driven_statuses(*, through: str | None = None, **kwargs) -> int:
             extra={**log, "changed": outcome.changed},
         )
     elif outcome.days:
-        logger.info(
-            "Date-driven statuses recorded",
-            extra={**log, "days_completed": len(outcome.days), "changed": outcome.changed},
-        )
+        _report(outcome, through=day, seconds=time.perf_counter() - started)
     return outcome.changed
+
+
+def _report(outcome: daily_statuses.Outcome, *, through: dt.date, seconds: float) -> None:
+    """The summary line of a run that completed days, and its figures as metrics."""
+    summary = {
+        "through": through.isoformat(),
+        "days": [day.isoformat() for day in outcome.days],
+        "changed": outcome.changed,
+        "duration_seconds": round(seconds, 3),
+    }
+    logger.info("date-driven statuses recorded", extra=summary)
+    RUN_SECONDS.set(seconds)
+    RUN_CHANGED.set(outcome.changed)
+
+
+class LastCompletedStatusDay:
+    """The last day the nightly job completed, read from the database whenever a worker's metrics are scraped
+    (settings.METRICS_WORKER_COLLECTORS): right after a restart, and whichever worker ran the job."""
+
+    NAME = "ecf_nightly_statuses_last_completed_day_timestamp_seconds"
+    # A scrape must not queue behind a slow database; the metric is missing from that scrape instead.
+    STATEMENT_TIMEOUT_MS = 2000
+
+    def collect(self):
+        gauge = GaugeMetricFamily(
+            self.NAME, "Start (London midnight) of the last day the nightly status job completed."
+        )
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL statement_timeout = {self.STATEMENT_TIMEOUT_MS}")
+                day = DailyStatusRun.objects.order_by("-day").values_list("day", flat=True).first()
+        except DatabaseError:
+            logger.warning("last completed status day not read", exc_info=True)
+            day = None
+        finally:
+            connection.close()  # each scrape runs in a thread of its own, which would keep its connection
+        if day is not None:
+            gauge.add_metric([], clock.start_of_london_day(day).timestamp())
+        yield gauge
