@@ -9,7 +9,7 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from config import production
-from config.observability import logs
+from config.observability import errors, logs
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -382,6 +382,10 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Metrics are served on METRICS_ADDRESS:METRICS_PORT (read from the environment by gunicorn.conf.py's master
 # and each worker, config/observability/metrics.py). A worker also reads these at each scrape:
 METRICS_WORKER_COLLECTORS = ["participants.tasks.LastCompletedStatusDay"]
+# Error reports go to Sentry when SENTRY_DSN is set, named with the commit and the environment.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "").strip()
+if SENTRY_DSN:
+    errors.start(dsn=SENTRY_DSN, release=COMMIT_SHA, environment=ENVIRONMENT)
 
 # Backups and restores (config/backups.py; README "Backups and restore"): where pg_dump and pg_restore are
 # (default: on PATH; they must be at least the server's major version) and how long each may run before it is
