@@ -15,12 +15,13 @@ worker)
   export PROCESS_ROLE=worker
   # Every queue the app routes a task to, read from config.celery, so a new queue needs no change here.
   queues="$(python -c 'from config.celery import consumed_queues; print(",".join(consumed_queues()))')"
-  exec celery --app config worker --queues "$queues" --loglevel "${LOG_LEVEL:-INFO}" "$@"
+  # --quiet: no start-up banner, so every line on stdout is a JSON log line.
+  exec celery --app config --quiet worker --queues "$queues" --loglevel "${LOG_LEVEL:-INFO}" "$@"
   ;;
 beat)
   export PROCESS_ROLE=beat
   # Its scheduler (config/celery.py) keeps the schedule in memory: nothing on disk to lose.
-  exec celery --app config beat --loglevel "${LOG_LEVEL:-INFO}" "$@"
+  exec celery --app config --quiet beat --loglevel "${LOG_LEVEL:-INFO}" "$@"
   ;;
 migrate)
   export PROCESS_ROLE=migrate

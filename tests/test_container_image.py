@@ -85,6 +85,8 @@ class Deployment:
     database_conninfo: dict
     base_url: str
     compose_command: list[str] = field(default_factory=list)
+    web_metrics_url: str = ""
+    worker_metrics_url: str = ""
 
     def compose(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
         return _run([*self.compose_command, *args], timeout=timeout, env=self.env)
@@ -142,7 +144,7 @@ def deployment():
         admin.execute(f'CREATE DATABASE "{name}"')
     password = f":{quote(server['password'])}" if server["password"] else ""
     redis_url = _empty_redis_database(settings.REDIS_URL)
-    port = _free_port()
+    port, web_metrics, worker_metrics = _free_port(), _free_port(), _free_port()
     env = {
         **os.environ,
         # What an operator provides (README "Deploying"); the image records COMMIT_SHA itself.
@@ -157,6 +159,8 @@ def deployment():
         "LOG_LEVEL": "INFO",
         "PORT": str(port),
         "WEB_CONCURRENCY": "2",
+        "WEB_METRICS_PORT": str(web_metrics),
+        "WORKER_METRICS_PORT": str(worker_metrics),
     }
     project = f"ecfsmoke{os.getpid()}"
     files = [argument for path in COMPOSE_FILES for argument in ("-f", str(path))]
@@ -166,6 +170,8 @@ def deployment():
         database_conninfo={**server, "dbname": name},
         base_url=f"http://127.0.0.1:{port}",
         compose_command=[compose, "--project-name", project, *files],
+        web_metrics_url=f"http://127.0.0.1:{web_metrics}/metrics",
+        worker_metrics_url=f"http://127.0.0.1:{worker_metrics}/metrics",
     )
     try:
         # As a release: migrate runs to completion first, then web, worker and beat start.
@@ -269,9 +275,14 @@ def test_a_queue_added_to_the_routes_or_the_schedule_is_consumed_without_other_c
 
 
 def test_the_worker_consumes_every_queue_the_app_routes_to(deployment):
-    # The worker's start-up banner lists the queues it consumes, one ".> name" line each.
-    logs = deployment.logs("worker")
-    assert sorted(set(re.findall(r"\.> (\S+)\s+exchange=", logs))) == consumed_queues(), logs
+    (worker,) = deployment.containers("worker")
+    # Asked through the broker, as an operator would; the deployment has a Redis database of its own.
+    asked = _docker(
+        "exec", worker["Id"], "celery", "--app", "config", "inspect", "active_queues", "--json", "--timeout", "10"
+    )
+    assert asked.returncode == 0, (asked.stdout, asked.stderr)
+    (queues,) = json.loads(asked.stdout.strip().splitlines()[-1]).values()
+    assert sorted(queue["name"] for queue in queues) == consumed_queues()
 
 
 def test_a_task_sent_from_a_one_off_container_is_run_by_the_worker_container(deployment, provider_token):
@@ -290,6 +301,60 @@ def test_a_task_sent_from_a_one_off_container_is_run_by_the_worker_container(dep
         if time.monotonic() > deadline:
             pytest.fail(f"No DailyStatusRun for {day} within {TASK_SECONDS} s:\n{sent.stderr}\n{deployment.logs()}")
         time.sleep(1)
+
+
+def _metric(exposition: str, name: str, **labels: str) -> float | None:
+    """One sample's value from a Prometheus text exposition, or None."""
+    wanted = ",".join(f'{key}="{value}"' for key, value in sorted(labels.items()))
+    for line in exposition.splitlines():
+        sample, _, value = line.rpartition(" ")
+        if sample == (f"{name}{{{wanted}}}" if labels else name):
+            return float(value)
+    return None
+
+
+def test_web_metrics_count_the_api_requests_on_their_own_port_and_not_on_the_apps(deployment, provider_token):
+    for _ in range(3):
+        _get(deployment.base_url + "/api/v3/participants", Authorization=f"Bearer {provider_token}")
+
+    status, _, body = _get(deployment.web_metrics_url)
+
+    assert status == 200
+    served = _metric(
+        body.decode(),
+        "ecf_http_requests_total",
+        method="GET",
+        provider="Teach First",
+        route="/api/v3/participants",
+        status="200",
+    )
+    assert served is not None and served >= 3, body.decode()
+    assert _get(deployment.base_url + "/metrics")[0] == 404
+
+
+def test_worker_metrics_count_task_outcomes_and_the_last_completed_day(deployment):
+    status, _, body = _get(deployment.worker_metrics_url)
+
+    assert status == 200
+    exposition = body.decode()
+    succeeded = _metric(
+        exposition, "ecf_celery_tasks_total", outcome="succeeded", task="participants.tasks.record_date_driven_statuses"
+    )
+    assert succeeded is not None and succeeded >= 1, exposition
+    assert _metric(exposition, "ecf_nightly_statuses_last_completed_day_timestamp_seconds"), exposition
+
+
+@pytest.mark.parametrize("role", ["web", "worker", "beat"])
+def test_every_log_line_of_a_role_is_json(deployment, role):
+    for container in deployment.containers(role):
+        logs = _docker("logs", container["Id"], timeout=60)
+        lines = [line for line in (logs.stdout + logs.stderr).splitlines() if line.strip()]
+        assert lines, role
+        for line in lines:
+            try:
+                json.loads(line)
+            except ValueError:
+                pytest.fail(f"{role} wrote a line that is not JSON: {line!r}")
 
 
 @pytest.mark.parametrize("role", ["worker", "beat"])
