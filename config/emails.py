@@ -49,8 +49,8 @@ def send_later(*, to: str, subject: str, body: str) -> None:
     """Queue one message for the email task. Raises EmailNotQueued within a few seconds if Redis cannot take it."""
     from config.tasks import send_email  # the task module imports this one
 
-    # Its own connection with socket timeouts: a broker that accepts connections and never answers would
-    # otherwise hold the request for ever.
+    # Its own connection with shorter socket timeouts and fewer tries than Celery's for workers
+    # (CELERY_BROKER_TRANSPORT_OPTIONS): a person is waiting for the page.
     timeout = max(settings.REDIS_SOCKET_TIMEOUT, 1.0)
     try:
         with app.connection_for_write(
