@@ -152,6 +152,14 @@ DATABASES["default"].setdefault("OPTIONS", {}).update(
         f" -c idle_in_transaction_session_timeout={_idle}s"
     ),
 )
+# Migrations (README "Migrations: expand and contract"). `migrate` runs with the migrate role's lock and statement
+# timeouts whatever the process's role (config/migrating.py), so no way of starting it queues requests behind a lock
+# for longer. A concurrent index build's waits for older transactions block no request, so they may last longer:
+# long enough to outlast the nightly job's batches.
+MIGRATE_STATEMENT_TIMEOUT = _statement if PROCESS_ROLE == "migrate" else _DATABASE_LIMITS["migrate"][1]
+MIGRATE_LOCK_TIMEOUT = _lock if PROCESS_ROLE == "migrate" else _DATABASE_LIMITS["migrate"][2]
+MIGRATE_CONCURRENT_LOCK_TIMEOUT = int(os.environ.get("MIGRATE_CONCURRENT_LOCK_TIMEOUT", "900"))
+
 DATABASES["default"].setdefault("TEST", {})
 # One test database per test process, so parallel runs on one machine never collide.
 DATABASES["default"]["TEST"]["NAME"] = os.environ.get("TEST_DATABASE_NAME") or f"test_ecf_participants_{os.getpid()}"
