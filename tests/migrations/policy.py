@@ -53,7 +53,7 @@ def _fault(what: str, today: str) -> str:
 
 _NEW_TABLES = _clean("it creates new, empty tables")
 _ROWS = _clean("it writes a few rows of reference data or permissions")
-_STATE_ONLY = _clean("constraint messages or model options only, no SQL")
+_STATE_ONLY = _clean("constraint messages, Python-side defaults or model options only, no SQL")
 _NOT_NULL_DROPPED_DEFAULT = _fault(
     "Adds NOT NULL columns with a default that Django then drops (NOT_NULL): code still running during the release "
     "cannot insert a row without them.",

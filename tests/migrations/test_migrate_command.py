@@ -12,20 +12,7 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from config import migrating
-from tests.migrations.probe import ProbeApp, database_url, manage, start_manage
-
-
-@pytest.fixture
-def probe(tmp_path):
-    app = ProbeApp(tmp_path)
-    yield app
-    manage("migrate", app.label, "zero", database=database_url(connection.settings_dict), role="migrate", probe=app)
-    with psycopg.connect(database_url(connection.settings_dict), autocommit=True) as admin:
-        admin.execute(
-            "DELETE FROM auth_permission WHERE content_type_id IN (SELECT id FROM django_content_type WHERE app_label = %s)",
-            [app.label],
-        )
-        admin.execute("DELETE FROM django_content_type WHERE app_label = %s", [app.label])
+from tests.migrations.probe import database_url, manage, start_manage
 
 
 def migrate(probe, *args, role="migrate"):
