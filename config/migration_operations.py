@@ -69,6 +69,8 @@ def _build(schema_editor, model, index) -> None:
 class AddIndexConcurrently(postgres.AddIndexConcurrently):
     """CREATE INDEX CONCURRENTLY, rerunnable."""
 
+    waits_for_older_transactions = True
+
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
         self._ensure_not_in_transaction(schema_editor)
         model = to_state.apps.get_model(app_label, self.model_name)
@@ -83,6 +85,8 @@ class AddIndexConcurrently(postgres.AddIndexConcurrently):
 
 class RemoveIndexConcurrently(postgres.RemoveIndexConcurrently):
     """DROP INDEX CONCURRENTLY IF EXISTS; undone, a rerunnable concurrent build."""
+
+    waits_for_older_transactions = True
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
         with waiting_only_for_older_transactions(schema_editor):

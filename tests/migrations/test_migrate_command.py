@@ -94,6 +94,63 @@ def test_migrate_that_cannot_get_its_lock_gives_up_after_the_migrate_lock_timeou
     assert "code" in columns(probe)
 
 
+def test_a_concurrent_build_waiting_for_an_older_transaction_blocks_no_write_and_waits_only_its_own_limit(probe):
+    index = f"{probe.label}_name"
+    build = probe.add(
+        "index",
+        f"""
+        config.migration_operations.AddIndexConcurrently(
+            model_name="thing", index=models.Index(fields=["name"], name="{index}")
+        ),
+        """,
+        atomic=False,
+    )
+    assert migrate(probe, "0001")[0] == 0
+    url = database_url(connection.settings_dict)
+    with psycopg.connect(url) as holder, psycopg.connect(url, autocommit=True) as watcher:
+        # A transaction that wrote to the table and is still open: a concurrent build waits for it to end.
+        holder.execute(f"INSERT INTO {probe.table} (name) VALUES ('held')")
+        process = start_manage(
+            "migrate",
+            probe.label,
+            database=url,
+            role="migrate",
+            probe=probe,
+            extra_env={"MIGRATE_CONCURRENT_LOCK_TIMEOUT": "15"},
+        )
+        try:
+            wait_until(
+                lambda: watcher.execute(
+                    "SELECT 1 FROM pg_stat_progress_create_index p JOIN pg_class c ON c.oid = p.relid"
+                    " WHERE c.relname = %s",
+                    [probe.table],
+                ).fetchone(),
+                timeout=60,
+                what="migrate to start the build",
+            )
+            time.sleep(settings.MIGRATE_LOCK_TIMEOUT + 1)
+            # Past the migration's own 5 s lock timeout, the build still waits, and a write goes straight through.
+            assert process.poll() is None
+            with psycopg.connect(url, autocommit=True) as request:
+                request.execute("SET lock_timeout = '60s'")
+                started = time.monotonic()
+                request.execute(f"INSERT INTO {probe.table} (name) VALUES ('request')")
+                request_waited = time.monotonic() - started
+            out, err = process.communicate(timeout=120)
+        finally:
+            process.kill()
+
+    assert request_waited < 2, request_waited
+    assert process.returncode != 0
+    assert f"Migration {probe.label}.{build} could not get a lock it needs within" in err
+    assert "its concurrent index build waited longer than 15 s" in err
+    assert "idle in transaction" in err, err
+    assert build not in applied(probe)
+    assert migrate(probe)[0] == 0
+    with psycopg.connect(url) as db:
+        assert validity(db, index) is True
+
+
 def test_a_non_atomic_migration_that_stopped_part_way_finishes_when_run_again(probe):
     index = f"{probe.label}_name"
     fill = probe.add(
