@@ -12,6 +12,7 @@ MIGRATION_LOAD_PARTICIPANTS=2000 makes a quick run while working on a migration;
 from __future__ import annotations
 
 import datetime as dt
+import http.client
 import json
 import os
 import random
@@ -271,7 +272,7 @@ class Load:
                 status, payload = response.status, response.read()
         except urllib.error.HTTPError as error:
             status, detail = error.code, error.read()[:300].decode(errors="replace")
-        except OSError as error:
+        except (OSError, http.client.HTTPException) as error:
             status, detail = 0, repr(error)
         seconds = time.monotonic() - started
         with self._lock:
@@ -280,17 +281,28 @@ class Load:
 
     def _reader(self, n, reads):
         chooser = random.Random(n)
-        while not self._stop.is_set():
-            kind, params, pages = reads[n % len(reads)]
-            page = chooser.randint(1, pages)
-            self.call(kind, "GET", f"/api/v3/participants?page[per_page]=100&page[page]={page}{params}")
+        with self._recording_a_crash():
+            while not self._stop.is_set():
+                kind, params, pages = reads[n % len(reads)]
+                page = chooser.randint(1, pages)
+                self.call(kind, "GET", f"/api/v3/participants?page[per_page]=100&page[page]={page}{params}")
 
     def _writer(self, work):
-        while not self._stop.is_set():
-            for step in work:
-                if self._stop.is_set():
-                    return
-                step(self)
+        with self._recording_a_crash():
+            while not self._stop.is_set():
+                for step in work:
+                    if self._stop.is_set():
+                        return
+                    step(self)
+
+    @contextmanager
+    def _recording_a_crash(self):
+        # A thread that dies would only make the load lighter; recorded, it fails the test.
+        try:
+            yield
+        except Exception as error:
+            with self._lock:
+                self.requests.append(Request("load thread", time.monotonic(), 0.0, -1, repr(error)))
 
 
 def _declare_and_void(api_id, day):
