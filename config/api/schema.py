@@ -51,7 +51,8 @@ UPDATED_SINCE = {
         "(read from a clock in step with UTC, before sending it): you will never miss a change committed "
         "after that request, however long the change took to commit and whichever process made it, the "
         "nightly status update included. A change is stamped with the moment it commits, and a request with "
-        "`updated_since` waits for changes already stamped to finish committing. Changes made in the sandbox "
+        "`updated_since` waits (two seconds at most; past that it gets 503 with Retry-After) for changes already "
+        "stamped to finish committing. Changes made in the sandbox "
         "with `X-With-Server-Date` carry that date instead."
     ),
 }
