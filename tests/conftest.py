@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.test import Client
 
-from config import clock
+from config import clock, shared_redis
 from schools import tokens
 from tests import factories
 
@@ -44,6 +44,14 @@ class ProviderClient:
     def post(self, path, body=None, **headers):
         data = body if isinstance(body, (str, bytes)) else __import__("json").dumps(body or {})
         return self.client.post(path, data, content_type="application/json", **self._headers(headers))
+
+
+@pytest.fixture
+def unreachable_redis(settings):
+    """Redis refusing connections (nothing listens on port 1)."""
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    yield
+    shared_redis.forget_clients()
 
 
 @pytest.fixture

@@ -4,12 +4,6 @@ gunicorn from a restored database, as a deployment would serve it."""
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import tempfile
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -23,16 +17,10 @@ from django.core.management import call_command
 from django.db import connection
 from psycopg import sql
 
+from tests import processes
+
 ROOT = Path(settings.BASE_DIR)
 RESOURCES = ("participants", "participant-declarations", "partnerships", "unfunded-mentors")
-
-
-def database_url(name: str) -> str:
-    database = connection.settings_dict
-    return (
-        f"postgres://{database['USER'] or 'postgres'}@{database['HOST'] or '127.0.0.1'}:"
-        f"{database['PORT'] or 5432}/{name}"
-    )
 
 
 def server_connection(dbname: str = "postgres") -> psycopg.Connection:
@@ -69,56 +57,16 @@ def restored_database(dump: Path, *, suffix: str = "restored"):
         drop_database(name)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def app_environment(database: str, **extra) -> dict:
     """A deployment's environment for a process of the app on `database` (not the test settings)."""
-    kept = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DEBUG", "SANDBOX", "PYTEST_VERSION", "PYTEST_CURRENT_TEST", "DATABASE_URL", "PROCESS_ROLE"}
-    }
-    return {
-        **kept,
-        "SECRET_KEY": "production-like-" + "x" * 50,
-        "DATABASE_URL": database_url(database),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        **extra,
-    }
+    return processes.app_environment(DATABASE_URL=processes.database_url(database), **extra)
 
 
 @contextmanager
 def serving(database: str):
     """gunicorn (gunicorn.conf.py, one worker) serving the app from `database`; yields its base URL."""
-    port = _free_port()
-    env = app_environment(database, PROCESS_ROLE="web", GUNICORN_BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="1")
-    with tempfile.TemporaryFile(mode="w+") as log:
-        command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "config.wsgi:application"]
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                if process.poll() is not None:
-                    log.seek(0)
-                    raise AssertionError(f"gunicorn exited with {process.returncode}:\n{log.read()[-3000:]}")
-                try:
-                    with urllib.request.urlopen(base + "/readyz", timeout=2) as response:
-                        if response.status == 200:
-                            break
-                except (urllib.error.URLError, OSError):
-                    pass
-                if time.monotonic() > deadline:
-                    raise AssertionError("gunicorn did not answer /readyz within 60 seconds")
-                time.sleep(0.2)
-            yield base
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
+    with processes.gunicorn(app_environment(database), ready_seconds=60) as base:
+        yield base
 
 
 def http_client(base: str, token: str):

@@ -23,7 +23,7 @@ from django.db import connection
 from config import backups, changes, clock
 from participants.models import Participant, ProviderListing
 from schools.models import LeadProvider
-from tests import restoring
+from tests import processes, restoring
 from tests.conftest import ProviderClient
 
 PG_RESTORE = Path(backups.tool("pg_restore"))
@@ -272,7 +272,7 @@ def test_a_restore_replaces_an_existing_database_only_when_told_and_nothing_uses
     with restoring.server_connection() as server:
         server.execute(f"CREATE DATABASE {into}")
     try:
-        with psycopg.connect(restoring.database_url(into)) as session:
+        with psycopg.connect(processes.database_url(into)) as session:
             error = refused("restore_database", str(dump), "--into", into, "--replace")
             assert error.returncode == 2 and "open sessions" in str(error)
             session.execute("SELECT 1")  # still connected: nothing was dropped under it

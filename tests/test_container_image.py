@@ -14,11 +14,8 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import time
-import urllib.error
-import urllib.request
 import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +27,7 @@ import redis
 from django.conf import settings
 
 from config.celery import app, consumed_queues
+from tests import processes
 
 pytestmark = pytest.mark.image
 
@@ -54,21 +52,6 @@ def _run(command: list[str], *, timeout: float, env: dict | None = None, input: 
 
 def _docker(*args: str, timeout: float = 60, input: str | None = None) -> subprocess.CompletedProcess:
     return _run([DOCKER, *args], timeout=timeout, input=input)
-
-
-def _get(url: str, **headers) -> tuple[int, dict, bytes]:
-    request = urllib.request.Request(url, headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=15) as response:
-            return response.status, dict(response.headers), response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _image_config() -> dict:
@@ -144,7 +127,7 @@ def deployment():
         admin.execute(f'CREATE DATABASE "{name}"')
     password = f":{quote(server['password'])}" if server["password"] else ""
     redis_url = _empty_redis_database(settings.REDIS_URL)
-    port, web_metrics, worker_metrics = _free_port(), _free_port(), _free_port()
+    port, web_metrics, worker_metrics = processes.free_port(), processes.free_port(), processes.free_port()
     env = {
         **os.environ,
         # What an operator provides (README "Deploying"); the image records COMMIT_SHA itself.
@@ -194,7 +177,7 @@ def _wait_until_ready(deployed: Deployment) -> None:
                 if container["State"]["Status"] != "running" or container["RestartCount"]:
                     pytest.fail(f"{role} is {container['State']['Status']} while starting:\n{deployed.logs(role)}")
         try:
-            if _get(deployed.base_url + "/readyz")[0] == 200:
+            if processes.http_get(deployed.base_url + "/readyz")[0] == 200:
                 return
         except OSError:
             pass
@@ -230,9 +213,9 @@ def test_liveness_and_readiness_report_the_commit_recorded_in_the_image(deployme
     assert f"COMMIT_SHA={recorded}" in config["Env"]
     assert re.fullmatch(r"[0-9a-f]{40}|unknown", recorded), recorded
 
-    status, _, body = _get(deployment.base_url + "/livez")
+    status, _, body = processes.http_get(deployment.base_url + "/livez")
     assert (status, json.loads(body)) == (200, {"status": "ok", "commit": recorded})
-    status, _, body = _get(deployment.base_url + "/readyz")
+    status, _, body = processes.http_get(deployment.base_url + "/readyz")
     assert (status, json.loads(body)) == (
         200,
         {"status": "ok", "commit": recorded, "checks": {"database": "ok", "redis": "ok"}},
@@ -240,20 +223,20 @@ def test_liveness_and_readiness_report_the_commit_recorded_in_the_image(deployme
 
 
 def test_a_portal_page_links_a_stylesheet_built_and_collected_inside_the_image(deployment):
-    status, _, body = _get(deployment.base_url + "/school/sign-in/")
+    status, _, body = processes.http_get(deployment.base_url + "/school/sign-in/")
     assert status == 200
     stylesheets = re.findall(r'<link\b[^>]*\bhref="(/static/portal/[^"]+\.css)"', body.decode())
     assert len(stylesheets) == 1, stylesheets
     # Content-hashed: collectstatic's manifest, made in the image, names it.
     assert re.search(r"\.[0-9a-f]{12}\.css$", stylesheets[0]), stylesheets
-    status, headers, css = _get(deployment.base_url + stylesheets[0])
+    status, headers, css = processes.http_get(deployment.base_url + stylesheets[0])
     assert status == 200
     assert headers["Content-Type"].startswith("text/css")
     assert b".govuk-header" in css
 
 
 def test_a_lead_provider_reads_its_participants_with_a_token_made_by_a_one_off_command(deployment, provider_token):
-    status, _, body = _get(
+    status, _, body = processes.http_get(
         deployment.base_url + "/api/v3/participants?page[per_page]=5", Authorization=f"Bearer {provider_token}"
     )
     assert status == 200, body[:500]
@@ -261,7 +244,9 @@ def test_a_lead_provider_reads_its_participants_with_a_token_made_by_a_one_off_c
     assert participants
     assert {participant["type"] for participant in participants} == {"participant"}
 
-    status, _, body = _get(deployment.base_url + "/api/v3/participants", Authorization="Bearer not-a-token")
+    status, _, body = processes.http_get(
+        deployment.base_url + "/api/v3/participants", Authorization="Bearer not-a-token"
+    )
     assert status == 401
     assert json.loads(body) == {"error": "HTTP Token: Access denied"}
 
@@ -315,9 +300,9 @@ def _metric(exposition: str, name: str, **labels: str) -> float | None:
 
 def test_web_metrics_count_the_api_requests_on_their_own_port_and_not_on_the_apps(deployment, provider_token):
     for _ in range(3):
-        _get(deployment.base_url + "/api/v3/participants", Authorization=f"Bearer {provider_token}")
+        processes.http_get(deployment.base_url + "/api/v3/participants", Authorization=f"Bearer {provider_token}")
 
-    status, _, body = _get(deployment.web_metrics_url)
+    status, _, body = processes.http_get(deployment.web_metrics_url)
 
     assert status == 200
     served = _metric(
@@ -329,11 +314,11 @@ def test_web_metrics_count_the_api_requests_on_their_own_port_and_not_on_the_app
         status="200",
     )
     assert served is not None and served >= 3, body.decode()
-    assert _get(deployment.base_url + "/metrics")[0] == 404
+    assert processes.http_get(deployment.base_url + "/metrics")[0] == 404
 
 
 def test_worker_metrics_count_task_outcomes_and_the_last_completed_day(deployment):
-    status, _, body = _get(deployment.worker_metrics_url)
+    status, _, body = processes.http_get(deployment.worker_metrics_url)
 
     assert status == 200
     exposition = body.decode()
@@ -379,7 +364,7 @@ def test_migrate_run_again_is_harmless(deployment, provider_token):
 
     assert again.returncode == 0, again.stderr
     assert "No migrations to apply." in again.stdout
-    status, _, _ = _get(
+    status, _, _ = processes.http_get(
         deployment.base_url + "/api/v3/participants?page[per_page]=1", Authorization=f"Bearer {provider_token}"
     )
     assert status == 200

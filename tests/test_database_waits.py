@@ -14,10 +14,6 @@ tests short. MARGIN allows for a busy machine; a lock is held far longer (HELD) 
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -38,6 +34,7 @@ from config import changes
 from config.models import AuditEvent
 from participants.models import Participant, TrainingPeriod
 from schools.models import SchoolMembership
+from tests import processes
 from tests.builders import trained_participant
 from tests.conftest import ProviderClient
 from tests.factories import LeadProviderFactory
@@ -57,78 +54,28 @@ UNAVAILABLE = {
 }
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _database_url(database) -> str:
-    return (
-        f"postgresql://{database['USER'] or 'postgres'}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}"
-        f"/{database['NAME']}"
-    )
-
-
 @contextmanager
 def gunicorn(database_url: str, **extra_env):
     """gunicorn as the web role runs it (gunicorn.conf.py, DEBUG off, PROCESS_ROLE=web), with smaller limits."""
-    port = _free_port()
-    inherited = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("DATABASE_", "PYTEST_")) and k not in {"DEBUG", "SANDBOX", "PROCESS_ROLE"}
-    }
-    env = {
-        **inherited,
+    env = processes.app_environment(
         # The test's own key, so that the sessions made here sign people in there.
-        "SECRET_KEY": settings.SECRET_KEY,
-        "DATABASE_URL": database_url,
-        "REDIS_URL": settings.REDIS_URL,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "ALLOW_INSECURE_COOKIES": "1",
-        "PROCESS_ROLE": "web",
-        "DATABASE_LOCK_TIMEOUT": str(LOCK_TIMEOUT),
-        "DATABASE_CONNECT_TIMEOUT": str(CONNECT_TIMEOUT),
-        "UPDATED_SINCE_LOCK_TIMEOUT": str(UPDATED_SINCE_LOCK_TIMEOUT),
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": str(WORKERS),
-        **extra_env,
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "config.wsgi:application"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        SECRET_KEY=settings.SECRET_KEY,
+        DATABASE_URL=database_url,
+        REDIS_URL=settings.REDIS_URL,
+        DATABASE_LOCK_TIMEOUT=str(LOCK_TIMEOUT),
+        DATABASE_CONNECT_TIMEOUT=str(CONNECT_TIMEOUT),
+        UPDATED_SINCE_LOCK_TIMEOUT=str(UPDATED_SINCE_LOCK_TIMEOUT),
     )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, f"gunicorn exited with {process.returncode}"
-            try:
-                if _request(base + "/livez", timeout=2).status == 200:
-                    break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "gunicorn did not answer /livez within 60 seconds"
-            time.sleep(0.2)
+    workers = int(extra_env.pop("WEB_CONCURRENCY", WORKERS))
+    with processes.gunicorn({**env, **extra_env}, workers=workers, ready_seconds=60) as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture(scope="module")
 def server(django_db_setup, django_db_blocker):
     """One gunicorn on the test database for the tests that hold locks."""
     with django_db_blocker.unblock():
-        url = _database_url(connection.settings_dict)
+        url = processes.database_url()
     with gunicorn(url) as base:
         yield base
 
@@ -264,7 +211,7 @@ def assert_quick(name: str, answer: Answer, status: int = 200, within: float = M
 @contextmanager
 def holding(*statements):
     """Another session holds what `statements` take until the block ends, then rolls back."""
-    with psycopg.connect(_database_url(connection.settings_dict), autocommit=False) as holder:
+    with psycopg.connect(processes.database_url(), autocommit=False) as holder:
         for statement in statements:
             holder.execute(statement)
         try:
@@ -398,7 +345,7 @@ def test_a_poll_behind_a_writer_that_has_stamped_and_not_committed_gets_503_with
     thread = threading.Thread(target=writer)
     # The server's own lock and statement timeouts are longer: only the poll's own limit can end its wait.
     long_limits = {"DATABASE_LOCK_TIMEOUT": "30", "DATABASE_STATEMENT_TIMEOUT": "30"}
-    with gunicorn(_database_url(connection.settings_dict), **long_limits) as base:
+    with gunicorn(processes.database_url(), **long_limits) as base:
         thread.start()
         try:
             assert stamped.wait(30)

@@ -15,21 +15,11 @@ import sys
 import textwrap
 from pathlib import Path
 
-import pytest
 from django.conf import settings as django_settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from config import shared_redis
-
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture
-def unreachable_redis(settings):
-    settings.REDIS_URL = "redis://127.0.0.1:1/0"
-    yield
-    shared_redis.forget_clients()
 
 
 def test_livez_is_200_with_the_commit_and_runs_no_query(client, settings, django_assert_num_queries):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import time
 import urllib.request
@@ -22,15 +21,10 @@ from django.conf import settings
 from django.db import connection
 
 from config import localservices
+from tests import processes
 
 ROOT = Path(settings.BASE_DIR)
 BURST = 24
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _status(url: str) -> int:
@@ -52,7 +46,7 @@ def development_server(django_db_blocker):
     test database."""
     with django_db_blocker.unblock():
         database = connection.settings_dict
-    port = _free_port()
+    port = processes.free_port()
     command, extra = localservices.web_server(port)
     dropped = {"PYTEST_VERSION", "PYTEST_CURRENT_TEST", "DATABASE_CONN_MAX_AGE"}
     env = {

@@ -32,7 +32,7 @@ from declarations.models import Declaration, PaymentStatus
 from declarations.voiding import void
 from participants.models import Participant, ProviderListing
 from schools.models import LeadProvider, LeadProviderDeliveryPartnership, Partnership
-from tests import factories, restoring
+from tests import factories, processes, restoring
 from tests.builders import trained_participant
 from tests.conftest import ProviderClient
 from training import partnerships as partnership_services
@@ -117,7 +117,7 @@ def change_what_the_provider_sees(provider, copy) -> dict:
 def resync(restored: str, *args: str) -> subprocess.CompletedProcess:
     """The command as the image's `manage` role runs it, on the restored database."""
     env = restoring.app_environment(
-        restored, PROCESS_ROLE="manage", DAMAGED_DATABASE_URL=restoring.database_url(connection.settings_dict["NAME"])
+        restored, PROCESS_ROLE="manage", DAMAGED_DATABASE_URL=processes.database_url(connection.settings_dict["NAME"])
     )
     command = [sys.executable, "manage.py", "resync_providers_after_restore", "--reason", REASON, "--batch-size", "7"]
     result = subprocess.run(
@@ -275,7 +275,7 @@ def test_a_resync_needs_a_reason():
 
 
 def test_a_resync_refuses_to_compare_the_database_with_itself(monkeypatch):
-    monkeypatch.setenv("SAME_DATABASE_URL", restoring.database_url(connection.settings_dict["NAME"]))
+    monkeypatch.setenv("SAME_DATABASE_URL", processes.database_url(connection.settings_dict["NAME"]))
 
     with pytest.raises(CommandError) as raised:
         call_command(

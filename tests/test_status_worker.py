@@ -8,26 +8,19 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 import redis
 from django.conf import settings
-from django.db import connection
 
 from config import clock
 from participants import tasks
 from participants.models import DailyStatusRun, Participant, ProviderEnrolment
+from tests import processes
 from tests.builders import trained_participant
 
 ROOT = Path(__file__).resolve().parent.parent
 CELERY = Path(sys.executable).with_name("celery")
-
-
-def database_url():
-    db = connection.settings_dict
-    password = f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else ""
-    return f"postgres://{quote(db['USER'])}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 @pytest.fixture
@@ -36,7 +29,7 @@ def worker():
     queue = f"statuses-test-{uuid.uuid4().hex[:12]}"
     env = {
         **os.environ,
-        "DATABASE_URL": database_url(),  # the pytest test database, where the test's data is committed
+        "DATABASE_URL": processes.database_url(),  # the pytest test database, where the test's data is committed
         "PYTEST_VERSION": os.environ.get("PYTEST_VERSION", "1"),
         "REDIS_URL": settings.CELERY_BROKER_URL,
         "DJANGO_SETTINGS_MODULE": "config.settings",

@@ -26,8 +26,9 @@ from config.celery import app
 from config.models import AuditEvent
 from participants import daily_statuses, tasks
 from participants.models import DailyStatusRun, Participant, ProviderEnrolment
+from tests import processes
 from tests.builders import trained_participant
-from tests.test_status_worker import CELERY, ROOT, database_url, wait_for
+from tests.test_status_worker import CELERY, ROOT, wait_for
 
 ENROLMENTS = 24
 BATCH_SIZE = 2
@@ -45,7 +46,7 @@ class Broker:
     def env(self, **extra) -> dict:
         return {
             **os.environ,
-            "DATABASE_URL": database_url(),
+            "DATABASE_URL": processes.database_url(),
             "PYTEST_VERSION": os.environ.get("PYTEST_VERSION", "1"),
             "REDIS_URL": settings.CELERY_BROKER_URL,
             "DJANGO_SETTINGS_MODULE": "config.settings",

@@ -15,13 +15,6 @@ def small_rate_limit(settings):
     settings.API_RATE_WINDOW_SECONDS = 300
 
 
-@pytest.fixture
-def unreachable_redis(settings):
-    settings.REDIS_URL = "redis://127.0.0.1:1/0"
-    yield
-    shared_redis.forget_clients()
-
-
 def test_O7_rate_limit_is_per_token_with_retry_after(small_rate_limit, api, other_api):
     statuses = [api.get("/api/v3/participants").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]

@@ -2,9 +2,9 @@
 
 import psycopg
 import pytest
-from django.db import connection
 
-from tests.migrations.probe import ProbeApp, database_url, manage
+from tests import processes
+from tests.migrations.probe import ProbeApp, manage
 
 
 @pytest.fixture
@@ -12,8 +12,8 @@ def probe(tmp_path):
     """The app, unapplied and forgotten (tables, migrations, content types) when the test ends."""
     app = ProbeApp(tmp_path)
     yield app
-    manage("migrate", app.label, "zero", database=database_url(connection.settings_dict), role="migrate", probe=app)
-    with psycopg.connect(database_url(connection.settings_dict), autocommit=True) as admin:
+    manage("migrate", app.label, "zero", database=processes.database_url(), role="migrate", probe=app)
+    with psycopg.connect(processes.database_url(), autocommit=True) as admin:
         admin.execute(
             "DELETE FROM auth_permission WHERE content_type_id IN (SELECT id FROM django_content_type WHERE app_label = %s)",
             [app.label],

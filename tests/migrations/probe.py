@@ -94,16 +94,6 @@ class ProbeApp:
                 del sys.modules[module]
 
 
-def database_url(settings_dict: dict, name: str | None = None) -> str:
-    """A URL for `manage.py` subprocesses: the server of `settings_dict`, database `name` (default: its own)."""
-    from urllib.parse import quote
-
-    user = quote(settings_dict.get("USER") or "postgres")
-    password = f":{quote(settings_dict['PASSWORD'])}" if settings_dict.get("PASSWORD") else ""
-    host, port = settings_dict.get("HOST") or "127.0.0.1", settings_dict.get("PORT") or 5432
-    return f"postgres://{user}{password}@{host}:{port}/{name or settings_dict['NAME']}"
-
-
 def start_manage(*args: str, database: str, role: str, probe: ProbeApp | None = None, extra_env=None):
     """`manage.py ARGS` started as a process of `role` (PROCESS_ROLE) on `database`, with the probe app if given."""
     root = Path(__file__).resolve().parents[2]

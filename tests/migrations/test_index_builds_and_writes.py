@@ -9,9 +9,9 @@ import time
 
 import psycopg
 import pytest
-from django.db import connection
 
-from tests.migrations.probe import ProbeApp, database_url, manage, start_manage
+from tests import processes
+from tests.migrations.probe import ProbeApp, manage, start_manage
 
 ROWS = 500
 SLOW = """
@@ -39,7 +39,7 @@ def index_on_slow_expression(probe: ProbeApp, name: str, operation: str) -> str:
 def write_while_building(probe: ProbeApp, index: str):
     """Start `migrate`; once it is building `index`, insert a row. (seconds the insert took, whether the index was
     built and committed when it returned, whether migrate was still building it then)."""
-    url = database_url(connection.settings_dict)
+    url = processes.database_url()
     with psycopg.connect(url, autocommit=True) as watcher, psycopg.connect(url, autocommit=True) as writer:
         process = start_manage("migrate", probe.label, database=url, role="migrate", probe=probe)
         try:
@@ -77,7 +77,7 @@ def write_while_building(probe: ProbeApp, index: str):
 @pytest.fixture
 def slow_table(probe):
     probe.add("slow", f'migrations.RunSQL("""{SLOW}""", "DROP FUNCTION {{table}}_slow(bigint)"),')
-    url = database_url(connection.settings_dict)
+    url = processes.database_url()
     assert manage("migrate", probe.label, database=url, role="migrate", probe=probe)[0] == 0
     with psycopg.connect(url, autocommit=True) as db:
         db.execute(f"INSERT INTO {probe.table} (name) SELECT 'row' FROM generate_series(1, {ROWS})")

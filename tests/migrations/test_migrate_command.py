@@ -9,26 +9,25 @@ import time
 import psycopg
 import pytest
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import DEFAULT_DB_ALIAS, connections
 
 from config import migrating
-from tests.migrations.probe import database_url, manage, start_manage
+from tests import processes
+from tests.migrations.probe import manage, start_manage
 
 
 def migrate(probe, *args, role="migrate"):
-    return manage(
-        "migrate", probe.label, *args, database=database_url(connection.settings_dict), role=role, probe=probe
-    )
+    return manage("migrate", probe.label, *args, database=processes.database_url(), role=role, probe=probe)
 
 
 def applied(probe):
-    with psycopg.connect(database_url(connection.settings_dict)) as db:
+    with psycopg.connect(processes.database_url()) as db:
         rows = db.execute("SELECT name FROM django_migrations WHERE app = %s ORDER BY name", [probe.label]).fetchall()
     return [name for (name,) in rows]
 
 
 def columns(probe):
-    with psycopg.connect(database_url(connection.settings_dict)) as db:
+    with psycopg.connect(processes.database_url()) as db:
         rows = db.execute("SELECT column_name FROM information_schema.columns WHERE table_name = %s", [probe.table])
         return {name for (name,) in rows}
 
@@ -48,7 +47,7 @@ def test_migrate_that_cannot_get_its_lock_gives_up_after_the_migrate_lock_timeou
         "code", 'migrations.AddField(model_name="thing", name="code", field=models.CharField(max_length=9, null=True)),'
     )
     assert migrate(probe, "0001")[0] == 0
-    url = database_url(connection.settings_dict)
+    url = processes.database_url()
     with psycopg.connect(url) as holder, psycopg.connect(url, autocommit=True) as watcher:
         # A transaction that wrote to the table and is still open: adding a column must wait for it to end.
         holder.execute(f"INSERT INTO {probe.table} (name) VALUES ('held')")
@@ -106,7 +105,7 @@ def test_a_concurrent_build_waiting_for_an_older_transaction_blocks_no_write_and
         atomic=False,
     )
     assert migrate(probe, "0001")[0] == 0
-    url = database_url(connection.settings_dict)
+    url = processes.database_url()
     with psycopg.connect(url) as holder, psycopg.connect(url, autocommit=True) as watcher:
         # A transaction that wrote to the table and is still open: a concurrent build waits for it to end.
         holder.execute(f"INSERT INTO {probe.table} (name) VALUES ('held')")
@@ -170,7 +169,7 @@ def test_a_non_atomic_migration_that_stopped_part_way_finishes_when_run_again(pr
         atomic=False,
     )
     assert migrate(probe, "0001")[0] == 0
-    url = database_url(connection.settings_dict)
+    url = processes.database_url()
     with psycopg.connect(url, autocommit=True) as db:
         db.execute(f"INSERT INTO {probe.table} (name) SELECT 'same' FROM generate_series(1, 5)")
         # What a failed concurrent build leaves: an invalid index under the name the migration will build.
@@ -213,7 +212,7 @@ def test_each_backfill_batch_commits_on_its_own(probe):
         atomic=False,
     )
     assert migrate(probe, "0001")[0] == 0
-    with psycopg.connect(database_url(connection.settings_dict), autocommit=True) as db:
+    with psycopg.connect(processes.database_url(), autocommit=True) as db:
         db.execute(f"INSERT INTO {probe.table} (name) SELECT 'row' FROM generate_series(1, 45)")
 
         assert migrate(probe)[0] == 0

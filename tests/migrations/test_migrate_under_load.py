@@ -16,10 +16,7 @@ import http.client
 import json
 import os
 import random
-import socket
 import statistics
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -43,9 +40,10 @@ from psycopg import sql
 from config import clock
 from config.models import AuditEvent
 from scripts.bench_participants import DECLARABLE_SQL, DEFERRABLE_SQL
+from tests import processes
 from tests.builders import trained_participant
 from tests.migrations import policy
-from tests.migrations.probe import database_url, manage
+from tests.migrations.probe import manage
 
 ROOT = Path(__file__).resolve().parents[2]
 PARTICIPANTS = int(os.environ.get("MIGRATION_LOAD_PARTICIPANTS", "100000"))
@@ -98,7 +96,7 @@ SELECT now() - (g || ' hours')::interval, 'support_user', '1', 'Support', 'delet
 
 
 def _server_url(name: str) -> str:
-    return database_url(connection.settings_dict, name)
+    return processes.database_url(name)
 
 
 def _manage(*args, role="manage", timeout=1800):
@@ -182,56 +180,12 @@ class Request:
     detail: str = ""
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @contextmanager
 def _gunicorn(log: Path):
     """gunicorn as the web role runs it (gunicorn.conf.py), on the kept database; yields its base URL."""
-    port = _free_port()
-    env = {
-        **{
-            k: v
-            for k, v in os.environ.items()
-            if k not in {"DEBUG", "SANDBOX", "PYTEST_VERSION", "PYTEST_CURRENT_TEST"}
-        },
-        "PROCESS_ROLE": "web",
-        "DATABASE_URL": _server_url(DATABASE),
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": str(WRITERS + READERS),
-        "API_RATE_LIMIT": str(10**9),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECRET_KEY": os.environ.get("SECRET_KEY") or "migration-load-" + "x" * 40,
-    }
-    command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "config.wsgi:application"]
-    with log.open("w") as output:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"gunicorn exited with {process.returncode}:\n{log.read_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(f"{base}/livez", timeout=5) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"gunicorn did not answer within 120 s:\n{log.read_text()[-3000:]}")
-            time.sleep(0.5)
+    env = processes.app_environment(DATABASE_URL=_server_url(DATABASE), API_RATE_LIMIT=str(10**9))
+    with processes.gunicorn(env, workers=WRITERS + READERS, log=log) as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 class Load:

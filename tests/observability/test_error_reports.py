@@ -22,7 +22,7 @@ from pathlib import Path
 import sentry_sdk
 from django.conf import settings
 
-from tests.test_status_worker import database_url
+from tests import processes
 
 ROOT = Path(settings.BASE_DIR)
 NAME, EMAIL, TRN, BIRTH_DATE = "Priya Shah", "priya.shah@oakfield.example", "1234567", "1998-03-27"
@@ -100,7 +100,7 @@ def test_a_failing_request_is_reported_with_release_environment_and_request_id_a
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DATABASE_URL": database_url(),
+        "DATABASE_URL": processes.database_url(),
         "SECRET_KEY": "production-like-" + "x" * 50,
         "SENTRY_DSN": f"http://public-key@127.0.0.1:{server.server_port}/1",
         "COMMIT_SHA": "0123abcd",

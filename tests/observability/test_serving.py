@@ -4,52 +4,30 @@ and metrics on their own port that add up across workers, including workers that
 from __future__ import annotations
 
 import json
-import os
 import socket
-import subprocess
-import sys
-import tempfile
 import time
-import urllib.error
-import urllib.request
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection
 from prometheus_client.parser import text_string_to_metric_families
 
 from config import clock
 from schools import tokens
-from tests import factories
+from tests import factories, processes
 from tests.builders import trained_participant
 
-ROOT = Path(settings.BASE_DIR)
 REQUESTS = 12
 # Each worker is replaced after this many requests, so the requests are answered by at least four processes.
 MAX_REQUESTS = 3
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def get(url: str, **headers) -> tuple[int, bytes]:
-    try:
-        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=30) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
+    status, _, body = processes.http_get(url, timeout=30, **headers)
+    return status, body
 
 
-def wait_for_port(port: int, process: subprocess.Popen, output, *, timeout: float = 60) -> None:
+def wait_for_port(port: int, *, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while True:
-        if process.poll() is not None:
-            output.seek(0)
-            pytest.fail(f"gunicorn exited with {process.returncode}:\n{output.read()}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=1):
                 return
@@ -69,33 +47,18 @@ def samples(body: bytes, name: str) -> list:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_gunicorn_workers_metrics_add_up_on_the_metrics_port_and_every_line_is_json():
+def test_gunicorn_workers_metrics_add_up_on_the_metrics_port_and_every_line_is_json(tmp_path):
     lead_provider = factories.LeadProviderFactory(name="Ambition Institute")
     trained_participant(lead_provider)
     token = tokens.issue(lead_provider=lead_provider, now=clock.now())
-    database = connection.settings_dict
-    app_port, metrics_port = free_port(), free_port()
-    env = {
-        **{k: v for k, v in os.environ.items() if k not in {"DEBUG", "PYTEST_VERSION", "PROMETHEUS_MULTIPROC_DIR"}},
-        "SECRET_KEY": "production-like-" + "x" * 50,
-        "DATABASE_URL": f"postgres://{database['USER'] or 'postgres'}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "ALLOW_INSECURE_COOKIES": "1",
-        "PROCESS_ROLE": "web",
-        "GUNICORN_BIND": f"127.0.0.1:{app_port}",
-        "WEB_CONCURRENCY": "2",
-        "GUNICORN_MAX_REQUESTS": str(MAX_REQUESTS),
-        "GUNICORN_MAX_REQUESTS_JITTER": "0",
-        "METRICS_ADDRESS": "127.0.0.1",
-        "METRICS_PORT": str(metrics_port),
-    }
-    app, metrics = f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{metrics_port}/metrics"
-    output = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (closed below); a file: gunicorn cannot block on it
-    command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "config.wsgi:application"]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
-    try:
-        wait_for_port(app_port, process, output)
-        wait_for_port(metrics_port, process, output)
+    metrics_port = processes.free_port()
+    env = processes.app_environment(
+        GUNICORN_MAX_REQUESTS=str(MAX_REQUESTS), GUNICORN_MAX_REQUESTS_JITTER="0", METRICS_PORT=str(metrics_port)
+    )
+    metrics = f"http://127.0.0.1:{metrics_port}/metrics"
+    log = tmp_path / "gunicorn.log"
+    with processes.gunicorn(env, workers=2, log=log) as app:
+        wait_for_port(metrics_port)
         bearer = {"Authorization": f"Bearer {token}"}
         for number in range(REQUESTS):
             query = "?filter[updated_since]=2025-01-01T00:00:00Z" if number % 2 else ""
@@ -106,12 +69,7 @@ def test_gunicorn_workers_metrics_add_up_on_the_metrics_port_and_every_line_is_j
         assert get(f"{app}/metrics")[0] == 404  # the metrics are not served on the app's port
         status, scraped = get(metrics)
         assert status == 200
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        output.seek(0)
-        text = output.read()
-        output.close()
+    text = log.read_text()
     print(text, scraped.decode(), sep="\n")  # shown when the test fails
 
     api = {"route": "/api/v3/participants", "method": "GET", "provider": "Ambition Institute"}

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -22,8 +21,9 @@ from prometheus_client.parser import text_string_to_metric_families
 from config import clock
 from participants import tasks
 from participants.models import DailyStatusRun
+from tests import processes
 from tests.builders import trained_participant
-from tests.test_status_worker import database_url, wait_for
+from tests.test_status_worker import wait_for
 
 ROOT = Path(settings.BASE_DIR)
 CELERY = Path(sys.executable).with_name("celery")
@@ -32,21 +32,15 @@ TASK = "participants.tasks.record_date_driven_statuses"
 CELERY_SHUTDOWN_NOTICE = "worker: Warm shutdown (MainProcess)"
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 class Worker:
     """A worker as the worker role runs it, on a queue of its own, with its metrics on a free port."""
 
     def __init__(self):
-        self.queue, port = f"observed-test-{uuid.uuid4().hex[:12]}", free_port()
+        self.queue, port = f"observed-test-{uuid.uuid4().hex[:12]}", processes.free_port()
         self.metrics = f"http://127.0.0.1:{port}/metrics"
         env = {
             **{k: v for k, v in os.environ.items() if k != "PROMETHEUS_MULTIPROC_DIR"},
-            "DATABASE_URL": database_url(),
+            "DATABASE_URL": processes.database_url(),
             "PYTEST_VERSION": os.environ.get("PYTEST_VERSION", "1"),
             "REDIS_URL": settings.CELERY_BROKER_URL,
             "DJANGO_SETTINGS_MODULE": "config.settings",
