@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from config import changes, clock
-from participants import enrolments
+from participants import enrolments, locking
 from participants.models import (
     InductionPeriod,
     Mentorship,
@@ -192,6 +192,10 @@ def touch(participant_ids, *, now) -> None:
     ids = [pid for pid in set(participant_ids) if pid is not None]
     if not ids:
         return
+    # The refresh writes participants, listings and enrolments in one statement, in an order PostgreSQL chooses.
+    # Locking the participants first, in the order every action does, means two units touching the same people
+    # (a rename and a change of partnership, say) queue rather than deadlock on each other's listing rows.
+    locking.lock_ids(ids)
     enrolments.refresh(ids, today=clock.london_date(now), api_updated_at=now)
     changes.stamp_at_commit(Participant.objects.filter(pk__in=ids), "api_updated_at")
 

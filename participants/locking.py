@@ -36,6 +36,17 @@ def lock_where(condition: Q) -> list[Participant]:
     return held(*Participant.objects.select_for_update().filter(condition).order_by("pk"))
 
 
+def lock_ids(ids) -> None:
+    """Lock these participants' rows, in primary key order, without reading them (those already held are skipped).
+
+    For effects that write many participants in one statement whose parts PostgreSQL runs in an order of its own.
+    """
+    held_ids = {pk for model, pk in _held() if model is Participant}
+    wanted = sorted(set(ids) - held_ids)
+    if wanted:
+        list(Participant.objects.select_for_update().filter(pk__in=wanted).order_by("pk").values_list("pk", flat=True))
+
+
 def for_update(participants):
     """A queryset of participants whose row is locked as it is read: finding one is locking it (with `held`)."""
     return participants.select_for_update(of=("self",))

@@ -108,24 +108,26 @@ def _poll(api, since, race):
     return sent_at
 
 
-def test_Q3_polling_with_updated_since_from_the_previous_request_misses_no_committed_change(lead_provider, api):
+def _race(lead_provider, api, *, participants: int, writers: int, seconds: float) -> None:
+    """Writers rename participants and change partnerships' delivery partners while the provider polls; then the
+    provider's copy must equal the lists, and no writer may have failed."""
     delivery_partners = [factories.DeliveryPartnerFactory(name=f"Partner {n}") for n in range(2)]
     for dp in delivery_partners:
         LeadProviderDeliveryPartnership.objects.create(lead_provider=lead_provider, delivery_partner=dp, cohort_id=2025)
-    participant_ids = [trained_participant(lead_provider)[0].pk for _ in range(PARTICIPANTS)]
+    participant_ids = [trained_participant(lead_provider)[0].pk for _ in range(participants)]
     partnership_ids = list(Partnership.objects.filter(lead_provider=lead_provider).values_list("pk", flat=True))
     race = Race()
     since = _poll(api, None, race)  # the first sync: everything
 
     stop = threading.Event()
-    writers = [
+    threads = [
         threading.Thread(target=_writer, args=(seed, stop, race, participant_ids, partnership_ids, delivery_partners))
-        for seed in range(WRITERS)
+        for seed in range(writers)
     ]
-    for writer in writers:
-        writer.start()
+    for thread in threads:
+        thread.start()
     polls = 0
-    deadline = time.monotonic() + RACE_SECONDS
+    deadline = time.monotonic() + seconds
     try:
         while time.monotonic() < deadline:
             since = _poll(api, since, race)
@@ -133,12 +135,12 @@ def test_Q3_polling_with_updated_since_from_the_previous_request_misses_no_commi
             time.sleep(random.uniform(0.02, 0.15))
     finally:
         stop.set()
-        for writer in writers:
-            writer.join()
+        for thread in threads:
+            thread.join()
     _poll(api, since, race)  # after the last commit
 
     assert not race.errors, race.errors
-    assert race.commits > PARTICIPANTS // 2 and polls > 3, (race.commits, polls)
+    assert race.commits > participants // 2 and polls > 3, (race.commits, polls)
     truth = _lists(api, None)
     stale = {
         name: sum(1 for api_id, attributes in truth[name].items() if race.copy[name].get(api_id) != attributes)
@@ -147,6 +149,17 @@ def test_Q3_polling_with_updated_since_from_the_previous_request_misses_no_commi
     assert stale == {"participants": 0, "partnerships": 0}, (
         f"out of date in the provider's copy after {race.commits} commits"
     )
+
+
+def test_Q3_polling_with_updated_since_from_the_previous_request_misses_no_committed_change(lead_provider, api):
+    _race(lead_provider, api, participants=PARTICIPANTS, writers=WRITERS, seconds=RACE_SECONDS)
+
+
+def test_writers_on_the_same_few_participants_queue_rather_than_deadlock(lead_provider, api):
+    """A rename and a change of the participant's partnership, at once, each refresh the same participant's rows.
+    Before the refresh locked its participants first (participants.locking.lock_ids), PostgreSQL's own order of
+    the refresh's writes let them deadlock: one writer failed with "deadlock detected" within seconds here."""
+    _race(lead_provider, api, participants=3, writers=8, seconds=RACE_SECONDS)
 
 
 def test_Q3_O1_the_nightly_job_s_batches_are_seen_however_long_each_takes_to_commit(lead_provider, api, monkeypatch):
