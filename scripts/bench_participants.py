@@ -27,9 +27,6 @@ from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("SECRET_KEY", "benchmark-only-" + os.urandom(16).hex())
-# Each request writes an access line (config/observability/access.py); the figures are what this prints.
-os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 import psycopg  # noqa: E402
 from psycopg import sql  # noqa: E402
@@ -461,4 +458,8 @@ def _run(args):
 
 
 if __name__ == "__main__":
+    # Set only when run, so that importing the module (a test reuses its SQL) leaves the environment alone.
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-" + os.urandom(16).hex())
+    # Each request writes an access line (config/observability/access.py); the figures are what this prints.
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
     main()
