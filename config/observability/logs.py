@@ -19,6 +19,7 @@ python-json-logger and `context`.
 from __future__ import annotations
 
 import logging
+import sys
 import traceback
 
 from pythonjsonlogger.core import RESERVED_ATTRS
@@ -87,6 +88,26 @@ def _type_name(exception: BaseException) -> str:
     return f"{kind.__module__}.{kind.__qualname__}"
 
 
+class StdoutHandler(logging.StreamHandler):
+    """Writes to sys.stdout as it is when each line is written, unless given a stream of its own (setStream).
+
+    A handler holding the sys.stdout of the moment logging was configured writes into a closed file once
+    something (a test runner's capture) has swapped it and closed the old one.
+    """
+
+    def __init__(self):
+        self._own = None
+        super().__init__()
+
+    @property
+    def stream(self):
+        return self._own if self._own is not None else sys.stdout
+
+    @stream.setter
+    def stream(self, value):
+        self._own = None if value in (None, sys.stdout, sys.stderr) else value
+
+
 def logging_config(level: str = "INFO") -> dict:
     """The `logging.config.dictConfig` dict: Django's LOGGING, Celery's workers and gunicorn's logconfig_dict."""
     quiet = {"handlers": [], "propagate": False}
@@ -97,8 +118,7 @@ def logging_config(level: str = "INFO") -> dict:
         "filters": {"context": {"()": ContextFilter}},
         "handlers": {
             "stdout": {
-                "class": "logging.StreamHandler",
-                "stream": "ext://sys.stdout",
+                "()": StdoutHandler,
                 "formatter": "json",
                 "filters": ["context"],
             }
