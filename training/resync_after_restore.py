@@ -87,6 +87,10 @@ def everything() -> Selection:
 # --- narrowing with the database as it was before the restore -------------------------------------------------------
 
 
+class SameDatabase(ValueError):
+    """The database to compare with is this one: every record would look unchanged, and nothing be stamped."""
+
+
 def changed_since_restore(damaged) -> Selection:
     """What differs between this (restored) database and `damaged`, a psycopg connection to the database as it
     was before the restore, read in one snapshot.
@@ -94,6 +98,8 @@ def changed_since_restore(damaged) -> Selection:
     A record is stamped again when its stamp differs there or it is missing there. A school also when its
     partnerships or cohort choices or training at it moved there, or a participant at it is stamped again.
     """
+    if _is_this_database(damaged):
+        raise SameDatabase("The database to compare with is this one.")
     participants = _differing(damaged, "participants")
     declarations = _differing(damaged, "participant-declarations")
     partnerships = _differing(damaged, "partnerships")
@@ -109,6 +115,19 @@ def changed_since_restore(damaged) -> Selection:
         schools=frozenset(schools),
         lost=_lost(damaged),
     )
+
+
+def _is_this_database(damaged) -> bool:
+    """Whether `damaged` sees this very session connected to its own database, however the two URLs name the
+    server (an alias, an address, a proxy)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid, backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()")
+        session = cursor.fetchone()
+    found = damaged.execute(
+        "SELECT 1 FROM pg_stat_activity WHERE pid = %s AND backend_start = %s AND datname = current_database()",
+        session,
+    )
+    return found.fetchone() is not None
 
 
 def _stamps(kind: str, *, with_id: bool) -> str:

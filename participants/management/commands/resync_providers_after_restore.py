@@ -83,17 +83,15 @@ class Command(BaseCommand):
         url = os.environ.get(variable, "").strip()
         if not url:
             raise CommandError(f"The environment variable {variable} is not set.", returncode=2)
-        server, name = backups.database_from_url(url)
-        here, here_name = backups.database_from_settings()
-        if (server.host, server.port, name) == (here.host, here.port, here_name):
-            raise CommandError(
-                f"{variable} names this database; it must name the one from before the restore.", returncode=2
-            )
         try:
-            with backups.read_only_snapshot(server, name) as damaged:
+            with backups.read_only_snapshot(*backups.database_from_url(url)) as damaged:
                 return resync_after_restore.changed_since_restore(damaged)
         except backups.BackupError as error:
             raise CommandError(str(error), returncode=error.exit_code) from error
+        except resync_after_restore.SameDatabase as error:
+            raise CommandError(
+                f"{variable} names this database; it must name the one from before the restore.", returncode=2
+            ) from error
 
     def _report_lost(self, lost: dict, path: Path | None) -> None:
         total = sum(len(ids) for resources in lost.values() for ids in resources.values())
