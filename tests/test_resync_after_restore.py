@@ -266,6 +266,19 @@ def test_each_record_stamped_again_is_audited_by_the_system_with_the_reason_and_
     assert outcome.batches == 3  # one participant, one partnership, one school: a transaction each
 
 
+def test_a_record_showing_a_later_moment_than_the_resync_keeps_it_and_gets_no_event(lead_provider):
+    """A stamp chosen in a sandbox (time travel) is never moved back."""
+    participant, _ = trained_participant(lead_provider)
+    later = clock.now() + dt.timedelta(days=30)
+    Participant.objects.filter(pk=participant.pk).update(api_updated_at=later)
+
+    outcome = resync_after_restore.restamp(resync_after_restore.everything(), now=clock.now(), reason=REASON)
+
+    assert Participant.objects.get(pk=participant.pk).api_updated_at == later
+    assert outcome.stamped["participants"] == 0
+    assert not AuditEvent.objects.filter(action=resync_after_restore.ACTION, model="participants.Participant").exists()
+
+
 def test_a_resync_needs_a_reason():
     with pytest.raises(CommandError):
         call_command("resync_providers_after_restore", stdout=StringIO())
