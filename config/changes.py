@@ -380,6 +380,12 @@ def wait_for_stamped_commits() -> None:
         transaction.set_rollback(True)
 
 
+def note_written(instance, changed: dict, *, participant_ids: Iterable[int]) -> None:
+    """Audit a change this unit wrote to `instance`'s row in SQL rather than by saving it (`changed`: field ->
+    (old, new)), as a save is audited: by the current actor, in this unit's one statement of events."""
+    _note(type(instance), instance, "updated", changed, tuple(participant_ids))
+
+
 def update_in_bulk(rows: list, **values) -> None:
     """Set `values` on these loaded rows of one tracked model with one UPDATE, each noted as if saved alone.
 

@@ -17,12 +17,12 @@ at R), so there are two ways to choose them:
   what providers may hold that no longer exists (records made after R), which no poll can retract:
   those are listed per provider, to send them.
 
-Re-stamping goes through the service's own mechanism (`config.changes.commit_moment`): short
-transactions of one batch each, which lock their rows (participants before what they own, as every action
-does), take the shared stamping lock and stamp with the moment they commit, so `updated_since` misses
+Re-stamping goes through the service's own mechanism: short units of work (`config.changes`) of one batch
+each, which lock their rows (participants first, through `participants.locking`, as every action does), take
+the shared stamping lock and stamp with the moment they commit (`commit_moment`), so `updated_since` misses
 nothing while it runs, and it can run while the service is open. A participant's stamp carries its
 provider listings with it (the trigger of migration participants/0004). Each record re-stamped gets an
-audit event by the system, with the operator's reason.
+audit event by the system, with the operator's reason, written by the unit as a save's is.
 """
 
 from __future__ import annotations
@@ -35,11 +35,12 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 
 from django.db import OperationalError, connection, transaction
+from django.db.models import F, Q
 
 from config import changes
 from config.lookups import IdArray
-from config.models import AuditEvent
 from declarations.models import Declaration
+from participants import locking
 from participants.models import Participant, ProviderListing, SchoolPeriod, TrainingPeriod, UnfundedMentorListing
 from schools.models import LeadProvider, Partnership, School, SchoolCohortChoice
 
@@ -266,7 +267,6 @@ def restamp(
     started = time.monotonic()
     stamped = dict.fromkeys(KINDS, 0)
     batches = 0
-    audit = _Audit(now=now, reason=reason.strip(), ticket=ticket.strip())
 
     def step(kind, counts):
         nonlocal batches
@@ -276,17 +276,22 @@ def restamp(
         if progress is not None:
             progress(kind, stamped[kind])
 
-    for batch in _people_batches(selection, batch_size):
-        step("participants", _retrying(lambda b=batch: _stamp_people(b, selection, now=now, audit=audit)))
-    for kind, selected in (("partnerships", selection.partnerships), ("schools", selection.schools)):
-        for batch in _batches(_STAMPED[kind][0], selected, batch_size):
-            step(kind, _retrying(lambda b=batch, k=kind: _stamp_rows(k, b, now=now, audit=audit)))
+    with changes.recording(actor=changes.SYSTEM, action=ACTION, reason=reason.strip(), ticket=ticket.strip()):
+        for batch in _people_batches(selection, batch_size):
+            step("participants", _retrying(lambda b=batch: _stamp_people(b, selection, now=now)))
+        for kind, selected in (("partnerships", selection.partnerships), ("schools", selection.schools)):
+            for batch in _batches(_STAMPED[kind][0], selected, batch_size):
+                step(kind, _retrying(lambda b=batch, k=kind: _stamp_rows(k, b, now=now)))
     outcome = Outcome(stamped=stamped, batches=batches, seconds=time.monotonic() - started)
     logger.info(
         "records stamped again after a restore",
         extra={"stamped": stamped, "batches": batches, "seconds": round(outcome.seconds, 3)},
     )
     return outcome
+
+
+# A declaration's participant.
+_OWNER = "training_period__school_period__participant_id"
 
 
 def _people_batches(selection: Selection, size: int) -> Iterator[list[int]]:
@@ -296,18 +301,10 @@ def _people_batches(selection: Selection, size: int) -> Iterator[list[int]]:
         return
     owners = set(selection.participants)
     if selection.declarations:
-        with connection.cursor() as cursor:
-            cursor.execute(_OWNERS, [sorted(selection.declarations)])
-            owners.update(row[0] for row in cursor.fetchall())
+        owners.update(
+            Declaration.objects.filter(pk__any=IdArray(selection.declarations)).values_list(_OWNER, flat=True)
+        )
     yield from _batches(Participant, owners, size)
-
-
-_OWNERS = f"""
-    SELECT DISTINCT sp.participant_id FROM {Declaration._meta.db_table} d
-      JOIN {TrainingPeriod._meta.db_table} tp ON tp.id = d.training_period_id
-      JOIN {SchoolPeriod._meta.db_table} sp ON sp.id = tp.school_period_id
-     WHERE d.id = ANY(%s)
-"""
 
 
 def _batches(model, selected: frozenset[int] | set[int] | None, size: int) -> Iterator[list[int]]:
@@ -323,96 +320,53 @@ def _batches(model, selected: frozenset[int] | set[int] | None, size: int) -> It
         last = batch[-1]
 
 
-def _stamp_people(batch: list[int], selection: Selection, *, now: dt.datetime, audit: _Audit) -> dict[str, int]:
-    """One transaction: lock the batch's participants (in order, as actions do), then their selected
-    declarations, then stamp both with the moment it commits."""
-    participants, declarations = Participant._meta.db_table, Declaration._meta.db_table
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT id, api_updated_at FROM {participants} WHERE id = ANY(%s) ORDER BY id FOR UPDATE", [batch]
-        )
+def _stamp_people(batch: list[int], selection: Selection, *, now: dt.datetime) -> dict[str, int]:
+    """One unit of work: lock the batch's participants (as actions do), then their selected declarations, then
+    stamp both with the moment it commits."""
+    with changes.unit_of_work(now=now):
         people = [
-            row for row in cursor.fetchall() if selection.participants is None or row[0] in selection.participants
+            person
+            for person in locking.lock_where(Q(pk__in=batch))
+            if selection.participants is None or person.pk in selection.participants
         ]
-        cursor.execute(
-            f"""
-            SELECT d.id, d.api_updated_at, sp.participant_id FROM {declarations} d
-              JOIN {TrainingPeriod._meta.db_table} tp ON tp.id = d.training_period_id
-              JOIN {SchoolPeriod._meta.db_table} sp ON sp.id = tp.school_period_id
-             WHERE sp.participant_id = ANY(%s) ORDER BY d.id FOR UPDATE OF d
-            """,
-            [batch],
-        )
-        owned = [row for row in cursor.fetchall() if selection.declarations is None or row[0] in selection.declarations]
-        # Last: the shared stamping lock and the moment this batch commits (config.changes).
+        owned = [
+            declaration
+            for declaration in Declaration.objects.select_for_update(of=("self",))
+            .filter(**{f"{_OWNER}__any": batch})
+            .annotate(owner=F(_OWNER))
+            .only("pk", "api_updated_at")
+            .order_by("pk")
+            if selection.declarations is None or declaration.pk in selection.declarations
+        ]
+        # Last: the shared stamping lock and the moment this unit commits (config.changes).
         stamp = changes.commit_moment(now)
-        moved_people = _move(cursor, participants, "api_updated_at", [row[0] for row in people], stamp)
-        moved_declarations = _move(cursor, declarations, "api_updated_at", [row[0] for row in owned], stamp)
-        audit.write(
-            Participant,
-            "api_updated_at",
-            [(pk, old, [pk]) for pk, old in people if pk in moved_people],
-            stamp,
-        )
-        audit.write(
-            Declaration,
-            "api_updated_at",
-            [(pk, old, [owner]) for pk, old, owner in owned if pk in moved_declarations],
-            stamp,
-        )
-    return {"participants": len(moved_people), "participant-declarations": len(moved_declarations)}
+        return {
+            "participants": _move(people, "api_updated_at", stamp, owners=lambda person: [person.pk]),
+            "participant-declarations": _move(
+                owned, "api_updated_at", stamp, owners=lambda declaration: [declaration.owner]
+            ),
+        }
 
 
-def _stamp_rows(kind: str, batch: list[int], *, now: dt.datetime, audit: _Audit) -> dict[str, int]:
+def _stamp_rows(kind: str, batch: list[int], *, now: dt.datetime) -> dict[str, int]:
     model, field = _STAMPED[kind]
-    table = model._meta.db_table
-    # A school is locked as school actions lock it, leaving rows that refer to it free.
-    lock = "FOR NO KEY UPDATE" if model is School else "FOR UPDATE"
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"SELECT id, {field} FROM {table} WHERE id = ANY(%s) ORDER BY id {lock}", [batch])
-        rows = cursor.fetchall()
+    with changes.unit_of_work(now=now):
+        # A school is locked as school actions lock it, leaving rows that refer to it free.
+        locked = model.objects.select_for_update(no_key=model is School).filter(pk__any=batch)
+        rows = list(locked.only("pk", field).order_by("pk"))
         stamp = changes.commit_moment(now)
-        moved = _move(cursor, table, field, [row[0] for row in rows], stamp)
-        audit.write(model, field, [(pk, old, []) for pk, old in rows if pk in moved], stamp)
-    return {kind: len(moved)}
+        return {kind: _move(rows, field, stamp, owners=lambda row: ())}
 
 
-def _move(cursor, table: str, field: str, ids: list[int], stamp: dt.datetime) -> set[int]:
-    """Stamp these (locked) rows; a row already showing a later moment (one chosen in a sandbox) keeps it."""
-    if not ids:
-        return set()
-    cursor.execute(
-        f"UPDATE {table} SET {field} = %s WHERE id = ANY(%s) AND {field} < %s RETURNING id", [stamp, ids, stamp]
-    )
-    return {row[0] for row in cursor.fetchall()}
-
-
-@dataclasses.dataclass(frozen=True)
-class _Audit:
-    now: dt.datetime
-    reason: str
-    ticket: str
-
-    def write(self, model, field: str, rows: list[tuple[int, dt.datetime, list[int]]], stamp: dt.datetime) -> None:
-        """One event per record, by the system, as `config.changes` shapes them (so participants' history
-        pages show it)."""
-        AuditEvent.objects.bulk_create(
-            AuditEvent(
-                occurred_at=self.now,
-                actor_kind=changes.SYSTEM.kind,
-                actor_id=changes.SYSTEM.identifier,
-                actor_label=changes.SYSTEM.label,
-                action=ACTION,
-                reason=self.reason,
-                ticket=self.ticket,
-                event="updated",
-                model=model._meta.label,
-                object_id=str(pk),
-                participant_ids=participant_ids,
-                changes={field: [old, stamp]},
-            )
-            for pk, old, participant_ids in rows
-        )
+def _move(rows: list, field: str, stamp: dt.datetime, *, owners: Callable[[object], Iterable[int]]) -> int:
+    """Stamp these locked rows, each audited as whose history `owners` names; a row already showing a later
+    moment (one chosen in a sandbox) keeps it."""
+    moved = [row for row in rows if getattr(row, field) < stamp]
+    if moved:
+        type(moved[0]).objects.filter(pk__any=[row.pk for row in moved]).update(**{field: stamp})
+    for row in moved:
+        changes.note_written(row, {field: (getattr(row, field), stamp)}, participant_ids=owners(row))
+    return len(moved)
 
 
 def _retrying(attempt: Callable[[], dict[str, int]]) -> dict[str, int]:
