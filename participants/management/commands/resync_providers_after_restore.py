@@ -2,6 +2,7 @@
 
 import json
 import os
+from argparse import RawDescriptionHelpFormatter
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -31,11 +32,8 @@ class Command(BaseCommand):
     help = HELP
 
     def create_parser(self, prog_name, subcommand, **kwargs):
-        from argparse import RawDescriptionHelpFormatter
-
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.formatter_class = RawDescriptionHelpFormatter
-        return parser
+        # HELP keeps its paragraphs and list.
+        return super().create_parser(prog_name, subcommand, formatter_class=RawDescriptionHelpFormatter, **kwargs)
 
     def add_arguments(self, parser):
         parser.add_argument(
