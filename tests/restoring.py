@@ -17,6 +17,7 @@ from django.core.management import call_command
 from django.db import connection
 from psycopg import sql
 
+from config import backups
 from tests import processes
 
 ROOT = Path(settings.BASE_DIR)
@@ -24,15 +25,9 @@ RESOURCES = ("participants", "participant-declarations", "partnerships", "unfund
 
 
 def server_connection(dbname: str = "postgres") -> psycopg.Connection:
-    database = connection.settings_dict
-    return psycopg.connect(
-        host=database["HOST"] or "127.0.0.1",
-        port=database["PORT"] or 5432,
-        user=database["USER"] or "postgres",
-        dbname=dbname,
-        autocommit=True,
-        connect_timeout=10,
-    )
+    """A connection of its own (autocommit) to a database on the test database's server."""
+    server, _ = backups.database_from_settings()
+    return server.connect(dbname, autocommit=True)
 
 
 def database_exists(name: str) -> bool:
