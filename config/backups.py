@@ -90,9 +90,8 @@ class Server:
 
     @classmethod
     def from_settings(cls, database: dict) -> Server:
-        options = tuple(
-            (name, str(value)) for name, value in (database.get("OPTIONS") or {}).items() if name in _LIBPQ_OPTIONS
-        )
+        given = {name: str(value) for name, value in (database.get("OPTIONS") or {}).items() if name in _LIBPQ_OPTIONS}
+        options = tuple({"connect_timeout": "10", **given}.items())
         return cls(
             host=database.get("HOST") or "127.0.0.1",
             port=str(database.get("PORT") or 5432),
@@ -100,10 +99,6 @@ class Server:
             password=database.get("PASSWORD") or "",
             options=options,
         )
-
-    @property
-    def connect_timeout(self) -> int:
-        return int(dict(self.options).get("connect_timeout", 10))
 
     def connect(self, dbname: str, *, autocommit: bool = False, **session) -> psycopg.Connection:
         """A connection of our own (not Django's), with `session` settings, e.g. statement_timeout="5s"."""
@@ -117,8 +112,7 @@ class Server:
             application_name="ecf-backups",
             autocommit=autocommit,
             options=settings_ or None,
-            **{name: value for name, value in self.options if name != "connect_timeout"},
-            connect_timeout=self.connect_timeout,
+            **dict(self.options),
         )
 
     @contextmanager
@@ -132,7 +126,6 @@ class Server:
             PGUSER=self.user,
             PGDATABASE=dbname,
             PGAPPNAME="ecf-backups",
-            PGCONNECT_TIMEOUT=str(self.connect_timeout),
         )
         env.update({_LIBPQ_OPTIONS[name]: value for name, value in self.options})
         with tempfile.TemporaryDirectory(prefix="ecf-pgpass-") as folder:
@@ -284,7 +277,7 @@ class Deadline:
 
 
 def tool(name: str) -> Path:
-    folder = getattr(settings, "POSTGRES_BIN_DIR", "")
+    folder = settings.POSTGRES_BIN_DIR
     found = Path(folder) / name if folder else (Path(which) if (which := shutil.which(name)) else None)
     if found is None or not found.exists():
         where = f"in POSTGRES_BIN_DIR ({folder})" if folder else "on PATH"
@@ -322,19 +315,21 @@ class _Running:
             raise TimedOut(
                 f"The {deadline.what} did not finish within {deadline.seconds:g} seconds; {self.what} was stopped."
             ) from None
-        self.output_file.seek(0)
-        output = self.output_file.read()
         if self.process.returncode != 0:
-            raise BackupError(f"{self.what} failed with exit code {self.process.returncode}: {_tail(output)}")
-        return output
+            raise self._failed()
+        return self._output()
 
     def failed_early(self) -> None:
         """Raise now if the tool has already failed, rather than after our own work alongside it."""
         if self.process.poll() not in (None, 0):
-            self.output_file.seek(0)
-            raise BackupError(
-                f"{self.what} failed with exit code {self.process.returncode}: {_tail(self.output_file.read())}"
-            )
+            raise self._failed()
+
+    def _output(self) -> str:
+        self.output_file.seek(0)
+        return self.output_file.read()
+
+    def _failed(self) -> BackupError:
+        return BackupError(f"{self.what} failed with exit code {self.process.returncode}: {_tail(self._output())}")
 
     def stop(self) -> None:
         if self.process.poll() is not None:
@@ -714,9 +709,10 @@ def _drop_quietly(server: Server, name: str) -> None:
 
 
 @contextmanager
-def read_only_snapshot(server: Server, dbname: str, *, statement_timeout: float = 900) -> Iterator[psycopg.Connection]:
-    """A read-only connection whose reads all see one snapshot (e.g. of a damaged database, to compare with)."""
-    deadline = Deadline(statement_timeout, "read")
+def read_only_snapshot(server: Server, dbname: str) -> Iterator[psycopg.Connection]:
+    """A read-only connection whose reads all see one snapshot (e.g. of a damaged database, to compare with),
+    each statement ending within 15 minutes."""
+    deadline = Deadline(900, "read")
     with _connect(server, dbname, deadline) as connection:
         connection.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
         connection.read_only = True
