@@ -235,6 +235,51 @@ def test_a_restore_refuses_an_existing_database_and_leaves_it_alone(dump):
     assert not restoring.database_exists(live + "_restoring")
 
 
+def test_a_restore_refuses_a_name_that_is_not_a_plain_identifier_before_anything_starts(dump):
+    """The tools would read a name with spaces or `=` as a connection string, e.g. to another server."""
+    error = refused("restore_database", str(dump), "--into", "x host=elsewhere")
+
+    assert error.returncode == 2 and "not a plain database name" in str(error)
+    assert not restoring.database_exists("x host=elsewhere_restoring")
+
+
+def test_a_restore_refuses_a_dump_without_its_manifest_unless_told_not_to_verify(dump):
+    backups.manifest_path(dump).unlink()
+    into = connection.settings_dict["NAME"] + "_unverified"
+
+    try:
+        error = refused("restore_database", str(dump), "--into", into)
+
+        assert error.returncode == 2 and "has no manifest" in str(error)
+        assert not restoring.database_exists(into)
+        out = StringIO()
+        call_command("restore_database", str(dump), "--into", into, "--no-verify", stdout=out)
+        assert "NOT checked against a manifest" in out.getvalue()
+        assert independent_contents(into)["tables"] == independent_contents(connection.settings_dict["NAME"])["tables"]
+    finally:
+        restoring.drop_database(into)
+
+
+def test_a_restore_refuses_a_pg_restore_older_than_the_pg_dump_that_made_the_dump(dump, tmp_path, settings):
+    made_by = json.loads(backups.manifest_path(dump).read_text())["pg_dump_major"]
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    fake_tool(
+        tools,
+        "pg_restore",
+        f'case "$1" in --version) echo "pg_restore (PostgreSQL) {made_by - 1}.1";; *) exec {PG_RESTORE} "$@";; esac\n',
+    )
+    settings.POSTGRES_BIN_DIR = str(tools)
+    into = connection.settings_dict["NAME"] + "_old_client"
+
+    error = refused("restore_database", str(dump), "--into", into)
+
+    assert error.returncode == 2
+    assert f"pg_restore {made_by - 1} cannot restore a dump made by pg_dump {made_by}" in str(error)
+    assert f"postgresql-client-{made_by}" in str(error)
+    assert not restoring.database_exists(into + "_restoring")
+
+
 def test_a_restore_refuses_a_dump_that_does_not_match_its_manifest(dump):
     with dump.open("r+b") as file:
         file.seek(dump.stat().st_size // 2)
