@@ -279,6 +279,39 @@ def test_a_record_showing_a_later_moment_than_the_resync_keeps_it_and_gets_no_ev
     assert not AuditEvent.objects.filter(action=resync_after_restore.ACTION, model="participants.Participant").exists()
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_that_meets_another_transaction_s_lock_is_tried_again_and_stamps_its_rows(monkeypatch):
+    school = factories.SchoolFactory()
+    before = school.updated_at
+    holder = restoring.server_connection(connection.settings_dict["NAME"])
+    holder.autocommit = False
+    holder.execute("SELECT 1 FROM schools_school WHERE id = %s FOR UPDATE", [school.pk])  # an action at the school
+    releasing = threading.Timer(1, holder.rollback)
+    attempts = []
+    original = resync_after_restore._stamp_rows
+
+    def attempt(*args, **kwargs):
+        attempts.append(args)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(resync_after_restore, "_stamp_rows", attempt)
+    with connection.cursor() as cursor:
+        cursor.execute("SET lock_timeout = '200ms'")
+    releasing.start()
+    try:
+        outcome = resync_after_restore.restamp(resync_after_restore.everything(), now=clock.now(), reason=REASON)
+    finally:
+        releasing.join()
+        holder.close()
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
+
+    assert len(attempts) > 1
+    assert outcome.stamped["schools"] == 1
+    school.refresh_from_db()
+    assert school.updated_at > before
+
+
 def test_a_resync_needs_a_reason():
     with pytest.raises(CommandError):
         call_command("resync_providers_after_restore", stdout=StringIO())
