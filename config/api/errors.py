@@ -84,7 +84,6 @@ def error_response(status: int, title: str, detail: str) -> JsonResponse:
 BODY_TOO_LARGE_TITLE = "Request body too large"
 UNAVAILABLE_TITLE = "Service unavailable"
 UNAVAILABLE_DETAIL = "The service is temporarily unavailable. Try again later."
-UNAVAILABLE_RETRY_AFTER_SECONDS = outages.RETRY_AFTER_SECONDS
 _MB = 1024 * 1024
 
 
@@ -104,7 +103,7 @@ def body_too_large(limit: int) -> JsonResponse:
 
 def database_unavailable() -> JsonResponse:
     response = error_response(503, UNAVAILABLE_TITLE, UNAVAILABLE_DETAIL)
-    response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER_SECONDS)
+    response["Retry-After"] = str(outages.RETRY_AFTER_SECONDS)
     return response
 
 
@@ -131,7 +130,7 @@ def exception_handler(exc, context):
         return Response(envelope([(exc.__class__.__name__, str(exc.detail))]), status=exc.status_code)
     if outages.is_database_outage(exc):
         logger.error("Database unavailable; answering 503", exc_info=exc)
-        headers["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER_SECONDS)
+        headers["Retry-After"] = str(outages.RETRY_AFTER_SECONDS)
         return Response(envelope([(UNAVAILABLE_TITLE, UNAVAILABLE_DETAIL)]), status=503, headers=headers)
     logger.exception("Unhandled API error", exc_info=exc)
     return Response(envelope([(SERVER_ERROR_TITLE, SERVER_ERROR_DETAIL)]), status=500)
