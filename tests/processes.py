@@ -87,12 +87,7 @@ def gunicorn(env: dict[str, str], *, workers: int = 1, log: Path | None = None, 
             _wait_until_live(base, process, log, ready_seconds)
             yield base
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process)
 
 
 def _wait_until_live(base: str, process: subprocess.Popen, log: Path, seconds: float) -> None:
@@ -108,3 +103,13 @@ def _wait_until_live(base: str, process: subprocess.Popen, log: Path, seconds: f
         if time.monotonic() > deadline:
             raise AssertionError(f"gunicorn did not answer /livez within {seconds:.0f} s:\n{log.read_text()[-3000:]}")
         time.sleep(0.2)
+
+
+def stop(process: subprocess.Popen, timeout: float = 30) -> None:
+    """SIGTERM, then SIGKILL if `process` has not exited within `timeout` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

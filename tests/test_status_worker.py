@@ -63,12 +63,7 @@ def worker():
     try:
         yield queue
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        processes.stop(process, timeout=10)
         log.seek(0)
         print(log.read())  # shown by pytest when the test fails
         log.close()
