@@ -84,24 +84,25 @@ def gunicorn(env: dict[str, str], *, workers: int = 1, log: Path | None = None, 
             process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
         try:
-            _wait_until_live(base, process, log, ready_seconds)
+            wait_until_live(base, process, log, ready_seconds)
             yield base
         finally:
             stop(process)
 
 
-def _wait_until_live(base: str, process: subprocess.Popen, log: Path, seconds: float) -> None:
+def wait_until_live(base: str, process: subprocess.Popen, log: Path, seconds: float) -> None:
+    """Returns once `base`/livez answers 200; fails with the end of `log` if the process exits or time runs out."""
     deadline = time.monotonic() + seconds
     while True:
         if process.poll() is not None:
-            raise AssertionError(f"gunicorn exited with {process.returncode}:\n{log.read_text()[-3000:]}")
+            raise AssertionError(f"the server for {base} exited with {process.returncode}:\n{log.read_text()[-3000:]}")
         try:
             if http_get(base + "/livez", timeout=2)[0] == 200:
                 return
         except OSError:
             pass
         if time.monotonic() > deadline:
-            raise AssertionError(f"gunicorn did not answer /livez within {seconds:.0f} s:\n{log.read_text()[-3000:]}")
+            raise AssertionError(f"{base} did not answer /livez within {seconds:.0f} s:\n{log.read_text()[-3000:]}")
         time.sleep(0.2)
 
 

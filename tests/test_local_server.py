@@ -11,7 +11,6 @@ import os
 import signal
 import subprocess
 import time
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from pathlib import Path
@@ -28,8 +27,7 @@ BURST = 24
 
 
 def _status(url: str) -> int:
-    with urllib.request.urlopen(url, timeout=60) as response:
-        return response.status
+    return processes.http_get(url, timeout=60)[0]
 
 
 def _connections_to_this_database() -> int:
@@ -41,40 +39,20 @@ def _connections_to_this_database() -> int:
 
 
 @pytest.fixture
-def development_server(django_db_blocker):
+def development_server(django_db_setup, tmp_path):
     """runserver started as `make run` starts it (its command and environment, DEBUG on, the web role), on the
     test database."""
-    with django_db_blocker.unblock():
-        database = connection.settings_dict
     port = processes.free_port()
     command, extra = localservices.web_server(port)
-    dropped = {"PYTEST_VERSION", "PYTEST_CURRENT_TEST", "DATABASE_CONN_MAX_AGE"}
-    env = {
-        **{k: v for k, v in os.environ.items() if k not in dropped},
-        "DEBUG": "1",
-        "ALLOW_INSECURE_COOKIES": "1",
-        "SECRET_KEY": settings.SECRET_KEY,
-        "DATABASE_URL": (
-            f"postgres://{database['USER'] or 'postgres'}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}"
-            f"/{database['NAME']}"
-        ),
-        "REDIS_URL": settings.REDIS_URL,
-        **extra,
-        "PROCESS_ROLE": "web",
-    }
-    process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
-    )
+    env = processes.app_environment(DEBUG="1", REDIS_URL=settings.REDIS_URL, **extra)
+    log = tmp_path / "runserver.log"
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+        )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, f"runserver exited with {process.returncode}"
-            with suppress(OSError):
-                if _status(base + "/livez") == 200:
-                    break
-            assert time.monotonic() < deadline, "runserver did not answer /livez within 60 seconds"
-            time.sleep(0.2)
+        processes.wait_until_live(base, process, log, 60)
         yield base
     finally:
         with suppress(ProcessLookupError):
