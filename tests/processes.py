@@ -2,15 +2,18 @@
 
 `gunicorn` serves config.wsgi from gunicorn.conf.py with a deployment's environment (`app_environment`:
 DEBUG off, no pytest variables, its own metrics port), pointed at whichever database the test names.
+`responses_without_a_database` sends requests from a new process whose PostgreSQL refuses connections.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 import urllib.error
 import urllib.request
@@ -18,6 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
+from django.conf import settings
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,6 +33,14 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+@contextmanager
+def refused_port():
+    """A port on 127.0.0.1 bound but not listening: connecting is refused, and nothing else can take it meanwhile."""
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        yield closed.getsockname()[1]
 
 
 def database_url(name: str | None = None, *, settings_dict: dict | None = None) -> str:
@@ -114,3 +126,45 @@ def stop(process: subprocess.Popen, timeout: float = 30) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+_WITHOUT_A_DATABASE = """
+import json, os
+import django
+
+os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+django.setup()
+from django.test import Client
+
+client = Client(raise_request_exception=False)
+"""
+_PRINT_RESPONSES = """
+print(json.dumps({
+    name: {"status": r.status_code, "body": r.content.decode(), "retry_after": r.headers.get("Retry-After")}
+    for name, r in responses.items()
+}))
+"""
+
+
+def responses_without_a_database(requests: str, **env: str) -> dict[str, dict]:
+    """Runs `requests`, code that sets `responses` (a dict of name to response from `client`, Django's test client
+    returning 500s rather than raising), in a new process, DEBUG off, whose PostgreSQL (and Redis, unless `env` names
+    one) refuses connections. Each response's status, body and Retry-After, by name."""
+    with refused_port() as port:
+        result = subprocess.run(
+            [sys.executable, "-c", _WITHOUT_A_DATABASE + textwrap.dedent(requests) + _PRINT_RESPONSES],
+            cwd=ROOT,
+            env={
+                **os.environ,
+                "DATABASE_URL": f"postgres://postgres@127.0.0.1:{port}/ecf_participants",
+                "REDIS_URL": f"redis://127.0.0.1:{port}/0",
+                "SECRET_KEY": settings.SECRET_KEY,
+                "DEBUG": "0",
+                **env,
+            },
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])

@@ -8,18 +8,12 @@ the app keeps serving without it.
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import textwrap
-from pathlib import Path
 
 from django.conf import settings as django_settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests import processes
 
 
 def test_livez_is_200_with_the_commit_and_runs_no_query(client, settings, django_assert_num_queries):
@@ -63,50 +57,19 @@ def test_probes_load_no_session_or_user(client, admin_user):
     assert [q["sql"] for q in readyz.captured_queries if "SELECT" in q["sql"]] == ["SELECT 1"]
 
 
-_PROBES_WITHOUT_A_DATABASE = textwrap.dedent(
-    """
-    import json, os
-    import django
-
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    django.setup()
-    from django.test import Client
-
-    client = Client(raise_request_exception=False)
-    cookie = {"HTTP_COOKIE": "sessionid=0123456789abcdefghijklmnopqrstuv"}
-    responses = {
-        "livez": client.get("/livez", **cookie),
-        "readyz": client.get("/readyz", **cookie),
-        "healthcheck": client.get("/healthcheck", **cookie),
-    }
-    print(json.dumps({name: {"status": r.status_code, "body": r.content.decode()} for name, r in responses.items()}))
-    """
-)
-
-
 def test_while_the_database_refuses_connections_livez_is_200_and_readyz_503_in_json_even_with_a_session_cookie():
-    with socket.socket() as closed:  # bound, not listening: connections are refused
-        closed.bind(("127.0.0.1", 0))
-        port = closed.getsockname()[1]
-        database = connection.settings_dict
-        env = {
-            **os.environ,
-            "DATABASE_URL": f"postgres://{database['USER'] or 'postgres'}@127.0.0.1:{port}/ecf_participants",
-            "REDIS_URL": django_settings.REDIS_URL,
-            "SECRET_KEY": django_settings.SECRET_KEY,
-            "DEBUG": "0",
-            "COMMIT_SHA": "feedbeef",
+    responses = processes.responses_without_a_database(
+        """
+        cookie = {"HTTP_COOKIE": "sessionid=0123456789abcdefghijklmnopqrstuv"}
+        responses = {
+            "livez": client.get("/livez", **cookie),
+            "readyz": client.get("/readyz", **cookie),
+            "healthcheck": client.get("/healthcheck", **cookie),
         }
-        result = subprocess.run(
-            [sys.executable, "-c", _PROBES_WITHOUT_A_DATABASE],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-    assert result.returncode == 0, result.stderr
-    responses = json.loads(result.stdout.strip().splitlines()[-1])
+        """,
+        REDIS_URL=django_settings.REDIS_URL,
+        COMMIT_SHA="feedbeef",
+    )
     assert responses["livez"]["status"] == 200
     assert json.loads(responses["livez"]["body"]) == {"status": "ok", "commit": "feedbeef"}
     for name in ("readyz", "healthcheck"):

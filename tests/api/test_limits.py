@@ -5,12 +5,6 @@ from __future__ import annotations
 import io
 import json
 import logging
-import os
-import socket
-import subprocess
-import sys
-import textwrap
-from pathlib import Path
 
 import orjson
 import pytest
@@ -20,6 +14,7 @@ from django.test import Client
 from config import shared_redis
 from config.api.errors import BodyTooLarge
 from config.api.parsing import JSONParser
+from tests import processes
 from tests.silent_server import serve_silent_redis
 
 UNKNOWN_PARTICIPANT = "/api/v3/participants/00000000-0000-0000-0000-000000000000/defer"
@@ -177,54 +172,20 @@ def test_readiness_still_reports_a_silent_redis_while_requests_skip_it(silent_re
 
 # --- Database unreachable -------------------------------------------------------------------------
 
-_REQUESTS_WITHOUT_A_DATABASE = textwrap.dedent(
-    """
-    import json, os
-    import django
-
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    django.setup()
-    from django.test import Client
-
-    client = Client(raise_request_exception=False)
-    bearer = {"HTTP_AUTHORIZATION": "Bearer some-token"}
-    responses = {
-        # Token authentication inside DRF is the first query.
-        "list": client.get("/api/v3/participants", **bearer),
-        "put": client.put(%(defer)r, json.dumps(%(body)r), content_type="application/json", **bearer),
-        # A session cookie makes the middleware load the user before any view runs.
-        "with-session-cookie": client.get("/api/v3/participants", HTTP_COOKIE="sessionid=0123456789abcdefghijklmnopqrstuv", **bearer),
-    }
-    print(json.dumps({
-        name: {"status": r.status_code, "body": r.content.decode(), "retry_after": r.headers.get("Retry-After")}
-        for name, r in responses.items()
-    }))
-    """
-) % {"defer": UNKNOWN_PARTICIPANT, "body": VALID_DEFER}
-
 
 def test_api_answers_503_in_the_envelope_while_the_database_refuses_connections():
-    # Bound but not listening: connecting is refused, and nothing else can take the port meanwhile.
-    with socket.socket() as closed:
-        closed.bind(("127.0.0.1", 0))
-        port = closed.getsockname()[1]
-        env = {
-            **os.environ,
-            "DATABASE_URL": f"postgres://postgres@127.0.0.1:{port}/ecf_participants",
-            "REDIS_URL": f"redis://127.0.0.1:{port}/0",
-            "SECRET_KEY": django_settings.SECRET_KEY,
-            "DEBUG": "0",
-        }
-        result = subprocess.run(
-            [sys.executable, "-c", _REQUESTS_WITHOUT_A_DATABASE],
-            cwd=Path(__file__).resolve().parents[2],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-    assert result.returncode == 0, result.stderr
-    responses = json.loads(result.stdout.strip().splitlines()[-1])
+    responses = processes.responses_without_a_database(
+        f"""
+        bearer = {{"HTTP_AUTHORIZATION": "Bearer some-token"}}
+        responses = {{
+            # Token authentication inside DRF is the first query.
+            "list": client.get("/api/v3/participants", **bearer),
+            "put": client.put({UNKNOWN_PARTICIPANT!r}, {json.dumps(VALID_DEFER)!r}, content_type="application/json", **bearer),
+            # A session cookie makes the middleware load the user before any view runs.
+            "with-session-cookie": client.get("/api/v3/participants", HTTP_COOKIE="sessionid=0123456789abcdefghijklmnopqrstuv", **bearer),
+        }}
+        """
+    )
     for name, response in responses.items():
         assert response["status"] == 503, (name, response)
         assert json.loads(response["body"]) == {
