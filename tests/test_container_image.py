@@ -19,7 +19,7 @@ import time
 import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
@@ -125,14 +125,13 @@ def deployment():
     with psycopg.connect(**server, dbname="postgres", autocommit=True, connect_timeout=10) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{name}"')
-    password = f":{quote(server['password'])}" if server["password"] else ""
     redis_url = _empty_redis_database(settings.REDIS_URL)
     port, web_metrics, worker_metrics = processes.free_port(), processes.free_port(), processes.free_port()
     env = {
         **os.environ,
         # What an operator provides (README "Deploying"); the image records COMMIT_SHA itself.
         "IMAGE": IMAGE,
-        "DATABASE_URL": f"postgres://{quote(server['user'])}{password}@{server['host']}:{server['port']}/{name}",
+        "DATABASE_URL": processes.database_url(name, settings_dict=settings.DATABASES["default"]),
         "REDIS_URL": redis_url,
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1",
