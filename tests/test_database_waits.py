@@ -21,7 +21,6 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 import psycopg
 import pytest
@@ -42,7 +41,6 @@ from tests.silent_server import SilentServer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-ROOT = Path(settings.BASE_DIR)
 WORKERS = 3  # gunicorn.conf.py's default
 LOCK_TIMEOUT = 1  # seconds: DATABASE_LOCK_TIMEOUT of the servers under test (the web role's is 5)
 CONNECT_TIMEOUT = 2  # seconds: DATABASE_CONNECT_TIMEOUT (the web role's is 5; libpq waits 2 at least)
@@ -55,7 +53,7 @@ UNAVAILABLE = {
 
 
 @contextmanager
-def gunicorn(database_url: str, **extra_env):
+def gunicorn(database_url: str, *, workers: int = WORKERS, **extra_env: str):
     """gunicorn as the web role runs it (gunicorn.conf.py, DEBUG off, PROCESS_ROLE=web), with smaller limits."""
     env = processes.app_environment(
         # The test's own key, so that the sessions made here sign people in there.
@@ -66,7 +64,6 @@ def gunicorn(database_url: str, **extra_env):
         DATABASE_CONNECT_TIMEOUT=str(CONNECT_TIMEOUT),
         UPDATED_SINCE_LOCK_TIMEOUT=str(UPDATED_SINCE_LOCK_TIMEOUT),
     )
-    workers = int(extra_env.pop("WEB_CONCURRENCY", WORKERS))
     with processes.gunicorn({**env, **extra_env}, workers=workers, ready_seconds=60) as base:
         yield base
 
@@ -307,7 +304,7 @@ def test_while_postgresql_never_answers_each_request_ends_within_the_connect_tim
     calls = visitors.waiting_on_the_database()
     silent_url = f"postgresql://postgres@127.0.0.1:{silent_postgres.port}/ecf_participants"
     # A worker for each request, all sent at once: each is timed against the connect timeout alone.
-    with gunicorn(silent_url, WEB_CONCURRENCY=str(len(calls) + 1)) as base:
+    with gunicorn(silent_url, workers=len(calls) + 1) as base:
         before, _ = silent_postgres.settled_counts()
         with ThreadPoolExecutor(len(calls) + 1) as pool:
             sent = [(call, pool.submit(call.send, base)) for call in calls]
