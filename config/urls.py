@@ -4,7 +4,8 @@ from django.urls import include, path
 from config import health
 
 urlpatterns = [
-    # Answered by config.health.HealthMiddleware before reaching here; named so that pages can link to them.
+    # GET and HEAD are answered by config.health.HealthMiddleware before reaching here; the patterns give the
+    # probes their route in access lines and metrics (config.observability.access.route_of).
     path("livez", health.livez, name="livez"),
     path("readyz", health.readyz, name="readyz"),
     path("healthcheck", health.readyz, name="healthcheck"),
