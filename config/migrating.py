@@ -22,8 +22,6 @@ logger = logging.getLogger(__name__)
 LOCK_NOT_AVAILABLE = "55P03"  # lock_timeout expired
 QUERY_CANCELED = "57014"  # statement_timeout expired (or a cancel)
 
-_SETTINGS = ("lock_timeout", "statement_timeout")
-
 # Sessions whose transactions have been open longest: what a lock wait is usually waiting for. No query text, which
 # may hold personal data.
 OLDEST_TRANSACTIONS = """
@@ -50,6 +48,20 @@ def _set(connection, values: dict[str, str]) -> None:
 
 
 @contextmanager
+def session_settings(connection, values: dict[str, str]):
+    """These settings on `connection`'s session while inside; its own are put back afterwards."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(["current_setting(%s)"] * len(values)), list(values))
+        previous = dict(zip(values, cursor.fetchone(), strict=True))
+    _set(connection, values)
+    try:
+        yield
+    finally:
+        if connection.connection is not None and connection.is_usable():
+            _set(connection, previous)
+
+
+@contextmanager
 def migrate_limits(connection):
     """The migrate role's lock and statement timeouts on `connection` (and on any reconnection) while inside."""
 
@@ -58,18 +70,12 @@ def migrate_limits(connection):
             _set(connection, _limits())
 
     alias = connection.alias
-    connection.ensure_connection()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(f"current_setting('{name}')" for name in _SETTINGS))
-        previous = dict(zip(_SETTINGS, cursor.fetchone(), strict=True))
-    _set(connection, _limits())
-    connection_created.connect(limit_new, weak=False)
-    try:
-        yield
-    finally:
-        connection_created.disconnect(limit_new)
-        if connection.connection is not None and connection.is_usable():
-            _set(connection, previous)
+    with session_settings(connection, _limits()):
+        connection_created.connect(limit_new, weak=False)
+        try:
+            yield
+        finally:
+            connection_created.disconnect(limit_new)
 
 
 def timed_out(error: BaseException) -> str | None:

@@ -23,6 +23,8 @@ from django.contrib.postgres import operations as postgres
 from django.db import NotSupportedError, transaction
 from django.db.migrations.operations.base import Operation, OperationCategory
 
+from config import migrating
+
 INDEX_VALIDITY = """
 SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
  WHERE c.relname = %s AND pg_table_is_visible(c.oid)
@@ -43,27 +45,25 @@ def waiting_only_for_older_transactions(schema_editor):
     if schema_editor.collect_sql:
         yield
         return
-    connection = schema_editor.connection
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT current_setting('lock_timeout')")
-        [previous] = cursor.fetchone()
-        cursor.execute("SELECT set_config('lock_timeout', %s, false)", [f"{settings.MIGRATE_CONCURRENT_LOCK_TIMEOUT}s"])
-    try:
+    with migrating.session_settings(
+        schema_editor.connection, {"lock_timeout": f"{settings.MIGRATE_CONCURRENT_LOCK_TIMEOUT}s"}
+    ):
         yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('lock_timeout', %s, false)", [previous])
 
 
-def _build(schema_editor, model, index) -> None:
+def _build(operation, schema_editor, model, index) -> None:
     """Build `index` concurrently unless a finished one exists; first drop what a failed build left behind."""
-    if not schema_editor.collect_sql:
-        valid = index_validity(schema_editor.connection, index.name)
-        if valid:
-            return
-        if valid is False:
-            schema_editor.remove_index(model, index, concurrently=True)
-    schema_editor.add_index(model, index, concurrently=True)
+    operation._ensure_not_in_transaction(schema_editor)
+    if not operation.allow_migrate_model(schema_editor.connection.alias, model):
+        return
+    with waiting_only_for_older_transactions(schema_editor):
+        if not schema_editor.collect_sql:
+            valid = index_validity(schema_editor.connection, index.name)
+            if valid:
+                return
+            if valid is False:
+                schema_editor.remove_index(model, index, concurrently=True)
+        schema_editor.add_index(model, index, concurrently=True)
 
 
 class AddIndexConcurrently(postgres.AddIndexConcurrently):
@@ -72,11 +72,7 @@ class AddIndexConcurrently(postgres.AddIndexConcurrently):
     waits_for_older_transactions = True
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        self._ensure_not_in_transaction(schema_editor)
-        model = to_state.apps.get_model(app_label, self.model_name)
-        if self.allow_migrate_model(schema_editor.connection.alias, model):
-            with waiting_only_for_older_transactions(schema_editor):
-                _build(schema_editor, model, self.index)
+        _build(self, schema_editor, to_state.apps.get_model(app_label, self.model_name), self.index)
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         with waiting_only_for_older_transactions(schema_editor):
@@ -93,12 +89,8 @@ class RemoveIndexConcurrently(postgres.RemoveIndexConcurrently):
             super().database_forwards(app_label, schema_editor, from_state, to_state)
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        self._ensure_not_in_transaction(schema_editor)
-        model = to_state.apps.get_model(app_label, self.model_name)
-        if self.allow_migrate_model(schema_editor.connection.alias, model):
-            index = to_state.models[app_label, self.model_name_lower].get_index_by_name(self.name)
-            with waiting_only_for_older_transactions(schema_editor):
-                _build(schema_editor, model, index)
+        index = to_state.models[app_label, self.model_name_lower].get_index_by_name(self.name)
+        _build(self, schema_editor, to_state.apps.get_model(app_label, self.model_name), index)
 
 
 class BackfillInBatches(Operation):
