@@ -91,15 +91,16 @@ def timed_out(error: BaseException) -> str | None:
 def explain_timeout(connection, *, migration, code: str) -> str:
     """What a person running `migrate` needs to know after a timeout: which migration, why, what to do."""
     if code == LOCK_NOT_AVAILABLE:
-        what = (
-            f"could not get a lock it needs within {settings.MIGRATE_LOCK_TIMEOUT} s (MIGRATE_LOCK_TIMEOUT): another "
-            "transaction holds one on the same table. It gave up rather than keep requests queued behind it"
-        )
+        what = f"could not get a lock it needs within {settings.MIGRATE_LOCK_TIMEOUT} s (MIGRATE_LOCK_TIMEOUT)"
         if any(getattr(op, "waits_for_older_transactions", False) for op in getattr(migration, "operations", ())):
-            what = (
-                f"could not get a lock it needs within {settings.MIGRATE_LOCK_TIMEOUT} s (MIGRATE_LOCK_TIMEOUT), or "
-                f"its concurrent index build waited longer than {settings.MIGRATE_CONCURRENT_LOCK_TIMEOUT} s "
+            what += (
+                f", or its concurrent index build waited longer than {settings.MIGRATE_CONCURRENT_LOCK_TIMEOUT} s "
                 "(MIGRATE_CONCURRENT_LOCK_TIMEOUT) for transactions open since before it began"
+            )
+        else:
+            what += (
+                ": another transaction holds one on the same table. It gave up rather than keep requests queued "
+                "behind it"
             )
     else:
         what = f"ran longer than the statement timeout ({settings.MIGRATE_STATEMENT_TIMEOUT} s) and was stopped"
