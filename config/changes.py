@@ -372,11 +372,21 @@ def wait_for_stamped_commits() -> None:
     would otherwise hold up every poll, and every writer queued behind the polls. Past it, LockNotAvailable (a
     database outage to the API: 503) tells the provider to poll again.
     """
-    milliseconds = max(1, round(settings.UPDATED_SINCE_LOCK_TIMEOUT * 1000))
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"SET LOCAL lock_timeout = {milliseconds}")
+    with waiting_for_locks_at_most(settings.UPDATED_SINCE_LOCK_TIMEOUT) as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [COMMIT_STAMP_LOCK])
-        # Rolled back, even as a savepoint inside an outer transaction: the lock and the limit end here.
+
+
+@contextmanager
+def waiting_for_locks_at_most(seconds: float):
+    """A cursor whose statements wait at most `seconds` for a lock, then raise LockNotAvailable (an OperationalError).
+
+    Its statements run in a transaction of their own (a savepoint inside a caller's) that is rolled back at the end,
+    so the limit ends there, and so do transaction-level locks taken inside; a session-level lock stays held.
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        # lock_timeout 0 means no limit, so the shortest wait is a millisecond.
+        cursor.execute(f"SET LOCAL lock_timeout = {max(1, round(seconds * 1000))}")
+        yield cursor
         transaction.set_rollback(True)
 
 

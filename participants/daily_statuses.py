@@ -23,6 +23,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+import psycopg
 from django.db import DatabaseError, OperationalError, connection, transaction
 
 from config import changes
@@ -37,7 +38,6 @@ LOCK_WAIT_SECONDS = 10.0
 
 # Advisory lock keys are one number space per database; derive ours from the module's name.
 _ADVISORY_LOCK_KEY = zlib.crc32(b"participants.daily_statuses")
-_LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE for a lock_timeout
 
 # F12 (with O1) reads today only through `started_on > today`, `finished_on > today` (withdrawn or
 # deferred) and `finished_on >= today` (finished), so a status can only differ between day `s` and a
@@ -251,19 +251,13 @@ def _one_run_at_a_time(*, wait_seconds: float):
 
 
 def _lock(wait_seconds: float) -> bool:
-    """Take the advisory lock, waiting at most `wait_seconds` (PostgreSQL's lock_timeout, for this statement)."""
+    """Take the advisory lock, waiting at most `wait_seconds`; a session lock, so it outlasts the short wait's
+    transaction."""
     try:
-        # A transaction (or a savepoint) of its own: a timeout rolls back the changed setting with it.
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SHOW lock_timeout")
-            (role_limit,) = cursor.fetchone()
-            # lock_timeout 0 means no limit, so the shortest wait is a millisecond.
-            cursor.execute("SELECT set_config('lock_timeout', %s, true)", [f"{max(1, round(wait_seconds * 1000))}ms"])
+        with changes.waiting_for_locks_at_most(wait_seconds) as cursor:
             cursor.execute("SELECT pg_advisory_lock(%s)", [_ADVISORY_LOCK_KEY])
-            # Back to the role's limit, should this run inside a caller's transaction.
-            cursor.execute("SELECT set_config('lock_timeout', %s, true)", [role_limit])
     except OperationalError as error:
-        if getattr(error.__cause__, "sqlstate", None) == _LOCK_NOT_AVAILABLE:
+        if isinstance(error.__cause__, psycopg.errors.LockNotAvailable):
             return False
         raise
     return True
