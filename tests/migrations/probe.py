@@ -11,10 +11,12 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
+import psycopg
 from django.conf import settings
 from django.test import override_settings
 
@@ -124,3 +126,13 @@ def manage(*args: str, timeout: float = 600, **kwargs) -> tuple[int, str, str]:
     finally:
         process.kill()
     return process.returncode, out, err
+
+
+def timed_write(url: str, table: str) -> float:
+    """Seconds a request's INSERT into `table` takes, on a connection of its own that waits for locks far longer than
+    any limit under test."""
+    with psycopg.connect(url, autocommit=True) as request:
+        request.execute("SET lock_timeout = '120s'")
+        started = time.monotonic()
+        request.execute(f"INSERT INTO {table} (name) VALUES ('request')")
+        return time.monotonic() - started

@@ -10,8 +10,9 @@ import time
 import psycopg
 import pytest
 
+from config.migration_operations import index_validity
 from tests import processes
-from tests.migrations.probe import ProbeApp, manage, start_manage
+from tests.migrations.probe import ProbeApp, manage, start_manage, timed_write
 
 ROWS = 500
 SLOW = """
@@ -40,7 +41,7 @@ def write_while_building(probe: ProbeApp, index: str):
     """Start `migrate`; once it is building `index`, insert a row. (seconds the insert took, whether the index was
     built and committed when it returned, whether migrate was still building it then)."""
     url = processes.database_url()
-    with psycopg.connect(url, autocommit=True) as watcher, psycopg.connect(url, autocommit=True) as writer:
+    with psycopg.connect(url, autocommit=True) as watcher:
         process = start_manage("migrate", probe.label, database=url, role="migrate", probe=probe)
         try:
             deadline = time.monotonic() + 120
@@ -52,14 +53,8 @@ def write_while_building(probe: ProbeApp, index: str):
                 assert process.poll() is None, process.communicate()
                 assert time.monotonic() < deadline, "migrate never started building the index"
                 time.sleep(0.05)
-            writer.execute("SET lock_timeout = '120s'")
-            started = time.monotonic()
-            writer.execute(f"INSERT INTO {probe.table} (name) VALUES ('written during the build')")
-            waited = time.monotonic() - started
-            built = watcher.execute(
-                "SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = %s",
-                [index],
-            ).fetchone() == (True,)
+            waited = timed_write(url, probe.table)
+            built = index_validity(watcher, index) is True
             building = (
                 watcher.execute(
                     "SELECT 1 FROM pg_stat_progress_create_index p JOIN pg_class c ON c.oid = p.relid WHERE c.relname = %s",

@@ -12,8 +12,9 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 
 from config import migrating
+from config.migration_operations import index_validity
 from tests import processes
-from tests.migrations.probe import manage, start_manage
+from tests.migrations.probe import manage, start_manage, timed_write
 
 
 def migrate(probe, *args, role="migrate"):
@@ -65,11 +66,7 @@ def test_migrate_that_cannot_get_its_lock_gives_up_after_the_migrate_lock_timeou
                 what="migrate to queue for its lock",
             )
             # A request writing to the table now queues behind the migration's lock request...
-            with psycopg.connect(url, autocommit=True) as request:
-                request.execute("SET lock_timeout = '60s'")
-                queued = time.monotonic()
-                request.execute(f"INSERT INTO {probe.table} (name) VALUES ('request')")
-                request_waited = time.monotonic() - queued
+            request_waited = timed_write(url, probe.table)
             out, err = process.communicate(timeout=120)
         finally:
             process.kill()
@@ -130,11 +127,7 @@ def test_a_concurrent_build_waiting_for_an_older_transaction_blocks_no_write_and
             time.sleep(settings.MIGRATE_LOCK_TIMEOUT + 1)
             # Past the migration's own 5 s lock timeout, the build still waits, and a write goes straight through.
             assert process.poll() is None
-            with psycopg.connect(url, autocommit=True) as request:
-                request.execute("SET lock_timeout = '60s'")
-                started = time.monotonic()
-                request.execute(f"INSERT INTO {probe.table} (name) VALUES ('request')")
-                request_waited = time.monotonic() - started
+            request_waited = timed_write(url, probe.table)
             out, err = process.communicate(timeout=120)
         finally:
             process.kill()
@@ -147,7 +140,7 @@ def test_a_concurrent_build_waiting_for_an_older_transaction_blocks_no_write_and
     assert build not in applied(probe)
     assert migrate(probe)[0] == 0
     with psycopg.connect(url) as db:
-        assert validity(db, index) is True
+        assert index_validity(db, index) is True
 
 
 def test_a_non_atomic_migration_that_stopped_part_way_finishes_when_run_again(probe):
@@ -175,28 +168,21 @@ def test_a_non_atomic_migration_that_stopped_part_way_finishes_when_run_again(pr
         # What a failed concurrent build leaves: an invalid index under the name the migration will build.
         with pytest.raises(psycopg.errors.UniqueViolation):
             db.execute(f"CREATE UNIQUE INDEX CONCURRENTLY {index} ON {probe.table} (name)")
-        assert validity(db, index) is False
+        assert index_validity(db, index) is False
 
         returncode, _out, err = migrate(probe)
         assert returncode != 0, err
         assert "division by zero" in err
         # The invalid index was replaced by a valid one before the backfill stopped.
-        assert validity(db, index) is True
+        assert index_validity(db, index) is True
         assert fill not in applied(probe)
 
         db.execute(f"INSERT INTO {probe.table} (name) VALUES ('ready')")
         returncode, _out, err = migrate(probe)
         assert returncode == 0, err
         assert fill in applied(probe)
-        assert validity(db, index) is True
+        assert index_validity(db, index) is True
         assert db.execute(f"SELECT count(*) FROM {probe.table} WHERE number IS NULL").fetchone() == (0,)
-
-
-def validity(db, name):
-    row = db.execute(
-        "SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = %s", [name]
-    ).fetchone()
-    return None if row is None else row[0]
 
 
 def test_each_backfill_batch_commits_on_its_own(probe):
