@@ -204,6 +204,27 @@ DECLARABLE_SQL = """
      ORDER BY pa.id DESC LIMIT %(n)s
 """
 
+# The body of a defer for a participant DEFERRABLE_SQL finds.
+DEFER_BODY = {
+    "data": {"type": "participant-defer", "attributes": {"reason": "other", "course_identifier": "ecf-induction"}}
+}
+
+
+def declaration_body(api_id, day) -> dict:
+    """The body of a `started` declaration for a participant DECLARABLE_SQL finds, on the day it gives."""
+    return {
+        "data": {
+            "type": "participant-declaration",
+            "attributes": {
+                "participant_id": str(api_id),
+                "declaration_type": "started",
+                "declaration_date": f"{day.isoformat()}T10:00:00Z",
+                "course_identifier": "ecf-induction",
+                "evidence_held": "training-event-attended",
+            },
+        }
+    }
+
 
 def _time_other_lists(client, *, rounds):
     """The provider's other lists at per_page=100, at the first and the last page, as for participants above."""
@@ -249,41 +270,11 @@ def _time_writes(client, lead_provider, *, rounds, today):
     for name, attempts in (
         (
             "defer",
-            [
-                (
-                    "put",
-                    f"/api/v3/participants/{api_id}/defer",
-                    {
-                        "data": {
-                            "type": "participant-defer",
-                            "attributes": {"reason": "other", "course_identifier": "ecf-induction"},
-                        }
-                    },
-                )
-                for api_id in deferrable
-            ],
+            [("put", f"/api/v3/participants/{api_id}/defer", DEFER_BODY) for api_id in deferrable],
         ),
         (
             "declaration POST",
-            [
-                (
-                    "post",
-                    "/api/v3/participant-declarations",
-                    {
-                        "data": {
-                            "type": "participant-declaration",
-                            "attributes": {
-                                "participant_id": str(api_id),
-                                "declaration_type": "started",
-                                "declaration_date": f"{day.isoformat()}T10:00:00Z",
-                                "course_identifier": "ecf-induction",
-                                "evidence_held": "training-event-attended",
-                            },
-                        }
-                    },
-                )
-                for api_id, day in declarable
-            ],
+            [("post", "/api/v3/participant-declarations", declaration_body(api_id, day)) for api_id, day in declarable],
         ),
     ):
         times, refused = [], []

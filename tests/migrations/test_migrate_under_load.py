@@ -39,7 +39,7 @@ from psycopg import sql
 
 from config import clock
 from config.models import AuditEvent
-from scripts.bench_participants import DECLARABLE_SQL, DEFERRABLE_SQL
+from scripts.bench_participants import DECLARABLE_SQL, DEFER_BODY, DEFERRABLE_SQL, declaration_body
 from tests import processes
 from tests.builders import trained_participant
 from tests.migrations import policy
@@ -260,18 +260,7 @@ class Load:
 
 
 def _declare_and_void(api_id, day):
-    body = {
-        "data": {
-            "type": "participant-declaration",
-            "attributes": {
-                "participant_id": str(api_id),
-                "declaration_type": "started",
-                "declaration_date": f"{day.isoformat()}T10:00:00Z",
-                "course_identifier": "ecf-induction",
-                "evidence_held": "training-event-attended",
-            },
-        }
-    }
+    body = declaration_body(api_id, day)
 
     def step(load):
         status, payload = load.call("declaration POST", "POST", "/api/v3/participant-declarations", body)
@@ -284,13 +273,10 @@ def _declare_and_void(api_id, day):
 
 def _defer(api_ids):
     remaining = list(api_ids)
-    body = {
-        "data": {"type": "participant-defer", "attributes": {"reason": "other", "course_identifier": "ecf-induction"}}
-    }
 
     def step(load):
         if remaining:
-            load.call("defer", "PUT", f"/api/v3/participants/{remaining.pop()}/defer", body)
+            load.call("defer", "PUT", f"/api/v3/participants/{remaining.pop()}/defer", DEFER_BODY)
 
     return step
 
