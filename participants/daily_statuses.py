@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import psycopg
+from django.conf import settings
 from django.db import DatabaseError, OperationalError, connection, transaction
 
 from config import changes
@@ -32,9 +33,6 @@ from participants import enrolments
 from participants.models import DailyStatusRun, ProviderEnrolment
 
 ACTION = "date_driven_status_change"
-BATCH_SIZE = 5_000
-# How long a run waits for another run to finish before leaving the work to it.
-LOCK_WAIT_SECONDS = 10.0
 
 # Advisory lock keys are one number space per database; derive ours from the module's name.
 _ADVISORY_LOCK_KEY = zlib.crc32(b"participants.daily_statuses")
@@ -72,9 +70,9 @@ def record_date_driven_statuses(
     *,
     through: dt.date,
     now: dt.datetime,
-    batch_size: int = BATCH_SIZE,
+    batch_size: int | None = None,
     every_enrolment: bool = False,
-    lock_wait_seconds: float = LOCK_WAIT_SECONDS,
+    lock_wait_seconds: float | None = None,
     keep_going: Callable[[], bool] | None = None,
 ) -> Outcome:
     """Bring recorded statuses up to date as of `through`, completing every day not yet completed.
@@ -83,8 +81,13 @@ def record_date_driven_statuses(
     behind, so the next run finds only what is left. `every_enrolment` rechecks all enrolments
     rather than only those whose dates fall in the missed days (a repair, e.g. after statuses were
     recorded under a sandbox time-travel date). `keep_going` is asked between batches; when it says
-    no, the run stops there (e.g. before its time limit).
+    no, the run stops there (e.g. before its time limit). `batch_size` and `lock_wait_seconds` (how long
+    to wait for another run before leaving the work to it) default to their DAILY_STATUSES_ settings.
     """
+    if batch_size is None:
+        batch_size = settings.DAILY_STATUSES_BATCH_SIZE
+    if lock_wait_seconds is None:
+        lock_wait_seconds = settings.DAILY_STATUSES_LOCK_WAIT_SECONDS
     # The hourly no-op: one read of the unique index on `day`, no lock.
     if _days_done_through(through):
         return Outcome(days=(), changed=0)

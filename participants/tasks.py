@@ -65,13 +65,7 @@ def record_date_driven_statuses(*, through: str | None = None, **kwargs) -> int:
     log = {"through": day.isoformat()}
     started = time.perf_counter()
     try:
-        outcome = daily_statuses.record_date_driven_statuses(
-            through=day,
-            now=now,
-            batch_size=settings.DAILY_STATUSES_BATCH_SIZE,
-            lock_wait_seconds=settings.DAILY_STATUSES_LOCK_WAIT_SECONDS,
-            keep_going=keep_going,
-        )
+        outcome = daily_statuses.record_date_driven_statuses(through=day, now=now, keep_going=keep_going)
     except SoftTimeLimitExceeded:
         # Raised inside a batch despite the margin: that batch rolled back, the ones before it stay.
         logger.warning("Date-driven statuses stopped at the soft time limit; the next run resumes", extra=log)

@@ -58,6 +58,7 @@ def _run(database_url: str, args) -> None:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
     from django.db.models import Count
@@ -81,7 +82,7 @@ def _run(database_url: str, args) -> None:
     print(f"built {total:,} enrolments ({args.changes:,} change on {DAY}) in {time.perf_counter() - started:.1f}s")
 
     options = {} if args.batch_size is None else {"batch_size": args.batch_size}
-    batch_size = args.batch_size or daily_statuses.BATCH_SIZE
+    batch_size = args.batch_size or settings.DAILY_STATUSES_BATCH_SIZE
     nightly = clock.start_of_london_day(DAY) + dt.timedelta(minutes=5)
 
     elapsed, outcome = _timed(lambda: daily_statuses.record_date_driven_statuses(through=DAY, now=nightly, **options))

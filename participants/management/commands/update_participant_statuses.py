@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from config import clock
@@ -27,13 +26,7 @@ class Command(BaseCommand):
         # Recording a future day would mark it done and leave providers with tomorrow's statuses today.
         if through > today:
             raise CommandError(f"{through} is in the future; statuses can be recorded up to {today}.")
-        outcome = daily_statuses.record_date_driven_statuses(
-            through=through,
-            now=now,
-            every_enrolment=every_enrolment,
-            batch_size=settings.DAILY_STATUSES_BATCH_SIZE,
-            lock_wait_seconds=settings.DAILY_STATUSES_LOCK_WAIT_SECONDS,
-        )
+        outcome = daily_statuses.record_date_driven_statuses(through=through, now=now, every_enrolment=every_enrolment)
         if outcome.busy:
             raise CommandError("Another run is recording statuses now and will complete the day; try again later.")
         if not outcome.days:
