@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 
 from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
@@ -52,10 +53,18 @@ def send_email(self, *, to: str, subject: str, body: str, **kwargs) -> str:
         ) from None
 
 
+# A batched task stops starting batches this long before its soft time limit, so that it ends cleanly.
+_STOP_BEFORE_SOFT_LIMIT_SECONDS = 60
+
+
+def until_soft_limit(soft_time_limit: float) -> Callable[[], bool]:
+    """A batched service's `keep_going` for a task starting now: true until a minute before its soft time limit."""
+    stop_at = time.monotonic() + max(0, soft_time_limit - _STOP_BEFORE_SOFT_LIMIT_SECONDS)
+    return lambda: time.monotonic() < stop_at
+
+
 # Both are idempotent, so a message redelivered after its worker died is safe to run again.
 _LIMITS = {"acks_late": True, "reject_on_worker_lost": True, "soft_time_limit": 20 * 60, "time_limit": 25 * 60}
-# The sweep stops starting batches this long before its soft time limit.
-_STOP_BEFORE_SOFT_LIMIT_SECONDS = 60
 
 
 @shared_task(name="config.tasks.clear_expired_sessions", **_LIMITS)  # routed to the "default" queue (config.celery)
@@ -70,11 +79,9 @@ def blank_old_personal_data(**kwargs) -> int:
     days = settings.AUDIT_PERSONAL_DATA_RETENTION_DAYS
     if days <= 0:
         return 0
-    stop_at = time.monotonic() + _LIMITS["soft_time_limit"] - _STOP_BEFORE_SOFT_LIMIT_SECONDS
+    keep_going = until_soft_limit(_LIMITS["soft_time_limit"])
     try:
-        outcome = retention.blank_old_personal_data(
-            now=clock.now(), older_than_days=days, keep_going=lambda: time.monotonic() < stop_at
-        )
+        outcome = retention.blank_old_personal_data(now=clock.now(), older_than_days=days, keep_going=keep_going)
     except SoftTimeLimitExceeded:
         logger.warning("Audit personal data retention stopped at the soft time limit; the next sweep resumes")
         return 0

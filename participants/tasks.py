@@ -12,6 +12,7 @@ from prometheus_client import Gauge
 from prometheus_client.core import GaugeMetricFamily
 
 from config import clock
+from config.tasks import until_soft_limit
 from participants import daily_statuses
 from participants.models import DailyStatusRun
 
@@ -28,9 +29,6 @@ RUN_CHANGED = Gauge(
     "Participant statuses the last run of the nightly status job that completed days changed.",
     multiprocess_mode="mostrecent",
 )
-
-# The run stops starting batches this long before its soft time limit; a batch of 5,000 takes well under a second.
-_STOP_BEFORE_SOFT_LIMIT_SECONDS = 60
 
 
 @shared_task(
@@ -55,12 +53,13 @@ def record_date_driven_statuses(*, through: str | None = None, **kwargs) -> int:
     """Beat sends no arguments (today in London); `through` (YYYY-MM-DD) lets a run be sent by hand."""
     now = clock.now()
     day = clock.london_date(now) if through is None else dt.date.fromisoformat(through)
-    stop_at = time.monotonic() + max(0, settings.DAILY_STATUSES_SOFT_TIME_LIMIT - _STOP_BEFORE_SOFT_LIMIT_SECONDS)
+    # A batch of 5,000 takes well under a second, far inside the minute left before the soft limit.
+    before_soft_limit = until_soft_limit(settings.DAILY_STATUSES_SOFT_TIME_LIMIT)
 
     def keep_going() -> bool:
         if settings.DAILY_STATUSES_BATCH_PAUSE_SECONDS:
             time.sleep(settings.DAILY_STATUSES_BATCH_PAUSE_SECONDS)
-        return time.monotonic() < stop_at
+        return before_soft_limit()
 
     log = {"through": day.isoformat()}
     started = time.perf_counter()
