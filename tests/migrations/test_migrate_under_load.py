@@ -95,12 +95,8 @@ SELECT now() - (g || ' hours')::interval, 'support_user', '1', 'Support', 'delet
 """
 
 
-def _server_url(name: str) -> str:
-    return processes.database_url(name)
-
-
 def _manage(*args, role="manage", timeout=1800):
-    returncode, out, err = manage(*args, database=_server_url(DATABASE), role=role, timeout=timeout)
+    returncode, out, err = manage(*args, database=processes.database_url(DATABASE), role=role, timeout=timeout)
     assert returncode == 0, f"manage.py {' '.join(args)} exited with {returncode}:\n{out[-3000:]}\n{err[-3000:]}"
     return out
 
@@ -143,11 +139,11 @@ def _only_run(admin):
 def load_database(django_db_blocker):
     """The kept database, seeded and migrated to the latest migrations; (seconds spent seeding, or 0)."""
     with django_db_blocker.unblock():
-        server = _server_url("postgres")
+        server = processes.database_url("postgres")
     with psycopg.connect(server, autocommit=True) as admin, _only_run(admin):
         exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE]).fetchone()
         if exists:
-            with psycopg.connect(_server_url(DATABASE), autocommit=True) as db:
+            with psycopg.connect(processes.database_url(DATABASE), autocommit=True) as db:
                 if not _seeded(db):
                     exists = None
             if not exists:
@@ -158,7 +154,7 @@ def load_database(django_db_blocker):
             admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE)))
             _manage("migrate", role="migrate")
             _manage("seed_demo", "--participants", str(PARTICIPANTS), "--seed", "1")
-            with psycopg.connect(_server_url(DATABASE), autocommit=True) as db:
+            with psycopg.connect(processes.database_url(DATABASE), autocommit=True) as db:
                 db.execute(AUDIT_HISTORY.format(deleted=max(100, PARTICIPANTS // 50)))
                 db.execute("VACUUM ANALYZE")
                 db.execute("CREATE TABLE migration_load_seeded (participants int, recipe int)")
@@ -183,7 +179,7 @@ class Request:
 @contextmanager
 def _gunicorn(log: Path):
     """gunicorn as the web role runs it (gunicorn.conf.py), on the kept database; yields its base URL."""
-    env = processes.app_environment(DATABASE_URL=_server_url(DATABASE), API_RATE_LIMIT=str(10**9))
+    env = processes.app_environment(DATABASE_URL=processes.database_url(DATABASE), API_RATE_LIMIT=str(10**9))
     with processes.gunicorn(env, workers=WRITERS + READERS, log=log) as base:
         yield base
 
@@ -313,7 +309,7 @@ def test_the_latest_migrations_apply_to_100000_participants_while_the_api_reads_
         _manage("migrate", app, target, role="migrate")
 
     today = clock.today()
-    with psycopg.connect(_server_url(DATABASE), autocommit=True) as db:
+    with psycopg.connect(processes.database_url(DATABASE), autocommit=True) as db:
         provider = _busiest_provider(db)
         name = db.execute("SELECT name FROM schools_leadprovider WHERE id = %s", [provider]).fetchone()[0]
         visible = db.execute(
@@ -348,7 +344,7 @@ def test_the_latest_migrations_apply_to_100000_participants_while_the_api_reads_
         time.sleep(3)
         migrating = time.monotonic()
         returncode, out, err = manage(
-            "migrate", "-v", "2", database=_server_url(DATABASE), role="migrate", timeout=3600
+            "migrate", "-v", "2", database=processes.database_url(DATABASE), role="migrate", timeout=3600
         )
         migrated = time.monotonic()
         time.sleep(2)
@@ -364,7 +360,7 @@ def test_the_latest_migrations_apply_to_100000_participants_while_the_api_reads_
     summary += f"; migrate took {migrated - migrating:.1f} s:\n{applying}\n{_summary(load.requests, phases)}"
     print(summary)
     assert returncode == 0, f"migrate failed:\n{out}\n{err}"
-    with psycopg.connect(_server_url(DATABASE)) as db:
+    with psycopg.connect(processes.database_url(DATABASE)) as db:
         applied = set(db.execute("SELECT app, name FROM django_migrations").fetchall())
         invalid = db.execute(
             "SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid"
@@ -386,7 +382,7 @@ def test_the_latest_migrations_apply_to_100000_participants_while_the_api_reads_
 
 def _audit_scans(statement: str) -> list[str]:
     """How EXPLAIN on the kept database reads core_auditevent for `statement`: one entry per scan of it or its indexes."""
-    with psycopg.connect(_server_url(DATABASE)) as db:
+    with psycopg.connect(processes.database_url(DATABASE)) as db:
         indexes = {name for (name,) in db.execute(AUDIT_INDEXES)}
         [[plan]] = db.execute(f"EXPLAIN (FORMAT JSON) {statement}").fetchall()
     scans, nodes = [], [plan[0]["Plan"]]
