@@ -432,11 +432,23 @@ def personal_fields(*models) -> dict[str, tuple[str, ...]]:
     return {model._meta.label: _personal[model._meta.label] for model in models if model._meta.label in _personal}
 
 
-def blank_personal_data(event, fields: dict[str, Iterable[str]], *, actor: bool = False) -> bool:
-    """Blank these fields' values (by model label) in one audit event, and with `actor` a person's actor label.
+def blank_personal_data(events, fields: dict[str, Iterable[str]], *, actor: bool = False) -> int:
+    """Blank these fields' values (by model label) in these audit events (a queryset), and with `actor` the label of
+    a person who acted; returns how many events changed. An event blanked before is not written again.
 
-    Returns whether anything was left to blank, so an event blanked before is not written again.
+    The events are locked in id order, whichever door blanks them (a participant's deletion, the retention sweep),
+    so that two blanking the same events queue rather than deadlock.
     """
+    from config.models import AuditEvent
+
+    events = events.select_for_update().order_by("id").only("id", "model", "changes", "actor_kind", "actor_label")
+    blanked = [event for event in events if _blank(event, fields, actor=actor)]
+    AuditEvent.objects.bulk_update(blanked, ["changes", "actor_label"] if actor else ["changes"])
+    return len(blanked)
+
+
+def _blank(event, fields: dict[str, Iterable[str]], *, actor: bool) -> bool:
+    """Blank one event in memory; whether anything was left to blank."""
     blanked = False
     for name in set(fields.get(event.model, ())) & set(event.changes):
         values = [None if value is None else REMOVED for value in event.changes[name]]
@@ -460,14 +472,8 @@ def erase_personal_data(*, participant_id: int, fields: dict[str, Iterable[str]]
     unit = _unit.get()
     if unit is not None:
         unit.flush()
-    events = (
-        AuditEvent.objects.select_for_update()
-        .filter(participant_ids__contains=[participant_id], model__in=list(fields))
-        .only("id", "model", "changes")
-    )
-    erased = [event for event in events if blank_personal_data(event, fields)]
-    AuditEvent.objects.bulk_update(erased, ["changes"])
-    return len(erased)
+    events = AuditEvent.objects.filter(participant_ids__contains=[participant_id], model__in=list(fields))
+    return blank_personal_data(events, fields)
 
 
 def _resolve_participants(noted: list[_Noted]) -> list[tuple[int, ...]]:
