@@ -21,8 +21,8 @@ from config.models import AuditEvent
 from participants import daily_statuses
 from participants.models import DailyStatusRun, ProviderEnrolment
 from tests.builders import trained_participant
+from tests.celery_processes import ROOT
 from tests.silent_server import SilentServer
-from tests.test_status_worker import ROOT
 
 _SEND_TO_SILENT_REDIS = textwrap.dedent(
     """

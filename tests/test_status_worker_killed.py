@@ -9,10 +9,6 @@ messages on the shared Redis.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import signal
-import subprocess
-import tempfile
 import uuid
 
 import psutil
@@ -26,9 +22,8 @@ from config.celery import app
 from config.models import AuditEvent
 from participants import daily_statuses, tasks
 from participants.models import DailyStatusRun, Participant, ProviderEnrolment
-from tests import processes
 from tests.builders import trained_participant
-from tests.test_status_worker import CELERY, ROOT, wait_for
+from tests.celery_processes import CeleryProcess, forget_queue, start_worker, wait_for
 
 ENROLMENTS = 24
 BATCH_SIZE = 2
@@ -41,38 +36,24 @@ class Broker:
     def __init__(self):
         self.queue = f"statuses-test-{uuid.uuid4().hex[:12]}"
         self.prefix = f"{self.queue}:"
-        self.workers: list[tuple[subprocess.Popen, object]] = []
+        self.workers: list[CeleryProcess] = []
 
-    def env(self, **extra) -> dict:
-        return {
-            **os.environ,
-            "DATABASE_URL": processes.database_url(),
-            "PYTEST_VERSION": os.environ.get("PYTEST_VERSION", "1"),
-            "REDIS_URL": settings.CELERY_BROKER_URL,
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            "CELERY_BROKER_KEY_PREFIX": self.prefix,
-            "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
-            # Look for messages past the visibility timeout every second, not every 100.
-            "CELERY_UNACKED_RESTORE_INTERVAL": "1",
-            "CELERY_UNACKED_RESTORE_THROTTLE": "1",
-            "DAILY_STATUSES_BATCH_SIZE": str(BATCH_SIZE),
-            **extra,
-        }
-
-    def start_worker(self, **env) -> subprocess.Popen:
-        log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (closed in stop_all)
-        process = subprocess.Popen(
-            [str(CELERY), "-A", "config", "worker", "-Q", self.queue, "-n", f"{uuid.uuid4().hex[:8]}@%h"]
-            + ["--pool", "prefork", "--concurrency", "1", "--without-heartbeat", "--without-gossip"]
-            + ["--without-mingle", "--loglevel", "INFO"],
-            cwd=ROOT,
-            env=self.env(**env),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # a process group of its own: the worker and its pool, killed together
+    def start_worker(self, **env) -> CeleryProcess:
+        worker = start_worker(
+            self.queue,
+            {
+                "REDIS_URL": settings.CELERY_BROKER_URL,
+                "CELERY_BROKER_KEY_PREFIX": self.prefix,
+                "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
+                # Look for messages past the visibility timeout every second, not every 100.
+                "CELERY_UNACKED_RESTORE_INTERVAL": "1",
+                "CELERY_UNACKED_RESTORE_THROTTLE": "1",
+                "DAILY_STATUSES_BATCH_SIZE": str(BATCH_SIZE),
+                **env,
+            },
         )
-        self.workers.append((process, log))
-        return process
+        self.workers.append(worker)
+        return worker
 
     def send(self, task, **kwargs):
         options = {**app.conf.broker_transport_options, "global_keyprefix": self.prefix}
@@ -83,21 +64,9 @@ class Broker:
         return redis.Redis.from_url(settings.CELERY_BROKER_URL).hlen(f"{self.prefix}unacked")
 
     def stop_all(self):
-        for process, log in self.workers:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-                try:
-                    process.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    os.killpg(process.pid, signal.SIGKILL)
-                    process.wait()
-            log.seek(0)
-            print(log.read())  # shown by pytest when the test fails
-            log.close()
-        client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-        leftovers = list(client.scan_iter(match=f"*{self.queue}*"))
-        if leftovers:
-            client.delete(*leftovers)
+        for worker in self.workers:
+            worker.stop()
+        forget_queue(settings.CELERY_BROKER_URL, self.queue)
 
 
 @pytest.fixture
@@ -109,10 +78,13 @@ def broker():
         broker.stop_all()
 
 
-def kill_group(process: subprocess.Popen) -> None:
-    """SIGKILL the worker and its pool at once, as a container's kill or the out-of-memory killer does."""
-    os.killpg(process.pid, signal.SIGKILL)
-    process.wait(timeout=30)
+def kill_with_pool(worker: CeleryProcess) -> None:
+    """SIGKILL the worker and its pool, as a container's kill does: the worker first, so that it cannot put the
+    message back on the queue."""
+    main = psutil.Process(worker.pid)
+    for process in [main, *main.children(recursive=True)]:
+        process.kill()
+    worker.process.wait(timeout=30)
 
 
 def starting_today(lead_provider):
@@ -155,7 +127,7 @@ def test_O1_a_worker_killed_mid_run_loses_nothing_and_another_worker_completes_t
     broker.send(tasks.record_date_driven_statuses, through=today.isoformat())
 
     assert wait_for(lambda: part_done(today), timeout=120), "the first worker never got part-way through the job"
-    kill_group(first)
+    kill_with_pool(first)
     committed = audit_events().count()
     assert 2 * BATCH_SIZE <= committed < ENROLMENTS
     assert not DailyStatusRun.objects.filter(day=today).exists()
@@ -191,5 +163,5 @@ def test_O1_a_pool_process_killed_mid_run_is_put_back_at_once_and_its_worker_com
     assert wait_for(lambda: DailyStatusRun.objects.filter(day=today).exists(), timeout=120), (
         "the message of the killed pool process was never run again"
     )
-    assert worker.poll() is None
+    assert worker.process.poll() is None
     assert_every_change_recorded_once(today, periods, sent_at)
