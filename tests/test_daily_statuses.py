@@ -522,6 +522,35 @@ def test_O1_a_second_run_waits_a_bounded_time_for_the_lock_then_leaves_the_work_
     assert recorded(period) == "active"
 
 
+def test_O1_a_run_holds_the_run_lock_through_its_batches_and_gives_it_back_at_the_end(lead_provider):
+    with during(D - days(5)):
+        completed_through(D - days(1))
+        for _ in range(3):
+            trained_participant(lead_provider, started_on=D)
+    other = connections.create_connection("default")
+
+    def another_run_could_take_the_lock() -> bool:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [daily_statuses._ADVISORY_LOCK_KEY])
+            return cursor.fetchone()[0]
+
+    held_between_batches = []
+
+    def keep_going() -> bool:
+        held_between_batches.append(not another_run_could_take_the_lock())
+        return True
+
+    try:
+        outcome = run(D, batch_size=1, keep_going=keep_going)
+        free_after = another_run_could_take_the_lock()
+    finally:
+        other.close()
+
+    assert outcome.changed == 3
+    assert held_between_batches == [True, True]
+    assert free_after
+
+
 def test_O1_command_says_another_run_is_at_work_when_the_lock_stays_held(settings):
     settings.DAILY_STATUSES_LOCK_WAIT_SECONDS = 0.2
     holder = _hold_the_run_lock()
