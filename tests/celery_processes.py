@@ -64,12 +64,7 @@ class CeleryProcess:
     def stop(self) -> None:
         if self.process.poll() is None:
             os.kill(self.process.pid, signal.SIGCONT)  # a stopped process cannot act on SIGTERM
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+            processes.stop(self.process, timeout=20)
         self.final_output = self.output()
         print(self.final_output)  # shown by pytest when the test fails
         self.log.close()
